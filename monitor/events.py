@@ -1,0 +1,293 @@
+"""The event contract (``shared/EVENTS.md``) as strict pydantic models.
+
+Every message from a source system passes :func:`parse_event` exactly once, at
+the boundary (a Kafka agent, a JSON Lines reader). Past that point the rest of
+the monitor trusts the types: timestamps are timezone-aware, slugs are bounded,
+durations are seconds in ``0..86400``.
+
+Exceptions::
+
+    ValueError
+     └── InvalidEvent        the message breaks the contract; ``reason`` is one
+                             of REASONS (bounded, safe as a metric label) and
+                             ``detail`` says where and why, for people.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from typing import Annotated, ClassVar, Literal, Union
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
+
+SLUG_PATTERN = r"^[a-z0-9-]{1,40}$"
+EVENT_ID_PATTERN = r"^[A-Za-z0-9._:-]{1,64}$"
+
+#: Bounded set of dead-letter reasons; every InvalidEvent carries one of these.
+REASONS = (
+    "invalid_json",
+    "not_an_object",
+    "unknown_type",
+    "unknown_field",
+    "missing_field",
+    "naive_timestamp",
+    "invalid_value",
+    "unknown_municipality",
+)
+
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
+Seconds = Annotated[float, Field(ge=0, le=86400)]
+"""A duration in seconds, 0..86400 (one day)."""
+ItemId = Annotated[str, Field(pattern=EVENT_ID_PATTERN)]
+"""Opaque identifier chosen by the source system (never personal data)."""
+
+
+class InvalidEvent(ValueError):
+    """A message that breaks the event contract."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        assert reason in REASONS, reason
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    event_id: Annotated[str, Field(pattern=EVENT_ID_PATTERN)]
+    ts: AwareDatetime
+    municipality: Slug
+
+    #: The name of the field that identifies the item (the Kafka key).
+    key_field: ClassVar[str] = ""
+
+    @property
+    def item_id(self) -> str:
+        """The id of the item (call, visit, …) this event belongs to."""
+        return getattr(self, self.key_field)
+
+    @property
+    def kafka_key(self) -> str:
+        """The message key EVENTS.md prescribes: one item, one partition."""
+        return self.item_id
+
+
+class _CallEvent(_Event):
+    key_field: ClassVar[str] = "call_id"
+    call_id: ItemId
+    line: Slug
+    queue: Slug
+
+
+class CallOffered(_CallEvent):
+    type: Literal["call.offered"]
+
+
+class CallAnswered(_CallEvent):
+    type: Literal["call.answered"]
+    wait_seconds: Seconds
+
+
+class CallAbandoned(_CallEvent):
+    type: Literal["call.abandoned"]
+    wait_seconds: Seconds
+
+
+CallOutcome = Literal["resolved", "transferred", "callback_requested", "other"]
+
+
+class CallEnded(_CallEvent):
+    type: Literal["call.ended"]
+    talk_seconds: Seconds
+    outcome: CallOutcome
+
+
+class _CallbackEvent(_Event):
+    key_field: ClassVar[str] = "callback_id"
+    callback_id: ItemId
+    department: Slug
+
+
+class CallbackRequested(_CallbackEvent):
+    type: Literal["callback.requested"]
+
+
+class CallbackCompleted(_CallbackEvent):
+    type: Literal["callback.completed"]
+
+
+class CallbackCancelled(_CallbackEvent):
+    type: Literal["callback.cancelled"]
+
+
+VisitType = Literal["appointment", "walk_in"]
+
+
+class _VisitEvent(_Event):
+    key_field: ClassVar[str] = "visit_id"
+    visit_id: ItemId
+    location: Slug
+
+
+class VisitCheckedIn(_VisitEvent):
+    type: Literal["visit.checked_in"]
+    visit_type: VisitType
+    appointment_at: AwareDatetime | None = None
+    product: Slug | None = None
+
+    @model_validator(mode="after")
+    def _appointment_time_matches_type(self) -> "VisitCheckedIn":
+        if self.visit_type == "appointment" and self.appointment_at is None:
+            raise ValueError("appointment_at is required when visit_type is appointment")
+        if self.visit_type == "walk_in" and self.appointment_at is not None:
+            raise ValueError("appointment_at is only allowed when visit_type is appointment")
+        return self
+
+
+class VisitCalled(_VisitEvent):
+    type: Literal["visit.called"]
+    visit_type: VisitType
+
+
+class VisitCompleted(_VisitEvent):
+    type: Literal["visit.completed"]
+    visit_type: VisitType
+
+
+class VisitNoShow(_VisitEvent):
+    type: Literal["visit.no_show"]
+
+
+class QueueSnapshot(_Event):
+    type: Literal["queue.snapshot"]
+    channel: Literal["phone", "counter"]
+    queue: Slug
+    waiting: Annotated[int, Field(ge=0)]
+    longest_wait_seconds: Seconds
+    agents_available: Annotated[int, Field(ge=0)] | None = None
+
+    @property
+    def item_id(self) -> str:
+        return f"{self.municipality}:{self.queue}"
+
+
+class SurveyAnswered(_Event):
+    type: Literal["survey.answered"]
+    key_field: ClassVar[str] = "survey_id"
+    survey_id: ItemId
+    channel: Literal["counter", "phone", "website", "email"]
+    location: Slug | None = None
+    score: Annotated[float, Field(ge=1, le=10)]
+    """Dutch school grade, 1..10."""
+
+
+class _LetterEvent(_Event):
+    key_field: ClassVar[str] = "letter_id"
+    letter_id: ItemId
+    channel: Literal["post", "email"]
+    department: Slug
+
+
+class LetterReceived(_LetterEvent):
+    type: Literal["letter.received"]
+    due_at: AwareDatetime | None = None
+
+
+class LetterAnswered(_LetterEvent):
+    type: Literal["letter.answered"]
+
+
+class DigitalCompleted(_Event):
+    type: Literal["digital.completed"]
+    key_field: ClassVar[str] = "transaction_id"
+    transaction_id: ItemId
+    product: Slug
+
+
+Event = Annotated[
+    Union[
+        CallOffered, CallAnswered, CallAbandoned, CallEnded,
+        CallbackRequested, CallbackCompleted, CallbackCancelled,
+        VisitCheckedIn, VisitCalled, VisitCompleted, VisitNoShow,
+        QueueSnapshot, SurveyAnswered, LetterReceived, LetterAnswered,
+        DigitalCompleted,
+    ],
+    Field(discriminator="type"),
+]
+
+EVENT_TYPES: dict[str, type[_Event]] = {
+    cls.model_fields["type"].annotation.__args__[0]: cls  # type: ignore[union-attr]
+    for cls in Event.__origin__.__args__  # type: ignore[attr-defined]
+}
+"""Every event type name (``call.offered``, …) and its model."""
+
+_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
+
+_REASON_BY_ERROR = {
+    "json_invalid": "invalid_json",
+    "union_tag_invalid": "unknown_type",
+    "union_tag_not_found": "missing_field",
+    "extra_forbidden": "unknown_field",
+    "missing": "missing_field",
+    "timezone_aware": "naive_timestamp",
+}
+
+
+def family(event_type: str) -> str:
+    """The family of an event type: ``call.offered`` → ``call``."""
+    return event_type.split(".", 1)[0]
+
+
+def parse_event(raw: bytes | str, municipalities: Collection[str] | None = None) -> Event:
+    """Parse one message (raw JSON bytes) into its event model.
+
+    ``municipalities`` is the set of configured slugs; an event for any other
+    municipality is invalid. ``None`` skips that check (contract tests only).
+    Raises :class:`InvalidEvent` with a bounded reason and a readable detail.
+    """
+    try:
+        event = _ADAPTER.validate_json(raw)
+    except ValidationError as exc:
+        raise _invalid_from(exc, raw) from None
+    if municipalities is not None and event.municipality not in municipalities:
+        raise InvalidEvent("unknown_municipality", f"municipality {event.municipality!r} is not configured")
+    return event
+
+
+def event_to_json(event: _Event) -> str:
+    """The compact JSON form of an event, as producers publish it."""
+    return event.model_dump_json(exclude_none=True)
+
+
+def _invalid_from(exc: ValidationError, raw: bytes | str) -> InvalidEvent:
+    first = exc.errors(include_url=False)[0]
+    kind = first["type"]
+    reason = _REASON_BY_ERROR.get(kind, "invalid_value")
+    if kind == "dict_type":
+        reason = "invalid_json" if _is_bad_json(raw) else "not_an_object"
+    # loc starts with the union tag ("call.offered") when a model was chosen.
+    location = ".".join(str(part) for part in first["loc"][1:])
+    message = first["msg"].removeprefix("Value error, ")
+    if kind == "union_tag_invalid":
+        location, message = "type", f"unknown event type {first['ctx']['tag']!r}"
+    elif kind == "union_tag_not_found":
+        location, message = "type", "field required"
+    return InvalidEvent(reason, f"{location}: {message}" if location else message)
+
+
+def _is_bad_json(raw: bytes | str) -> bool:
+    try:
+        json.loads(raw)
+    except ValueError:
+        return True
+    return False

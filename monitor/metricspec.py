@@ -1,0 +1,142 @@
+"""Every live metric's name, type, labels and buckets, in one place.
+
+The worker (``streams/metrics.py``) builds its prometheus_client objects from
+these specs; the recording and alert rules and the dashboards take names and
+labels from here too, so a rename cannot leave a rule or panel silently empty.
+This module is plain data: it imports no client library.
+
+Units are base units (seconds, ratios 0..1). Label values are bounded: a value
+the municipality's configuration does not name is exported as ``other``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from monitor.config import Config
+
+Kind = Literal["counter", "gauge", "histogram"]
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    name: str
+    """Full metric name; counters without the ``_total`` suffix (the client adds it)."""
+    kind: Kind
+    help: str
+    labels: tuple[str, ...]
+
+    @property
+    def series(self) -> str:
+        """The name PromQL uses for the main series (``…_total`` for counters)."""
+        return f"{self.name}_total" if self.kind == "counter" else self.name
+
+
+_PHONE = ("municipality", "line", "queue")
+_CALLBACK = ("municipality", "department")
+_VISIT = ("municipality", "location", "visit_type")
+_SURVEY = ("municipality", "channel", "location")
+_LETTER = ("municipality", "channel", "department")
+
+# Phone (Call)
+CALLS_OFFERED = MetricSpec("kcc_calls_offered", "counter", "Calls that entered a KCC queue.", _PHONE)
+CALLS_ANSWERED = MetricSpec("kcc_calls_answered", "counter", "Calls an agent answered.", _PHONE)
+CALLS_ANSWERED_IN_SERVICE_LEVEL = MetricSpec(
+    "kcc_calls_answered_within_service_level", "counter",
+    "Answered calls whose wait was at most the municipality's service-level seconds.", _PHONE)
+CALLS_ABANDONED = MetricSpec("kcc_calls_abandoned", "counter", "Callers who hung up while waiting.", _PHONE)
+CALLS_SHORT_ABANDONED = MetricSpec(
+    "kcc_calls_short_abandoned", "counter",
+    "Abandoned calls that waited less than the short-abandon threshold (left out of bereikbaarheid).", _PHONE)
+CALLS_ENDED = MetricSpec(
+    "kcc_calls_ended", "counter", "Ended conversations by outcome.", _PHONE + ("outcome",))
+CALL_WAIT = MetricSpec(
+    "kcc_call_wait_seconds", "histogram", "Queue wait of answered calls, seconds.", _PHONE)
+
+# Callbacks
+CALLBACKS_REQUESTED = MetricSpec("kcc_callbacks_requested", "counter", "Callback requests.", _CALLBACK)
+CALLBACKS_CANCELLED = MetricSpec("kcc_callbacks_cancelled", "counter", "Withdrawn callback requests.", _CALLBACK)
+CALLBACKS_COMPLETED = MetricSpec("kcc_callbacks_completed", "counter", "Callbacks made.", _CALLBACK)
+CALLBACKS_COMPLETED_IN_TIME = MetricSpec(
+    "kcc_callbacks_completed_in_time", "counter",
+    "Callbacks made within N working days of the request (label working_days).",
+    _CALLBACK + ("working_days",))
+CALLBACKS_OPEN_PAST_DEADLINE = MetricSpec(
+    "kcc_callbacks_open_past_deadline", "gauge",
+    "Open callback requests past their N-working-day deadline now.", _CALLBACK + ("working_days",))
+
+# Counter visits (Face)
+VISITS_CHECKED_IN = MetricSpec("kcc_visits_checked_in", "counter", "Visitors who took a ticket.", _VISIT)
+VISITS_NO_SHOW = MetricSpec("kcc_visits_no_show", "counter", "Appointments nobody came to.", ("municipality", "location"))
+VISIT_WAIT = MetricSpec(
+    "kcc_visit_wait_seconds", "histogram",
+    "Counter wait from check-in (or appointment time, if later) to being called, seconds.", _VISIT)
+VISITS_WITHIN_NORM = MetricSpec(
+    "kcc_visits_within_norm", "counter",
+    "Called visitors whose wait was within the municipality's threshold for the visit type.", _VISIT)
+VISITORS_WAITING = MetricSpec(
+    "kcc_visitors_waiting", "gauge", "Visitors checked in and not yet called, now.", ("municipality", "location"))
+
+# Live queue state (queue.snapshot)
+QUEUE_WAITING = MetricSpec(
+    "kcc_queue_waiting", "gauge", "Waiting now, per the queue system's last snapshot.",
+    ("municipality", "channel", "queue"))
+QUEUE_LONGEST_WAIT = MetricSpec(
+    "kcc_queue_longest_wait_seconds", "gauge", "Longest current wait in the last snapshot, seconds.",
+    ("municipality", "channel", "queue"))
+QUEUE_AGENTS_AVAILABLE = MetricSpec(
+    "kcc_queue_agents_available", "gauge", "Agents available in the last snapshot.",
+    ("municipality", "channel", "queue"))
+
+# Satisfaction
+SURVEY_SCORE = MetricSpec(
+    "kcc_survey_score", "histogram", "Satisfaction answers, grade 1..10.", _SURVEY)
+SURVEYS_POSITIVE = MetricSpec(
+    "kcc_surveys_positive", "counter", "Answers with a score at or above positive_from.", _SURVEY)
+
+# Correspondence
+LETTERS_RECEIVED = MetricSpec("kcc_letters_received", "counter", "Letters and e-mails received.", _LETTER)
+LETTERS_ANSWERED = MetricSpec("kcc_letters_answered", "counter", "Letters and e-mails answered.", _LETTER)
+LETTERS_ANSWERED_IN_TIME = MetricSpec(
+    "kcc_letters_answered_in_time", "counter", "Letters answered by their due time.", _LETTER)
+LETTERS_OPEN_PAST_DUE = MetricSpec(
+    "kcc_letters_open_past_due", "gauge", "Unanswered letters past their due time now.", _LETTER)
+
+# Digital and contacts
+DIGITAL_COMPLETED = MetricSpec(
+    "kcc_digital_completed", "counter", "Products completed online.", ("municipality", "product"))
+CONTACTS = MetricSpec(
+    "kcc_contacts", "counter", "Contacts per channel (phone, counter, post, email, digital).",
+    ("municipality", "channel"))
+
+# Pipeline health
+EVENTS = MetricSpec("kcc_events", "counter", "Valid events processed (duplicates excluded).", ("municipality", "type"))
+EVENTS_DUPLICATE = MetricSpec("kcc_events_duplicate", "counter", "Events ignored as repeated event_id.", ("municipality", "type"))
+DEAD_LETTERS = MetricSpec(
+    "kcc_dead_letters", "counter", "Invalid messages sent to the dead-letter topic, by reason.", ("topic", "reason"))
+LAST_EVENT = MetricSpec(
+    "kcc_last_event_timestamp_seconds", "gauge",
+    "Unix time at which the worker last processed an event of a source family.", ("municipality", "family"))
+
+ALL: tuple[MetricSpec, ...] = tuple(v for v in list(globals().values()) if isinstance(v, MetricSpec))
+
+_BASE_CALL_WAIT_BUCKETS = (5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600, 900, 1800)
+_BASE_VISIT_WAIT_BUCKETS = (60, 120, 180, 300, 420, 600, 900, 1200, 1800, 2700, 3600)
+SURVEY_BUCKETS = (1, 2, 3, 4, 5, 5.5, 6, 6.5, 7, 7.5, 8, 8.5, 9, 10)
+"""Grade buckets; include the half grades norms and positive_from use."""
+
+
+def call_wait_buckets(config: Config) -> tuple[float, ...]:
+    """Call-wait buckets (seconds), including every configured service-level and short-abandon threshold."""
+    extra = {m.thresholds.service_level_seconds for m in config.municipalities.values()}
+    return tuple(sorted(set(_BASE_CALL_WAIT_BUCKETS) | extra))
+
+
+def visit_wait_buckets(config: Config) -> tuple[float, ...]:
+    """Counter-wait buckets (seconds), including every configured threshold and wait norm."""
+    extra: set[float] = set()
+    for m in config.municipalities.values():
+        extra |= {m.thresholds.counter_wait_minutes.appointment * 60, m.thresholds.counter_wait_minutes.walk_in * 60}
+        extra |= {n.target * 60 for n in m.norms if n.indicator == "wachttijd_balie" and n.target is not None}
+    return tuple(sorted(set(_BASE_VISIT_WAIT_BUCKETS) | extra))

@@ -1,0 +1,53 @@
+"""Runtime settings from the environment (prefix ``KCC_``, nested with ``__``), ``.env`` optional.
+
+Settings are read once at start-up. With no ``KCC_KAFKA__BOOTSTRAP_SERVERS``
+the commands use the project's own local broker (``scripts/kafka``); set it to
+point at any existing Kafka-compatible broker, with SASL/TLS passed through.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from monitor.config import DEFAULT_CONFIG_DIR
+
+LOCAL_BOOTSTRAP = "127.0.0.1:19092"
+"""Where ``scripts/kafka start`` listens unless KCC_KAFKA_PORT says otherwise."""
+
+
+class KafkaSettings(BaseModel):
+    bootstrap_servers: str | None = None
+    """``host:port[,host:port]``; None means the project's local broker."""
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    ssl_cafile: Path | None = None
+    topic_partitions: int = 4
+    """Partitions of the event topics: the ceiling on parallel workers."""
+    replication_factor: int = 1
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="KCC_", env_nested_delimiter="__", env_file=".env", extra="ignore"
+    )
+
+    kafka: KafkaSettings = KafkaSettings()
+    config_dir: Path = DEFAULT_CONFIG_DIR
+    topic_prefix: str = "kcc"
+    """Every topic name starts with this, e.g. ``kcc.events.call``."""
+    app_id: str = "kcc-monitor"
+    """Faust application id: consumer group and changelog topic prefix."""
+    worker_port: int = 6066
+    """Port of the worker's web server (``/metrics``)."""
+    data_dir: Path = Path(".cache/faust")
+    dead_letter_max_bytes: int = 4096
+    """Original message bytes kept in a dead-letter record, at most."""
+
+    def bootstrap(self) -> str:
+        return self.kafka.bootstrap_servers or LOCAL_BOOTSTRAP
