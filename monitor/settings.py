@@ -51,3 +51,26 @@ class Settings(BaseSettings):
 
     def bootstrap(self) -> str:
         return self.kafka.bootstrap_servers or LOCAL_BOOTSTRAP
+
+    def event_topic(self, family: str) -> str:
+        """Topic of one event family (``call``, ``callback``, ``visit``, ``queue``, ``survey``, ``letter``, ``digital``)."""
+        return f"{self.topic_prefix}.events.{family}"
+
+    @property
+    def dead_letter_topic(self) -> str:
+        return f"{self.topic_prefix}.deadletter"
+
+    def kafka_python_kwargs(self) -> dict[str, object]:
+        """Connection settings for kafka-python clients (producer, consumer, admin)."""
+        kwargs: dict[str, object] = {
+            "bootstrap_servers": self.bootstrap().split(","),
+            "security_protocol": self.kafka.security_protocol,
+        }
+        if self.kafka.sasl_mechanism:
+            kwargs["sasl_mechanism"] = self.kafka.sasl_mechanism
+            kwargs["sasl_plain_username"] = self.kafka.sasl_username
+            if self.kafka.sasl_password is not None:
+                kwargs["sasl_plain_password"] = self.kafka.sasl_password.get_secret_value()
+        if self.kafka.ssl_cafile:
+            kwargs["ssl_cafile"] = str(self.kafka.ssl_cafile)
+        return kwargs
