@@ -243,6 +243,10 @@ _REASON_BY_ERROR = {
 }
 
 
+FAMILIES = ("call", "callback", "visit", "queue", "survey", "letter", "digital")
+"""Event families; each has its own topic (``Settings.event_topic``)."""
+
+
 def family(event_type: str) -> str:
     """The family of an event type: ``call.offered`` → ``call``."""
     return event_type.split(".", 1)[0]
