@@ -119,6 +119,29 @@ LAST_EVENT = MetricSpec(
     "kcc_last_event_timestamp_seconds", "gauge",
     "Unix time at which the worker last processed an event of a source family.", ("municipality", "family"))
 
+# Added for the rules (monitor/promql.py, monitor/rules.py). PromQL has no time zones and no
+# working-day calendar, so the worker exports what only the municipality's calendar knows.
+CALLBACKS_MISSED_DEADLINE = MetricSpec(
+    "kcc_callbacks_missed_deadline", "counter",
+    "Callback requests still open when their N-working-day deadline passed; counted once, at the deadline "
+    "(label working_days). Together with completed_in_time this decides every request exactly once.",
+    _CALLBACK + ("working_days",))
+LETTERS_MISSED_DUE = MetricSpec(
+    "kcc_letters_missed_due", "counter",
+    "Letters still unanswered when their due time passed; counted once, at the due time.", _LETTER)
+OFFICE_OPEN = MetricSpec(
+    "kcc_office_open", "gauge",
+    "1 while the municipality's office is open now (office hours on a working day, local time), else 0; "
+    "computed at scrape time from the municipality's calendar.", ("municipality",))
+PERIOD_START = MetricSpec(
+    "kcc_period_start_timestamp_seconds", "gauge",
+    "Unix time of the start of the current local calendar period (label period: day or month) in the "
+    "municipality's time zone; computed at scrape time, DST-correct.", ("municipality", "period"))
+CONSUMER_LAG = MetricSpec(
+    "kcc_consumer_lag_messages", "gauge",
+    "Messages between the worker's consumer position and the end of each assigned partition.",
+    ("topic", "partition"))
+
 ALL: tuple[MetricSpec, ...] = tuple(v for v in list(globals().values()) if isinstance(v, MetricSpec))
 
 _BASE_CALL_WAIT_BUCKETS = (5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600, 900, 1800)
