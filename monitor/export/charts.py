@@ -1,0 +1,135 @@
+"""Charts: per indicator, the months of the period against the norm line.
+
+One PNG per municipality-wide row (every indicator) and per other row that has
+a norm (e.g. satisfaction per counter location). Bars are the monthly values in
+display units (percent for ratios); the norm is a dashed, labelled line (a step
+line when the norm differs per month, as Amersfoort's walk-in norm in May–August).
+Missed months are hatched as well as coloured, so the chart reads in grayscale.
+
+Figures are built with ``matplotlib.figure.Figure`` and the Agg canvas directly:
+no pyplot global state, no display needed.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from monitor.export import labels
+from monitor.export.table import Cell, ExportTable, Row
+
+NORM_GID = "norm"
+"""``gid`` of the norm line in a chart's axes (tests look it up)."""
+
+_MEETS = "#4a78a8"
+_MISSES = "#d0504a"
+_NEUTRAL = "#8c8c8c"
+
+_SCALE = {"ratio": 100.0}
+_AXIS = {"ratio": "%", "minutes": "minuten", "seconds": "seconden", "grade": "cijfer (1–10)",
+         "count": "aantal"}
+
+
+@dataclass(frozen=True)
+class Chart:
+    row: Row
+    title: str
+    png: bytes
+    """The chart as PNG (150 dpi, 7 × 3.2 inch)."""
+
+
+def chart_rows(table: ExportTable) -> tuple[Row, ...]:
+    """Rows that get a chart: every municipality-wide row, and every row with a norm."""
+    return tuple(r for r in table.rows if r.is_municipality_wide or r.norm_label)
+
+
+def norm_values(table: ExportTable, row: Row) -> list[float | None]:
+    """The norm target per chart point (display units), ``None`` where no target applies."""
+    scale = _SCALE.get(row.unit, 1.0)
+    result = []
+    for column, cell in _points(table, row):
+        target = (cell.norm or {}).get("target") if cell.norm else None
+        result.append(None if target is None else float(target) * scale)
+    if not any(t is not None for t in result):
+        # A norm relative to the previous year without a filled-in target: draw last year's value.
+        before = row.cell(table.columns, "previous_year")
+        if before is not None and before.value is not None and row.norm_label:
+            result = [before.value * scale] * len(result)
+    return result
+
+
+def _points(table: ExportTable, row: Row) -> list[tuple[object, Cell]]:
+    kinds = ("month",) if table.month_columns else ("total",)
+    return [(c, cell) for c, cell in zip(table.columns, row.cells) if c.kind in kinds]
+
+
+def indicator_figure(table: ExportTable, row: Row) -> Figure:
+    """The chart of one row as a matplotlib Figure (not yet rendered)."""
+    points = _points(table, row)
+    scale = _SCALE.get(row.unit, 1.0)
+    names = [column.title for column, _ in points]
+    values = [None if cell.value is None else cell.value * scale for _, cell in points]
+    fig = Figure(figsize=(7, 3.2), dpi=150)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    xs = list(range(len(points)))
+    heights = [v if v is not None else 0.0 for v in values]
+    colours = [_MISSES if cell.missed else (_MEETS if cell.status == "meets_norm" else _NEUTRAL)
+               for _, cell in points]
+    bars = ax.bar(xs, heights, color=colours, width=0.6, edgecolor="#222222", linewidth=0.5)
+    for bar, (_, cell), value in zip(bars, points, values):
+        if cell.missed:
+            bar.set_hatch("///")
+        label = labels.DASH if value is None else cell.text.replace(" min", "").replace(" sec", "")
+        ax.annotate(label, (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+                    ha="center", va="bottom", fontsize=7, xytext=(0, 2), textcoords="offset points")
+
+    targets = norm_values(table, row)
+    known = [t for t in targets if t is not None]
+    if known:
+        text = f"norm: {row.norm_label}" if row.norm_label else "norm"
+        if len(set(known)) == 1 and len(known) == len(targets):
+            ax.axhline(known[0], linestyle="--", color="#000000", linewidth=1.4, label=text, gid=NORM_GID)
+        else:  # a step line: each month its own norm
+            step_x: list[float] = []
+            step_y: list[float] = []
+            for x, t in zip(xs, targets):
+                value = float("nan") if t is None else t
+                step_x += [x - 0.5, x + 0.5]
+                step_y += [value, value]
+            ax.plot(step_x, step_y, linestyle="--", color="#000000", linewidth=1.4, label=text, gid=NORM_GID)
+        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False,
+                  borderaxespad=0.2)
+
+    top = max(heights + known + [0.0])
+    if row.unit == "ratio":
+        ax.set_ylim(0, 110)
+    elif row.unit == "grade":
+        ax.set_ylim(0, 11)
+    else:
+        ax.set_ylim(0, top * 1.18 if top > 0 else 1)
+    ax.set_xticks(xs, names, fontsize=8)
+    ax.set_xlim(-0.6, len(xs) - 0.4)
+    ax.set_ylabel(_AXIS.get(row.unit, row.unit), fontsize=8)
+    ax.tick_params(axis="y", labelsize=8)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: labels.dutch_number(v, 0 if v == int(v) else 1)))
+    ax.set_title(row.label, fontsize=9, loc="left")
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def render_png(fig: Figure) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def charts(table: ExportTable) -> tuple[Chart, ...]:
+    """Every chart of the table, rendered."""
+    return tuple(Chart(row=row, title=row.label, png=render_png(indicator_figure(table, row)))
+                 for row in chart_rows(table))

@@ -1,0 +1,261 @@
+"""The export table: report rows laid out as the programme texts' indicator tables.
+
+One row per indicator and scope; one column per month of the period, the period
+total and, where a norm compares with it, the previous year. Every cell is a
+report row of ``monitor.report`` (KPIS.md "Report rows") taken as it is: the
+export never recomputes a formula, so its numbers equal ``kcc-monitor report``
+for the same events and period. The total column is its own report over the
+whole period (computed from the events), not an average of the months.
+
+The writers (``xlsx``, ``csv``, ``markdown``, ``html``) and ``charts`` only read
+an :class:`ExportTable`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from monitor.config import INDICATORS, Municipality
+from monitor.export import labels
+from monitor.periods import Period
+
+ReportFor = Callable[[Period], dict[str, Any]]
+"""Builds the report dict (KPIS.md "Report rows") for one period."""
+
+ColumnKind = Literal["month", "total", "previous_year"]
+ScopeKey = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A value column: one month, the period total, or the same period a year earlier."""
+
+    kind: ColumnKind
+    period: Period
+    title: str
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One report row (indicator × scope × period), unchanged except for display text.
+
+    ``value`` is in the row's unit: ratio 0..1, minutes, seconds, grade 1–10 or a
+    count; ``None`` when there were no items. ``n`` items, ``pending`` items whose
+    outcome was not yet known at ``as_of``.
+    """
+
+    value: float | None
+    status: str
+    provisional: bool
+    n: int
+    hits: int | None
+    pending: int
+    norm: Mapping[str, Any] | None
+    text: str
+    """The value for people ("83,0%", "4,3 min", "–"), with "*" when provisional."""
+
+    @property
+    def missed(self) -> bool:
+        return self.status == "misses_norm"
+
+
+@dataclass(frozen=True)
+class Row:
+    indicator: str
+    scope: ScopeKey
+    label: str
+    unit: str
+    norm_label: str
+    """The norm(s) in the texts' words; several months with different norms are joined with "; "."""
+    cells: tuple[Cell, ...]
+    """One per column of the table, in the same order."""
+
+    @property
+    def scope_dict(self) -> dict[str, str]:
+        return dict(self.scope)
+
+    @property
+    def is_municipality_wide(self) -> bool:
+        return not self.scope
+
+    def cell(self, columns: tuple[Column, ...], kind: ColumnKind) -> Cell | None:
+        for column, cell in zip(columns, self.cells):
+            if column.kind == kind:
+                return cell
+        return None
+
+
+@dataclass(frozen=True)
+class ExportTable:
+    municipality: Municipality
+    period: Period
+    as_of: str
+    """The reports' ``as_of`` (ISO 8601): outcomes known at that moment."""
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    reports: Mapping[str, Mapping[str, Any]] = field(repr=False, default_factory=dict)
+    """The underlying report dicts by column period label, for audit and tests."""
+
+    @property
+    def title(self) -> str:
+        return (f"Prestatie-indicatoren dienstverlening gemeente {self.municipality.name} — "
+                f"{labels.period_title(self.period)}")
+
+    @property
+    def subtitle(self) -> str:
+        stamp = labels.format_timestamp(datetime.fromisoformat(self.as_of).astimezone(self.municipality.tz))
+        return f"Stand per {stamp} · KCC Monitor"
+
+    @property
+    def total_index(self) -> int:
+        return next(i for i, c in enumerate(self.columns) if c.kind == "total")
+
+    def total(self, row: Row) -> Cell:
+        return row.cells[self.total_index]
+
+    @property
+    def month_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.kind == "month")
+
+    @property
+    def provisional_rows(self) -> int:
+        """Rows whose period total is provisional (an outcome still pending)."""
+        return sum(1 for r in self.rows if self.total(r).provisional)
+
+    @property
+    def missed_rows(self) -> int:
+        """Rows whose period total misses its norm."""
+        return sum(1 for r in self.rows if self.total(r).missed)
+
+    @property
+    def footnotes(self) -> tuple[str, ...]:
+        notes = []
+        if any(c.provisional for r in self.rows for c in r.cells):
+            notes.append(labels.PROVISIONAL_NOTE)
+        notes.append(labels.NO_DATA_NOTE)
+        if self.month_columns and len(self.month_columns) > 1:
+            notes.append(f"De kolom {self.columns[self.total_index].title} is berekend over alle "
+                         "gebeurtenissen in de periode, niet als gemiddelde van de maanden.")
+        if any(c.kind == "previous_year" for c in self.columns):
+            notes.append("Vorig jaar: dezelfde periode een jaar eerder, ter vergelijking met normen "
+                         "die ten opzichte van vorig jaar gelden.")
+        return tuple(notes)
+
+    def summary(self, out: str) -> str:
+        """"Export klaar: 38 rijen, 4 voorlopig, 3 normen niet gehaald → out.xlsx"."""
+        norms = "norm" if self.missed_rows == 1 else "normen"
+        return (f"Export klaar: {len(self.rows)} rijen, {self.provisional_rows} voorlopig, "
+                f"{self.missed_rows} {norms} niet gehaald → {out}")
+
+
+def build_table(municipality: Municipality, period: Period, report_for: ReportFor, *,
+                previous_year: bool | None = None,
+                on_report: Callable[[int, int, Period], None] | None = None) -> ExportTable:
+    """Lay out the reports of ``period`` (and of each of its months) as an export table.
+
+    ``period`` is a month, quarter or year. ``report_for(p)`` returns the report
+    dict for period ``p``; it is called once per month, once for the whole
+    period and, with ``previous_year`` (default: when a configured norm compares
+    with the previous year), once for the same period a year earlier.
+    ``on_report(done, total, period)`` is called before each report, for progress.
+    """
+    if period.kind not in ("month", "quarter", "year"):
+        raise ValueError(f"an export covers a month, quarter or year, not a {period.kind} ({period.label})")
+    if previous_year is None:
+        previous_year = labels.uses_previous_year(municipality)
+
+    columns: list[Column] = []
+    if period.kind != "month":
+        short = period.kind == "year"
+        columns += [Column("month", p, labels.month_column_title(p, short=short))
+                    for p in period.month_periods()]
+    columns.append(Column("total", period, labels.period_title(period)))
+    if previous_year:
+        before = period.previous_year()
+        columns.append(Column("previous_year", before, f"Vorig jaar ({labels.period_title(before)})"))
+
+    reports: dict[str, dict[str, Any]] = {}
+    for i, column in enumerate(columns):
+        if on_report is not None:
+            on_report(i, len(columns), column.period)
+        report = report_for(column.period)
+        _check_report(report, municipality, column.period)
+        reports[column.period.label] = report
+    if on_report is not None:
+        on_report(len(columns), len(columns), period)
+
+    as_of = str(reports[period.label].get("as_of", ""))
+    rows = _rows(municipality, period, columns, reports)
+    return ExportTable(municipality=municipality, period=period, as_of=as_of,
+                       columns=tuple(columns), rows=rows, reports=reports)
+
+
+def _check_report(report: Mapping[str, Any], municipality: Municipality, period: Period) -> None:
+    if report.get("municipality") != municipality.slug:
+        raise ValueError(f"report for {report.get('municipality')!r}, expected {municipality.slug!r}")
+    label = (report.get("period") or {}).get("label")
+    if label != period.label:
+        raise ValueError(f"report for period {label!r}, expected {period.label!r}")
+
+
+def _key(item: Mapping[str, Any]) -> tuple[str, ScopeKey]:
+    return str(item["id"]), tuple(sorted((str(k), str(v)) for k, v in (item.get("scope") or {}).items()))
+
+
+def _rows(municipality: Municipality, period: Period, columns: list[Column],
+          reports: Mapping[str, Mapping[str, Any]]) -> tuple[Row, ...]:
+    # Row order: the total report's order, then rows that only appear in a month
+    # or the previous year; grouped by indicator in INDICATORS order.
+    order: list[tuple[str, ScopeKey]] = []
+    sequence = [c for c in columns if c.kind == "total"] + [c for c in columns if c.kind != "total"]
+    items_by_period: dict[str, dict[tuple[str, ScopeKey], Mapping[str, Any]]] = {}
+    for column in sequence:
+        items = {}
+        for item in reports[column.period.label].get("indicators", []):
+            key = _key(item)
+            items[key] = item
+            if key not in order and column.kind != "previous_year":
+                order.append(key)
+        items_by_period[column.period.label] = items
+    by_column = [items_by_period[c.period.label] for c in columns]
+    rank = {ind: i for i, ind in enumerate(INDICATORS)}
+    position = {k: i for i, k in enumerate(order)}
+    order.sort(key=lambda k: (rank.get(k[0], len(rank)), position[k]))
+
+    rows = []
+    for key in order:
+        indicator, scope = key
+        present = [items[key] for items in by_column if key in items]
+        unit = str(present[0].get("unit", ""))
+        cells = tuple(_cell(items.get(key), unit) for items in by_column)
+        norms: list[str] = []
+        for column, items in zip(columns, by_column):
+            if column.kind == "previous_year" or key not in items:
+                continue
+            text = labels.norm_label(items[key].get("norm"), unit, indicator, dict(scope), municipality,
+                                     column.period.months)
+            if text and text not in norms:
+                norms.append(text)
+        rows.append(Row(indicator=indicator, scope=scope,
+                        label=labels.indicator_label(indicator, dict(scope), municipality),
+                        unit=unit, norm_label="; ".join(norms), cells=cells))
+    return tuple(rows)
+
+
+def _cell(item: Mapping[str, Any] | None, unit: str) -> Cell:
+    if item is None:  # the indicator had no data for this scope in that period
+        return Cell(value=None, status="no_data", provisional=False, n=0, hits=None, pending=0,
+                    norm=None, text=labels.DASH)
+    value = item.get("value")
+    value = None if value is None else float(value)
+    provisional = bool(item.get("provisional"))
+    text = labels.format_value(value, unit)
+    if provisional:
+        text += labels.PROVISIONAL_MARK
+    hits = item.get("hits")
+    return Cell(value=value, status=str(item.get("status", "no_norm")), provisional=provisional,
+                n=int(item.get("n") or 0), hits=None if hits is None else int(hits),
+                pending=int(item.get("pending") or 0), norm=item.get("norm"), text=text)

@@ -1,0 +1,120 @@
+"""Dutch labels and number formats as the programme texts write them."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.export import labels
+from monitor.periods import parse_period
+
+
+@pytest.mark.parametrize(
+    "value, unit, text",
+    [
+        (0.83, "ratio", "83,0%"),
+        (0.8347, "ratio", "83,5%"),
+        (4.26, "minutes", "4,3 min"),
+        (7.75, "grade", "7,8"),
+        (7.35, "grade", "7,4"),
+        (1234, "count", "1.234"),
+        (1234567, "count", "1.234.567"),
+        (42.4, "seconds", "42 sec"),
+        (None, "ratio", "–"),
+        (0.0, "ratio", "0,0%"),
+    ],
+)
+def test_values_use_the_dutch_decimal_comma_and_thousands_dot(value, unit, text):
+    assert labels.format_value(value, unit) == text
+
+
+def test_configured_norm_label_is_used_as_the_text_writes_it(config):
+    groningen = config["groningen"]
+    assert labels.norm_label({"op": ">=", "target": 0.8}, "ratio", "terugbellen_1_werkdag", {},
+                             groningen) == "minimaal 80%"
+    assert labels.norm_label({"op": "<=", "target": 5}, "minutes", "wachttijd_balie",
+                             {"visit_type": "appointment", "location": "haren"}, groningen) == "maximaal 5 min"
+
+
+@pytest.mark.parametrize(
+    "norm, unit, text",
+    [
+        ({"op": ">=", "target": 0.8}, "ratio", "minimaal 80%"),
+        ({"op": ">=", "target": 0.975}, "ratio", "minimaal 97,5%"),
+        ({"op": "<=", "target": 5}, "minutes", "maximaal 5 min"),
+        ({"op": ">=", "target": 7.5}, "grade", "minimaal 7,5"),
+        ({"op": ">=", "target": 8}, "grade", "minimaal 8"),
+        ({"op": ">=", "compare": "previous_year"}, "grade", "ten minste gelijk aan vorig jaar"),
+        ({"op": ">", "compare": "previous_year"}, "ratio", "hoger dan vorig jaar"),
+        (None, "ratio", ""),
+    ],
+)
+def test_norm_without_configured_label_is_written_from_op_target_and_unit(config, norm, unit, text):
+    nijmegen = config["nijmegen"]  # no norms configured, so nothing to borrow a label from
+    assert labels.norm_label(norm, unit, "klanttevredenheid", {}, nijmegen) == text
+
+
+def test_amersfoort_walk_in_norm_label_follows_the_month(config):
+    amersfoort = config["amersfoort"]
+    scope = {"visit_type": "walk_in", "location": "stadhuis"}
+    june = labels.norm_label({"op": ">=", "target": 0.90}, "ratio", "balie_binnen_norm", scope, amersfoort, (6,))
+    march = labels.norm_label({"op": ">=", "target": 0.93}, "ratio", "balie_binnen_norm", scope, amersfoort, (3,))
+    assert june == "minimaal 90% binnen 10 min (mei t/m aug.)"
+    assert march == "minimaal 93% binnen 10 min (rest van het jaar)"
+
+
+def test_previous_year_norm_label_found_when_report_filled_in_last_years_value(config):
+    hengelo = config["hengelo"]
+    label = labels.norm_label({"op": ">=", "target": 7.9}, "grade", "klanttevredenheid",
+                              {"channel": "phone"}, hengelo)
+    assert label == "ten minste gelijk aan vorig jaar"
+
+
+@pytest.mark.parametrize(
+    "municipality, indicator, scope, text",
+    [
+        ("groningen", "terugbellen_1_werkdag", {}, "Terugbellen binnen 1 werkdag"),
+        ("groningen", "terugbellen_2_werkdagen", {}, "Terugbellen binnen 2 werkdagen"),
+        ("groningen", "terugbellen_1_werkdag", {"department": "stadstoezicht"},
+         "Terugbellen binnen 1 werkdag, afdeling Stadstoezicht"),
+        ("groningen", "wachttijd_balie", {"visit_type": "appointment"}, "Gemiddelde wachttijd balie (op afspraak)"),
+        ("groningen", "wachttijd_balie", {"visit_type": "walk_in"}, "Gemiddelde wachttijd balie (vrije inloop)"),
+        ("groningen", "wachttijd_balie", {"visit_type": "walk_in", "location": "ten-boer"},
+         "Gemiddelde wachttijd balie Ten Boer (vrije inloop)"),
+        ("groningen", "klanttevredenheid", {"channel": "counter", "location": "kreupelstraat"},
+         "Klanttevredenheid publieksbalie Kreupelstraat"),
+        ("groningen", "klanttevredenheid", {"location": "harm-buiterplein"},
+         "Klanttevredenheid publieksbalie Harm Buiterplein"),
+        ("groningen", "klanttevredenheid", {"channel": "phone"}, "Klanttevredenheid telefoonnummer 14 050"),
+        ("groningen", "klanttevredenheid", {"channel": "website"}, "Klanttevredenheid Website"),
+        ("amersfoort", "bereikbaarheid", {"line": "14033"}, "% telefonische bereikbaarheid 14033"),
+        ("amersfoort", "bereikbaarheid", {"queue": "wijkteams"}, "% telefonische bereikbaarheid, wachtrij Wijkteams"),
+        ("amersfoort", "direct_geholpen", {}, "% bellers die direct zijn geholpen door KCC"),
+        ("amersfoort", "brieven_binnen_termijn", {}, "% brieven dat binnen de termijn beantwoord wordt"),
+        ("amersfoort", "balie_binnen_norm", {"visit_type": "appointment"},
+         "Wachttijd: bezoekers op afspraak, geholpen binnen 5 minuten"),
+        ("amersfoort", "balie_binnen_norm", {"visit_type": "walk_in"},
+         "Wachttijd: bezoekers vrije inloop, geholpen binnen 10 minuten"),
+        ("amersfoort", "positief", {"channel": "phone"},
+         "% bellers met het KCC dat positief is over dienstverlening"),
+        ("amersfoort", "servicelevel", {}, "% bellers binnen 30 seconden geholpen"),
+        ("hengelo", "aandeel_digitaal", {}, "Aandeel digitaal kanaal"),
+        ("hengelo", "contacten", {"channel": "phone"}, "Aantal contacten telefoon"),
+        ("hengelo", "contacten", {}, "Aantal contacten totaal"),
+        ("hengelo", "wachttijd_telefoon", {"queue": "isp-activerium"},
+         "Gemiddelde wachttijd telefoon, wachtrij Isp activerium"),
+    ],
+)
+def test_row_names_follow_the_seeds(config, municipality, indicator, scope, text):
+    assert labels.indicator_label(indicator, scope, config[municipality]) == text
+
+
+def test_every_indicator_has_a_dutch_name(config):
+    from monitor.config import INDICATORS
+    for indicator in INDICATORS:
+        assert labels.indicator_label(indicator, {}, config["groningen"]) != indicator
+
+
+@pytest.mark.parametrize("label, title", [("2026-04", "april 2026"), ("2026-Q2", "2e kwartaal 2026"),
+                                          ("2026", "2026")])
+def test_period_titles_are_dutch(label, title):
+    assert labels.period_title(parse_period(label)) == title
