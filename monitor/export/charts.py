@@ -84,10 +84,13 @@ def indicator_figure(table: ExportTable, row: Row) -> Figure:
     for bar, (_, cell), value in zip(bars, points, values):
         if cell.missed:
             bar.set_hatch("///")
-        label = labels.DASH if value is None else cell.text.replace(" min", "").replace(" sec", "")
+        label = labels.DASH if value is None else cell.short_text
         ax.annotate(label, (bar.get_x() + bar.get_width() / 2, bar.get_height()),
                     ha="center", va="bottom", fontsize=7, xytext=(0, 2), textcoords="offset points")
 
+    if all(v is None for v in values):
+        ax.text(0.5, 0.5, "geen gegevens", transform=ax.transAxes, ha="center", va="center",
+                fontsize=10, color="#555555")
     targets = norm_values(table, row)
     known = [t for t in targets if t is not None]
     if known:

@@ -37,6 +37,8 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 th, td { border: 1px solid #9a9a9a; padding: 3px 5px; vertical-align: top; }
 th { background: #d9e1f2; text-align: center; font-weight: bold; }
 th.text, td.text { text-align: left; }
+td.label { min-width: 15em; }
+td.norm { min-width: 7em; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 td.total { font-weight: bold; border-left: 2px solid #333; border-right: 2px solid #333; }
 td.prev { color: #444; }
@@ -48,8 +50,13 @@ section.charts { break-before: page; page-break-before: always; }
 figure { display: inline-block; width: 49%%; margin: 0 0 8px 0; break-inside: avoid;
          page-break-inside: avoid; vertical-align: top; }
 figure img { width: 100%%; height: auto; border: 1px solid #ddd; }
-figcaption { font-size: 8pt; color: #444; }
-@media print { body { margin: 0; } }
+@media print {
+  body { margin: 0; font-size: %(print_size)s; }
+  th, td { padding: 2px 3px; }
+  td.label { min-width: 13em; }
+  td.norm { min-width: 6em; }
+  p.sub { margin-bottom: 6px; }
+}
 """
 
 
@@ -64,16 +71,19 @@ def _value_cell(text: str, classes: list[str], missed: bool) -> str:
 
 def render_html(table: ExportTable, charts: tuple[Chart, ...] = ()) -> str:
     orientation = "landscape" if len(table.columns) > 3 else "portrait"
+    # A year (13-14 value columns) must fit 277 mm of landscape paper.
+    print_size = "7.5pt" if len(table.columns) > 6 else "9pt"
     head = ['<th class="text">Indicator</th>', '<th class="text">Norm</th>']
     head += [f"<th>{escape(c.title)}</th>" for c in table.columns]
     head.append('<th class="text">Status</th>')
     body = []
     for row in table.rows:
-        cells = [f'<td class="text">{escape(row.label)}</td>',
-                 f'<td class="text">{escape(row.norm_label or labels.DASH)}</td>']
+        cells = [f'<td class="text label">{escape(row.label)}</td>',
+                 f'<td class="text norm">{escape(row.norm_label or labels.DASH)}</td>']
         for column, cell in zip(table.columns, row.cells):
             classes = ["num"] + {"total": ["total"], "previous_year": ["prev"]}.get(column.kind, [])
-            cells.append(_value_cell(cell.text, classes, cell.missed and column.kind != "previous_year"))
+            text = cell.short_text if column.kind == "month" else cell.text
+            cells.append(_value_cell(text, classes, cell.missed and column.kind != "previous_year"))
         total = table.total(row)
         status = escape(labels.STATUS_LABELS.get(total.status, total.status))
         status_class = "text status-miss" if total.missed else "text"
@@ -88,7 +98,7 @@ def render_html(table: ExportTable, charts: tuple[Chart, ...] = ()) -> str:
         "<head>",
         '<meta charset="utf-8">',
         f"<title>{escape(table.title)}</title>",
-        f"<style>{_CSS % {'orientation': orientation}}</style>",
+        f"<style>{_CSS % {'orientation': orientation, 'print_size': print_size}}</style>",
         "</head>",
         "<body>",
         f"<h1>{escape(table.title)}</h1>",
@@ -103,8 +113,7 @@ def render_html(table: ExportTable, charts: tuple[Chart, ...] = ()) -> str:
                      "Gearceerde staven halen de norm niet.</p>")
         for chart in charts:
             data = base64.b64encode(chart.png).decode("ascii")
-            parts.append(f'<figure><img alt="{escape(chart.title)}" src="data:image/png;base64,{data}">'
-                         f"<figcaption>{escape(chart.title)}</figcaption></figure>")
+            parts.append(f'<figure><img alt="{escape(chart.title)}" src="data:image/png;base64,{data}"></figure>')
         parts.append("</section>")
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts)

@@ -27,7 +27,8 @@ def render_markdown(table: ExportTable) -> str:
         if total.missed:
             status = f"**{status}**"
         cells = [_escape(row.label), _escape(row.norm_label or labels.DASH),
-                 *(_escape(c.text) for c in row.cells), status]
+                 *(_escape(c.short_text if col.kind == "month" else c.text)
+                   for col, c in zip(table.columns, row.cells)), status]
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
     lines += [f"{_escape(note).replace('*', chr(92) + '*')}  " for note in table.footnotes]

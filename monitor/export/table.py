@@ -61,6 +61,11 @@ class Cell:
     def missed(self) -> bool:
         return self.status == "misses_norm"
 
+    @property
+    def short_text(self) -> str:
+        """The text without a unit word ("4,3" for "4,3 min"), for narrow month columns."""
+        return self.text.replace(" min", "").replace(" sec", "")
+
 
 @dataclass(frozen=True)
 class Row:
