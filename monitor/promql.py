@@ -131,7 +131,7 @@ def period_start(window: Window) -> str:
 
 def in_period_boundary(window: Window) -> str:
     """Non-empty per municipality during the first BOUNDARY_SECONDS of the local period."""
-    return f"(time() - {period_start(window)}) < {BOUNDARY_SECONDS}"
+    return f"(time() - {period_start(window)}) >= 0 < {BOUNDARY_SECONDS}"
 
 
 def latch_record(spec: MetricSpec, window: Window, *, suffix: str = "") -> str:
