@@ -1,0 +1,51 @@
+"""The indicators of KPIS.md: what each item contributes, and nothing else decides the math.
+
+For every record kind a pure function ``contributions(record, municipality,
+as_of) -> list[Contribution]`` says what that one item adds to which indicator,
+scope and local day, given what is known at ``as_of``. Everything downstream —
+the offline report, the live stream's per-day aggregates, the monthly export —
+only *adds* contributions (exact integers, so the order of adding never matters)
+and divides at the end (:func:`monitor.aggregates.value`). So the numbers are
+identical by construction wherever they are computed.
+
+Modules, one per concept: :mod:`.phone` (calls), :mod:`.callbacks`,
+:mod:`.counter` (visits), :mod:`.surveys`, :mod:`.letters`, :mod:`.contacts`
+(``contacten``, ``aandeel_digitaal`` and digital transactions).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from monitor.config import INDICATORS, Municipality
+from monitor.indicators import callbacks, contacts, counter, letters, phone, surveys
+from monitor.indicators.base import DIMENSIONS, SCALE, SCOPES, UNITS, Contribution, ScopeKey, as_us
+from monitor.records import Record
+
+__all__ = ["Contribution", "ScopeKey", "DIMENSIONS", "INDICATORS", "SCALE", "SCOPES", "UNITS",
+           "contributions", "is_final"]
+
+_MODULES = {
+    "call": phone,
+    "callback": callbacks,
+    "visit": counter,
+    "letter": letters,
+    "survey": surveys,
+    "digital": contacts,
+}
+
+
+def contributions(record: Record, municipality: Municipality, as_of: datetime | int) -> list[Contribution]:
+    """What one item contributes to the indicators at ``as_of`` (aware datetime or µs since the epoch).
+
+    Events after ``as_of`` are not known yet and are ignored; an item whose
+    originating event is after ``as_of`` (or has not arrived) contributes nothing.
+    """
+    return _MODULES[record.KIND].contributions(record, municipality, as_us(as_of))
+
+
+def is_final(record: Record, municipality: Municipality, as_of: datetime | int) -> bool:
+    """Whether the item's contributions can no longer change after ``as_of``: every event that
+    decides its outcome has arrived. The stream may fold a final item into its per-day aggregates
+    and forget the record; open items stay records and are evaluated at report time."""
+    return _MODULES[record.KIND].is_final(record, municipality, as_us(as_of))

@@ -1,0 +1,127 @@
+"""Contributions, units and scope dimensions shared by every indicator module.
+
+Exact arithmetic: a contribution's ``sum`` is an integer in a fixed small unit
+per indicator unit (``SCALE``): milliseconds for ``seconds`` and ``minutes``
+(value = sum ÷ n ÷ 1000, or ÷ 60000), thousandths of a grade for ``grade``. Ratios
+are ``hits`` ÷ ``n`` and counts are ``n``. Integers add up identically in any
+order, so a live stream summing per-day aggregates and a report summing items
+give the same value to the last bit.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal, NamedTuple
+
+from monitor.config import Municipality
+from monitor.records import Record, to_us
+
+Unit = Literal["ratio", "minutes", "seconds", "grade", "count"]
+
+ScopeKey = tuple[tuple[str, str], ...]
+"""A scope as ``((dimension, value), …)`` in the indicator's dimension order (hashable, JSON-able)."""
+
+UNITS: dict[str, Unit] = {
+    "bereikbaarheid": "ratio",
+    "servicelevel": "ratio",
+    "wachttijd_telefoon": "seconds",
+    "direct_geholpen": "ratio",
+    "terugbellen_1_werkdag": "ratio",
+    "terugbellen_2_werkdagen": "ratio",
+    "wachttijd_balie": "minutes",
+    "balie_binnen_norm": "ratio",
+    "klanttevredenheid": "grade",
+    "positief": "ratio",
+    "brieven_binnen_termijn": "ratio",
+    "aandeel_digitaal": "ratio",
+    "contacten": "count",
+}
+"""Unit of each indicator's value (KPIS.md "Report rows")."""
+
+SCALE: dict[Unit, int] = {"seconds": 1000, "minutes": 60_000, "grade": 1000}
+"""Integer ``sum`` units per value unit: value = sum / n / SCALE[unit] (means only)."""
+
+SCOPES: dict[str, tuple[str, ...]] = {
+    "bereikbaarheid": ("line", "queue"),
+    "servicelevel": ("line", "queue"),
+    "wachttijd_telefoon": ("line", "queue"),
+    "direct_geholpen": ("line", "queue"),
+    "terugbellen_1_werkdag": ("department",),
+    "terugbellen_2_werkdagen": ("department",),
+    "wachttijd_balie": ("visit_type", "location"),
+    "balie_binnen_norm": ("visit_type", "location"),
+    "klanttevredenheid": ("channel", "location"),
+    "positief": ("channel", "location"),
+    "brieven_binnen_termijn": ("channel", "department"),
+    "aandeel_digitaal": (),
+    "contacten": ("channel",),
+}
+"""Scope dimensions of each indicator (KPIS.md indicator table), in display order."""
+
+DIMENSIONS: tuple[str, ...] = ("line", "queue", "department", "visit_type", "channel", "location")
+"""Every scope dimension, in the order rows are sorted."""
+
+_BOUNDED_BY_CONFIG = frozenset({"line", "queue", "department", "location"})
+
+
+class Contribution(NamedTuple):
+    """What one item adds to one indicator in one scope on one local day.
+
+    ``scope`` is the item's *full* scope (every dimension it has a value for);
+    the report rolls it up into the whole-municipality row, one row per single
+    dimension value and the full combination. ``day`` is the local date (the
+    municipality's zone) of the item's originating event. A decided item has
+    ``n = 1`` (``hits`` 0/1 for ratios, ``sum`` in ``SCALE`` units for means);
+    an item whose outcome is unknown at ``as_of`` has ``n = 0, pending = 1``.
+    """
+
+    indicator: str
+    scope: ScopeKey
+    day: date
+    n: int = 1
+    hits: int = 0
+    sum: int = 0
+    pending: int = 0
+
+    @property
+    def kind(self) -> Literal["value", "pending"]:
+        return "pending" if self.pending else "value"
+
+    @property
+    def scope_dict(self) -> dict[str, str]:
+        return dict(self.scope)
+
+
+def as_us(moment: datetime | int) -> int:
+    """``as_of`` as µs since the epoch (accepts an aware datetime or an int already in µs)."""
+    return moment if isinstance(moment, int) else to_us(moment)
+
+
+def local_day(us: int, municipality: Municipality) -> date:
+    """The local calendar date of an instant (µs since the epoch) in the municipality's zone."""
+    return datetime.fromtimestamp(us // 1_000_000, municipality.tz).date()
+
+
+def scope_value(municipality: Municipality, dimension: str, value: str) -> str:
+    """A bounded scope value: configured slugs as they are, anything else ``other``.
+
+    ``visit_type`` and ``channel`` are bounded by the event contract already.
+    """
+    return municipality.label(dimension, value) if dimension in _BOUNDED_BY_CONFIG else value
+
+
+def pending(indicator: str, scope: ScopeKey, day: date) -> Contribution:
+    return Contribution(indicator, scope, day, 0, 0, 0, 1)
+
+
+def ratio(indicator: str, scope: ScopeKey, day: date, hit: bool) -> Contribution:
+    return Contribution(indicator, scope, day, 1, 1 if hit else 0, 0, 0)
+
+
+def mean(indicator: str, scope: ScopeKey, day: date, amount: int) -> Contribution:
+    return Contribution(indicator, scope, day, 1, 0, amount, 0)
+
+
+def all_known(record: Record, as_of_us: int) -> bool:
+    """Whether every event the record holds happened at or before ``as_of`` (nothing it holds is news later)."""
+    return all(slot is None or slot[0] <= as_of_us for slot in (getattr(record, name) for name in record.SLOTS))
