@@ -123,3 +123,20 @@ def test_every_long_running_service_has_a_healthcheck_and_waits_for_healthy_depe
             assert "healthcheck" in service, name
         for dependency, condition in service.get("depends_on", {}).items():
             assert condition["condition"] == "service_healthy", (name, dependency)
+
+
+def test_image_is_python_311_slim_non_root_with_the_cli_as_entrypoint():
+    lines = [line.strip() for line in (ROOT / "Dockerfile").read_text().splitlines()
+             if line.strip() and not line.lstrip().startswith("#")]
+    assert lines[0] == "FROM python:3.11-slim"
+    user = [line for line in lines if line.startswith("USER ")]
+    assert user and user[-1].split()[1].split(":")[0] not in ("root", "0")
+    assert lines[-2:] == ['ENTRYPOINT ["kcc-monitor"]', 'CMD ["worker"]']
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {".git", ".venv", ".cache", ".env", "tests"} <= set(ignored)
+    # what the Dockerfile copies exists and is not ignored
+    for line in lines:
+        if line.startswith("COPY ") and "--from" not in line:
+            for source in line.split()[1:-1]:
+                assert (ROOT / source).exists(), source
+                assert source.split("/")[0] not in ignored, source
