@@ -249,7 +249,8 @@ def _norm_case(m: Municipality, norm: Norm, options: AlertOptions) -> AlertCase:
     if options.office_gate and spec.office_hours_only:
         office = q.selector(q.OFFICE_OPEN_RECORD, {"municipality": m.slug})
         expr += f"\n  and on (municipality) {office} == 1"
-    where = ", ".join(_NL.get((d, matchers[d]), f"{d} {matchers[d]}") if d in matchers else _WHERE[d] for d in dims)
+    where = ", ".join(_NL.get((d, matchers[d]), _WHERE[d].replace(f"{{{{ $labels.{d} }}}}", matchers[d]))
+                      if d in matchers else _WHERE[d] for d in dims)
     where = f" ({where})" if where else ""
     fmt = _UNIT_FMT[ind.unit]
     norm_text = norm.label or f"{norm.op} {_num(norm.target)}"
