@@ -15,10 +15,11 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from monitor.commands.report import parse_as_of
 from monitor.config import ConfigError, Municipality, load_config
 from monitor.periods import Period, parse_period
 
@@ -69,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     if fmt is None:
         return _fail(f"cannot tell the format from {args.out.name!r}; give --format {'|'.join(FORMATS)}", 2)
     try:
-        as_of = _parse_as_of(args.as_of, municipality)
+        as_of = parse_as_of(args.as_of, municipality)
     except ValueError as exc:
         return _fail(str(exc), 2)
     if not args.out.parent.exists():
@@ -84,7 +85,10 @@ def run(args: argparse.Namespace) -> int:
         else:
             if not args.events.is_file():
                 return _fail(f"{args.events}: no such file", 2)
-            source = _file_source(args.events, config, progress)
+            try:
+                source = _file_source(args.events, config, municipality, progress)
+            except OSError as exc:
+                return _fail(f"{args.events}: cannot read: {exc.strerror or exc}", 2)
         table = _build(source, municipality, period, as_of, progress)
         path = _write(table, fmt, args.out, charts=not args.no_charts and fmt in ("xlsx", "html"),
                       progress=progress)
@@ -100,29 +104,21 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-def _parse_as_of(text: str | None, municipality: Municipality) -> datetime:
-    if text is None:
-        return datetime.now(municipality.tz)
-    try:
-        if len(text) == 10:
-            day = date.fromisoformat(text)
-            return datetime(day.year, day.month, day.day, tzinfo=municipality.tz)
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"invalid --as-of {text!r}: expected 2026-06-01 or 2026-06-01T00:00:00+02:00") from None
-    if moment.tzinfo is None:
-        raise ValueError(f"invalid --as-of {text!r}: a time needs a UTC offset (e.g. +02:00)")
-    return moment
-
-
 # ------------------------------------------------------------------ sources and reports
 # The report and sources are other modules' business; everything this command
 # needs from them goes through these three functions.
 
-def _file_source(path: Path, config: Any, progress: Any) -> Any:
+def _file_source(path: Path, config: Any, municipality: Municipality, progress: Any) -> Any:
+    """The event file, read once through a byte counter that drives the progress bar."""
+    import io
+
+    from monitor.export.progress import CountingReader
     from monitor.sources import EventFileSource
 
-    return EventFileSource(path, config)
+    total = path.stat().st_size
+    with open(path, "rb") as raw:
+        reader = io.BufferedReader(CountingReader(raw, total, progress), buffer_size=1 << 20)
+        return EventFileSource(reader, config, municipalities={municipality.slug})
 
 
 def _stream_source(config: Any) -> Any | None:

@@ -80,8 +80,9 @@ class CountingReader(io.RawIOBase):
         data = self._raw.read(len(buffer))
         count = len(data)
         buffer[:count] = data
-        self.done += count
-        self._progress.bytes(self._label, self.done, self._total)
+        if count:
+            self.done += count
+            self._progress.bytes(self._label, self.done, self._total)
         return count
 
     def close(self) -> None:
