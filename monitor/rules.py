@@ -14,7 +14,25 @@ Files (all under ``config/prometheus/``):
   live and pipeline alerts;
 * ``tests/alert_rules_test.yml`` — promtool unit tests generated from the same
   alert specs: for every alert rule a firing case, a case exactly at the norm
-  (does not fire) and, where gated, the office closed (does not fire).
+  (does not fire) and, where gated, the office closed / too few items / another
+  month (does not fire).
+
+Decisions:
+
+* Office hours: PromQL knows only UTC and no closing days, so the worker exports
+  ``kcc_office_open{municipality}`` (1/0, computed at scrape time from the same
+  calendar as the working-day deadlines); the rule ``municipality:kcc_office_open:max``
+  gates the norms that only apply while open (phone, counter, callbacks) and the
+  silent-source and caller-wait alerts. No worker → no gauge → gated alerts are
+  silent, and ``KccGeenWorkers`` says why.
+* Months: a norm limited to months compares ``municipality:kcc_local_month:value``
+  (derived from the worker's local day start), not UTC ``month()``, which would
+  apply the summer walk-in norm from 30 April 22:00 local time.
+* A norm alert needs a minimum number of items in its window (``NormAlert.min_items``)
+  so that the first call of the morning cannot trip it, and a ``for:`` duration.
+* Lag: the worker exports ``kcc_consumer_lag_messages{topic, partition}``;
+  invalid messages are judged by their share of all messages (dead letters have
+  no municipality label: they go to the operators).
 
 :class:`AlertOptions` parameterises the alert rules: the integration test uses a
 variant with ``for: 0s``, no office-hours gate and no minimum item count, built
@@ -29,7 +47,6 @@ from pathlib import Path
 
 import yaml
 
-from monitor import metricspec as ms
 from monitor import promql as q
 from monitor.config import Config, Municipality, Norm
 
@@ -232,6 +249,8 @@ def _norm_case(m: Municipality, norm: Norm, options: AlertOptions) -> AlertCase:
     # scope's dimensions plus the ones a team lead acts on (the location of a counter norm,
     # the department of a callback norm)
     wanted = set(norm.scope) | set(_ACT_ON.get(ind.id, ()))
+    if norm.scope.get("channel") == "counter" and "location" in ind.dimensions:
+        wanted.add("location")  # a counter score is per location ("minimaal 8 per locatie")
     dims = tuple(d for d in ind.dimensions if d in wanted)
     level = ("municipality",) + dims
     matchers = {"municipality": m.slug, **norm.scope}
