@@ -18,7 +18,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from monitor.config import Municipality, Norm
+from monitor.config import OTHER, Municipality, Norm
 from monitor.periods import Period
 
 DASH = "–"
@@ -167,7 +167,9 @@ def uses_previous_year(municipality: Municipality) -> bool:
 # ---------------------------------------------------------------- indicator names
 
 def _humanize(slug: str) -> str:
-    """``stedelijk-beheer`` → ``Stedelijk beheer``."""
+    """``stedelijk-beheer`` → ``Stedelijk beheer``; the bounded label ``other`` → ``overig``."""
+    if slug == OTHER:
+        return "overig"
     text = slug.replace("-", " ").replace("_", " ")
     return text[:1].upper() + text[1:]
 
@@ -265,7 +267,10 @@ def _counter_within(scope: dict[str, str], m: Municipality) -> str:
 def _satisfaction(scope: dict[str, str], m: Municipality) -> str:
     channel = scope.get("channel")
     skip = {"channel"}
-    if channel == "counter" or (channel is None and "location" in scope):
+    if channel is None and "location" in scope:  # every channel's answers about a location
+        head = f"Klanttevredenheid {location_name(m, scope['location'])} (alle kanalen)"
+        skip.add("location")
+    elif channel == "counter":
         head = "Klanttevredenheid publieksbalie"
         if "location" in scope:
             head += f" {location_name(m, scope['location'])}"
@@ -291,7 +296,9 @@ def _positive(scope: dict[str, str], m: Municipality) -> str:
     if "location" in scope:
         where = f" {location_name(m, scope['location'])}"
         skip.add("location")
-    if channel == "counter" or (channel is None and where):
+    if channel is None and where:  # every channel's answers about a location
+        head = f"% klanten bij{where} dat positief is over dienstverlening (alle kanalen)"
+    elif channel == "counter":
         head = f"% bezoekers van de balie{where} dat positief is over dienstverlening"
     elif channel == "phone":
         head = "% bellers met het KCC dat positief is over dienstverlening"
@@ -299,8 +306,10 @@ def _positive(scope: dict[str, str], m: Municipality) -> str:
         head = "% bezoekers van de website dat positief is"
     elif channel == "email":
         head = "% e-mailers dat positief is over dienstverlening"
-    else:
+    elif channel is None:
         head = "% klanten dat positief is over dienstverlening"
+    else:
+        head = f"% klanten via {_humanize(channel)} dat positief is over dienstverlening"
     if where and channel not in (None, "counter"):
         skip.discard("location")
     return head + _suffix(scope, m, skip)
@@ -308,7 +317,7 @@ def _positive(scope: dict[str, str], m: Municipality) -> str:
 
 def _letters(scope: dict[str, str], m: Municipality) -> str:
     channel = scope.get("channel")
-    what = {"post": "brieven (post)", "email": "e-mails"}.get(channel or "", "brieven")
+    what = {"post": "brieven (post)", "email": "e-mails", "": "brieven"}.get(channel or "", f"{channel}-berichten")
     return f"% {what} dat binnen de termijn beantwoord wordt" + _suffix(scope, m, {"channel"})
 
 

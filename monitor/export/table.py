@@ -14,7 +14,7 @@ an :class:`ExportTable`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -247,7 +247,19 @@ def _rows(municipality: Municipality, period: Period, columns: list[Column],
         rows.append(Row(indicator=indicator, scope=scope,
                         label=labels.indicator_label(indicator, dict(scope), municipality),
                         unit=unit, norm_label="; ".join(norms), cells=cells))
-    return tuple(rows)
+    return _distinct_labels(rows)
+
+
+def _distinct_labels(rows: list[Row]) -> tuple[Row, ...]:
+    """Rows whose Dutch names coincide get their scope added, so every row reads as its own line."""
+    seen: dict[str, int] = {}
+    for row in rows:
+        seen[row.label] = seen.get(row.label, 0) + 1
+    return tuple(
+        replace(row, label=f"{row.label} [{', '.join(f'{k}={v}' for k, v in row.scope) or 'gemeente'}]")
+        if seen[row.label] > 1 else row
+        for row in rows
+    )
 
 
 def _cell(item: Mapping[str, Any] | None, unit: str) -> Cell:

@@ -83,7 +83,11 @@ def test_previous_year_norm_label_found_when_report_filled_in_last_years_value(c
         ("groningen", "klanttevredenheid", {"channel": "counter", "location": "kreupelstraat"},
          "Klanttevredenheid publieksbalie Kreupelstraat"),
         ("groningen", "klanttevredenheid", {"location": "harm-buiterplein"},
-         "Klanttevredenheid publieksbalie Harm Buiterplein"),
+         "Klanttevredenheid Harm Buiterplein (alle kanalen)"),
+        ("amersfoort", "positief", {"channel": "counter", "location": "stadhuis"},
+         "% bezoekers van de balie Stadhuis dat positief is over dienstverlening"),
+        ("amersfoort", "positief", {"location": "stadhuis"},
+         "% klanten bij Stadhuis dat positief is over dienstverlening (alle kanalen)"),
         ("groningen", "klanttevredenheid", {"channel": "phone"}, "Klanttevredenheid telefoonnummer 14 050"),
         ("groningen", "klanttevredenheid", {"channel": "website"}, "Klanttevredenheid Website"),
         ("amersfoort", "bereikbaarheid", {"line": "14033"}, "% telefonische bereikbaarheid 14033"),
@@ -118,3 +122,49 @@ def test_every_indicator_has_a_dutch_name(config):
                                           ("2026", "2026")])
 def test_period_titles_are_dutch(label, title):
     assert labels.period_title(parse_period(label)) == title
+
+
+_VALUES = {
+    "visit_type": ["appointment", "walk_in"],
+    "channel": ["counter", "phone", "website", "email", "post", "digital"],
+}
+_CHANNELS = {  # EVENTS.md: survey channels, letter channels, contact channels
+    "klanttevredenheid": ["counter", "phone", "website", "email"],
+    "positief": ["counter", "phone", "website", "email"],
+    "brieven_binnen_termijn": ["post", "email"],
+    "contacten": ["phone", "counter", "post", "email", "digital"],
+}
+
+
+def _values(municipality, dimension, indicator=""):
+    if dimension == "channel":
+        return _CHANNELS[indicator]
+    configured = {"line": municipality.lines, "queue": municipality.queues,
+                  "department": municipality.departments, "location": municipality.locations}
+    if dimension in configured:  # bounded by configuration: anything else is "other"
+        return configured[dimension] + ["other"]
+    return _VALUES[dimension]  # fixed by the event contract
+
+
+@pytest.mark.parametrize("slug", ["groningen", "amersfoort", "nijmegen", "hengelo"])
+def test_every_row_the_report_can_produce_has_its_own_name(config, slug):
+    from itertools import product
+
+    from monitor.indicators import SCOPES
+
+    municipality = config[slug]
+    names: dict[str, tuple] = {}
+    for indicator, dims in SCOPES.items():
+        scopes = [{}] + [{d: v} for d in dims for v in _values(municipality, d, indicator)]
+        if len(dims) > 1:
+            scopes += [dict(zip(dims, combo))
+                       for combo in product(*(_values(municipality, d, indicator) for d in dims))]
+        for scope in scopes:
+            name = labels.indicator_label(indicator, scope, municipality)
+            key = (indicator, tuple(sorted(scope.items())))
+            assert names.setdefault(name, key) == key, f"{name!r} names {names[name]} and {key}"
+
+
+def test_other_label_value_reads_as_overig(config):
+    assert labels.indicator_label("terugbellen_1_werkdag", {"department": "other"}, config["groningen"]) == \
+        "Terugbellen binnen 1 werkdag, afdeling overig"
