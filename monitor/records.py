@@ -8,11 +8,14 @@ report, the live stream (which keeps records as Faust table values) and a replay
 all see the same item.
 
 How: a record has one *slot* per event type it cares about (``offered``,
-``answered``, …). A slot holds a tuple ``(ts_us, event_id, *payload)`` of the
-event that fills it. When a second event of the same type arrives for the item,
-the smaller tuple wins — the earliest ``ts``, then the smallest ``event_id``,
-then the payload — so the result never depends on arrival order, and a repeated
-event (same ``event_id``) changes nothing. No set of seen event ids is needed.
+``answered``, …). A slot holds a tuple ``(ts_us, *payload)`` of the event that
+fills it. When a second event of the same type arrives for the item, the smaller
+tuple wins — the earliest ``ts``, then the payload — so the result never depends
+on arrival order, and a repeated event (same ``event_id``) changes nothing. No
+set of seen event ids is needed, and the ``event_id`` itself is not kept: two
+events of one type with equal ``ts`` and equal payload are indistinguishable for
+every indicator, and unequal payloads order deterministically (memory: a year of
+a large municipality is ~1 million records).
 
 Units inside records (all integers, exact, JSON-safe):
 
@@ -35,8 +38,9 @@ other events' copies are not even stored. An item without its originating event
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from sys import intern as _i
 from datetime import datetime, timedelta, timezone
 from typing import Any, ClassVar
 
@@ -46,7 +50,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _US = timedelta(microseconds=1)
 
 Slot = tuple[Any, ...]
-"""``(ts_us, event_id, *payload)`` of the event that fills a slot, or None."""
+"""``(ts_us, *payload)`` of the event that fills a slot, or None."""
 
 RecordKey = tuple[str, str, str]
 """``(municipality, kind, item_id)``: one record per item."""
@@ -99,7 +103,7 @@ class _Record:
             slot, payload = self._PAYLOAD[event.type]
         except KeyError:
             raise ValueError(f"a {self.KIND} record does not take {event.type} events") from None
-        candidate = (to_us(event.ts), event.event_id, *payload(event))
+        candidate = (to_us(event.ts), *payload(event))
         setattr(self, slot, _earlier(getattr(self, slot), candidate))
         return self
 
@@ -151,17 +155,17 @@ def _wait_ms(event: Any) -> int:
 
 @dataclass(slots=True)
 class CallRecord(_Record):
-    """One call on the KCC line. ``offered = (ts_us, event_id, line, queue)``,
-    ``answered``/``abandoned = (ts_us, event_id, wait_ms)``, ``ended = (ts_us, event_id, outcome)``."""
+    """One call on the KCC line. ``offered = (ts_us, line, queue)``,
+    ``answered``/``abandoned = (ts_us, wait_ms)``, ``ended = (ts_us, outcome)``."""
 
     KIND: ClassVar[str] = "call"
     SLOTS: ClassVar[tuple[str, ...]] = ("offered", "answered", "abandoned", "ended")
     ORIGIN: ClassVar[str] = "offered"
     _PAYLOAD: ClassVar[dict[str, tuple[str, Callable[[Any], tuple[Any, ...]]]]] = {
-        "call.offered": ("offered", lambda e: (e.line, e.queue)),
+        "call.offered": ("offered", lambda e: (_i(e.line), _i(e.queue))),
         "call.answered": ("answered", lambda e: (_wait_ms(e),)),
         "call.abandoned": ("abandoned", lambda e: (_wait_ms(e),)),
-        "call.ended": ("ended", lambda e: (e.outcome,)),
+        "call.ended": ("ended", lambda e: (_i(e.outcome),)),
     }
 
     offered: Slot | None = None
@@ -171,23 +175,22 @@ class CallRecord(_Record):
 
     @property
     def line(self) -> str | None:
-        return None if self.offered is None else self.offered[2]
+        return None if self.offered is None else self.offered[1]
 
     @property
     def queue(self) -> str | None:
-        return None if self.offered is None else self.offered[3]
+        return None if self.offered is None else self.offered[2]
 
 
 @dataclass(slots=True)
 class CallbackRecord(_Record):
-    """One callback request. ``requested = (ts_us, event_id, department)``;
-    ``completed``/``cancelled = (ts_us, event_id)``."""
+    """One callback request. ``requested = (ts_us, department)``; ``completed``/``cancelled = (ts_us,)``."""
 
     KIND: ClassVar[str] = "callback"
     SLOTS: ClassVar[tuple[str, ...]] = ("requested", "completed", "cancelled")
     ORIGIN: ClassVar[str] = "requested"
     _PAYLOAD: ClassVar[dict[str, tuple[str, Callable[[Any], tuple[Any, ...]]]]] = {
-        "callback.requested": ("requested", lambda e: (e.department,)),
+        "callback.requested": ("requested", lambda e: (_i(e.department),)),
         "callback.completed": ("completed", lambda e: ()),
         "callback.cancelled": ("cancelled", lambda e: ()),
     }
@@ -198,13 +201,13 @@ class CallbackRecord(_Record):
 
     @property
     def department(self) -> str | None:
-        return None if self.requested is None else self.requested[2]
+        return None if self.requested is None else self.requested[1]
 
 
 @dataclass(slots=True)
 class VisitRecord(_Record):
-    """One counter visit. ``checked_in = (ts_us, event_id, location, visit_type, appointment_us | -1,
-    product | "")``; ``called``/``no_show = (ts_us, event_id)``. ``visit.completed`` is accepted and
+    """One counter visit. ``checked_in = (ts_us, location, visit_type, appointment_us | -1, product | "")``;
+    ``called``/``no_show = (ts_us,)``. ``visit.completed`` is accepted and
     ignored: no indicator uses it."""
 
     KIND: ClassVar[str] = "visit"
@@ -212,8 +215,8 @@ class VisitRecord(_Record):
     ORIGIN: ClassVar[str] = "checked_in"
     _PAYLOAD: ClassVar[dict[str, tuple[str, Callable[[Any], tuple[Any, ...]]]]] = {
         "visit.checked_in": ("checked_in", lambda e: (
-            e.location, e.visit_type, -1 if e.appointment_at is None else to_us(e.appointment_at),
-            e.product or "")),
+            _i(e.location), _i(e.visit_type), -1 if e.appointment_at is None else to_us(e.appointment_at),
+            _i(e.product or ""))),
         "visit.called": ("called", lambda e: ()),
         "visit.no_show": ("no_show", lambda e: ()),
     }
@@ -231,30 +234,29 @@ class VisitRecord(_Record):
 
     @property
     def location(self) -> str | None:
-        return None if self.checked_in is None else self.checked_in[2]
+        return None if self.checked_in is None else self.checked_in[1]
 
     @property
     def visit_type(self) -> str | None:
-        return None if self.checked_in is None else self.checked_in[3]
+        return None if self.checked_in is None else self.checked_in[2]
 
     @property
     def appointment_us(self) -> int | None:
-        if self.checked_in is None or self.checked_in[4] < 0:
+        if self.checked_in is None or self.checked_in[3] < 0:
             return None
-        return self.checked_in[4]
+        return self.checked_in[3]
 
 
 @dataclass(slots=True)
 class LetterRecord(_Record):
-    """One letter or e-mail. ``received = (ts_us, event_id, channel, department, due_us | -1)``;
-    ``answered = (ts_us, event_id)``."""
+    """One letter or e-mail. ``received = (ts_us, channel, department, due_us | -1)``; ``answered = (ts_us,)``."""
 
     KIND: ClassVar[str] = "letter"
     SLOTS: ClassVar[tuple[str, ...]] = ("received", "answered")
     ORIGIN: ClassVar[str] = "received"
     _PAYLOAD: ClassVar[dict[str, tuple[str, Callable[[Any], tuple[Any, ...]]]]] = {
         "letter.received": ("received", lambda e: (
-            e.channel, e.department, -1 if e.due_at is None else to_us(e.due_at))),
+            _i(e.channel), _i(e.department), -1 if e.due_at is None else to_us(e.due_at))),
         "letter.answered": ("answered", lambda e: ()),
     }
 
@@ -263,28 +265,28 @@ class LetterRecord(_Record):
 
     @property
     def channel(self) -> str | None:
-        return None if self.received is None else self.received[2]
+        return None if self.received is None else self.received[1]
 
     @property
     def department(self) -> str | None:
-        return None if self.received is None else self.received[3]
+        return None if self.received is None else self.received[2]
 
     @property
     def due_us(self) -> int | None:
-        if self.received is None or self.received[4] < 0:
+        if self.received is None or self.received[3] < 0:
             return None
-        return self.received[4]
+        return self.received[3]
 
 
 @dataclass(slots=True)
 class SurveyRecord(_Record):
-    """One survey answer: ``answered = (ts_us, event_id, channel, location | "", score_milli)``."""
+    """One survey answer: ``answered = (ts_us, channel, location | "", score_milli)``."""
 
     KIND: ClassVar[str] = "survey"
     SLOTS: ClassVar[tuple[str, ...]] = ("answered",)
     ORIGIN: ClassVar[str] = "answered"
     _PAYLOAD: ClassVar[dict[str, tuple[str, Callable[[Any], tuple[Any, ...]]]]] = {
-        "survey.answered": ("answered", lambda e: (e.channel, e.location or "", to_milli(e.score))),
+        "survey.answered": ("answered", lambda e: (_i(e.channel), _i(e.location or ""), to_milli(e.score))),
     }
 
     answered: Slot | None = None
@@ -292,13 +294,13 @@ class SurveyRecord(_Record):
 
 @dataclass(slots=True)
 class DigitalRecord(_Record):
-    """One completed online transaction: ``completed = (ts_us, event_id, product)``."""
+    """One completed online transaction: ``completed = (ts_us, product)``."""
 
     KIND: ClassVar[str] = "digital"
     SLOTS: ClassVar[tuple[str, ...]] = ("completed",)
     ORIGIN: ClassVar[str] = "completed"
     _PAYLOAD: ClassVar[dict[str, tuple[str, Callable[[Any], tuple[Any, ...]]]]] = {
-        "digital.completed": ("completed", lambda e: (e.product,)),
+        "digital.completed": ("completed", lambda e: (_i(e.product),)),
     }
 
     completed: Slot | None = None
@@ -348,21 +350,42 @@ def record_from_json(data: dict[str, Any]) -> Record:
     return cls._from_json(data)  # type: ignore[return-value]
 
 
-@dataclass
 class RecordStore:
-    """Records by key, folded from events; a plain in-memory table (the file source uses it)."""
+    """Records folded from events, in memory (the file source uses it; the stream uses a Faust table).
 
-    records: dict[RecordKey, Record] = field(default_factory=dict)
+    Stored per ``(municipality, kind)`` and then by item id, so a million records
+    do not each carry a key tuple.
+    """
+
+    def __init__(self) -> None:
+        self._tables: dict[tuple[str, str], dict[str, Record]] = {}
 
     def add(self, event: Event) -> Record | None:
         """Fold one event in; returns its record, or None for events without one (queue snapshots)."""
-        key = record_key(event)
-        if key is None:
+        kind = _KIND_BY_FAMILY.get(event.type.split(".", 1)[0])
+        if kind is None:
             return None
-        record = self.records.get(key)
+        table = self._tables.get((event.municipality, kind))
+        if table is None:
+            table = self._tables[(event.municipality, kind)] = {}
+        item_id = event.item_id
+        record = table.get(item_id)
         if record is None:
-            record = self.records[key] = new_record(key)
+            record = table[item_id] = RECORD_TYPES[kind](_i(event.municipality), item_id)  # type: ignore[assignment]
         return record.fold(event)  # type: ignore[return-value]
 
+    def get(self, key: RecordKey) -> Record | None:
+        municipality, kind, item_id = key
+        return self._tables.get((municipality, kind), {}).get(item_id)
+
+    def items(self) -> Iterator[tuple[RecordKey, Record]]:
+        for (municipality, kind), table in self._tables.items():
+            for item_id, record in table.items():
+                yield (municipality, kind, item_id), record
+
+    def __iter__(self) -> Iterator[Record]:
+        for table in self._tables.values():
+            yield from table.values()
+
     def __len__(self) -> int:
-        return len(self.records)
+        return sum(len(table) for table in self._tables.values())

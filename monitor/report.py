@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from monitor.aggregates import Aggregate, Aggregates, RowKey
@@ -151,12 +151,13 @@ def render_table(report: dict[str, Any]) -> str:
     """A readable fixed-width table in Dutch (values rounded for display only, "–" for no value,
     "*" after a provisional value)."""
     period = report["period"]
+    last_day = date.fromisoformat(period["end"][:10]) - timedelta(days=1)
     lines = [f"Gemeente {report['municipality']} · periode {period['label']} "
-             f"({period['start'][:10]} t/m vóór {period['end'][:10]}) · stand {report['as_of']}"]
+             f"({period['start'][:10]} t/m {last_day.isoformat()}) · stand {report['as_of']}"]
     table = [_HEADER]
     for row in report["indicators"]:
         scope = ", ".join(f"{k}={v}" for k, v in row["scope"].items()) or "totaal"
-        value = _display(row["value"], row["unit"]) + ("*" if row["provisional"] else "")
+        value = _display(row["value"], row["unit"]) + ("*" if row["provisional"] else " ")
         norm = row["norm"]
         norm_text = f"{_OPS.get(norm['op'], norm['op'])} {_display(norm.get('target'), row['unit'])}" if norm else ""
         table.append((row["id"], scope, value, str(row["n"]), str(row["pending"]), norm_text,

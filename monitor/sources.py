@@ -115,7 +115,7 @@ class EventFileSource:
     def _index(self) -> dict[str, dict[date, list[Record]]]:
         """Records by municipality and local day of their originating event (orphans left out)."""
         index: dict[str, dict[date, list[Record]]] = defaultdict(lambda: defaultdict(list))
-        for (municipality, _, _), record in self._store.records.items():
+        for (municipality, _, _), record in self._store.items():
             origin = record.origin_us
             if origin is not None:
                 index[municipality][local_day(origin, self.config[municipality])].append(record)

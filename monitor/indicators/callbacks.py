@@ -26,7 +26,7 @@ def contributions(record: CallbackRecord, municipality: Municipality, as_of_us: 
     if requested is None or requested[0] > as_of_us:
         return []
     day = local_day(requested[0], municipality)
-    scope = (("department", scope_value(municipality, "department", requested[2])),)
+    scope = (("department", scope_value(municipality, "department", requested[1])),)
     outcome = _outcome(record, as_of_us)
     if outcome == "cancelled":
         return []

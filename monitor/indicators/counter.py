@@ -27,7 +27,7 @@ def contributions(record: VisitRecord, municipality: Municipality, as_of_us: int
     if checked_in is None or checked_in[0] > as_of_us:
         return []
     day = local_day(checked_in[0], municipality)
-    _, _, location, visit_type, appointment_us, _ = checked_in
+    _, location, visit_type, appointment_us, _ = checked_in
     scope = (("visit_type", visit_type), ("location", scope_value(municipality, "location", location)))
     result = contact("counter", day)
     called = record.called if record.called is not None and record.called[0] <= as_of_us else None

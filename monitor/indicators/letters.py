@@ -19,7 +19,7 @@ from monitor.records import LetterRecord, from_us, to_us
 def due_us(record: LetterRecord, municipality: Municipality) -> int:
     """When the letter must be answered (µs since the epoch); needs the ``letter.received``."""
     assert record.received is not None
-    ts_us, _, channel, _, due = record.received
+    ts_us, channel, _, due = record.received
     if due >= 0:
         return due
     term = municipality.thresholds.letter_terms.get(channel)
@@ -38,7 +38,7 @@ def contributions(record: LetterRecord, municipality: Municipality, as_of_us: in
     if received is None or received[0] > as_of_us:
         return []
     day = local_day(received[0], municipality)
-    channel, department = received[2], received[3]
+    channel, department = received[1], received[2]
     scope = (("channel", channel), ("department", scope_value(municipality, "department", department)))
     result = contact(channel, day)
     due = due_us(record, municipality)

@@ -29,8 +29,8 @@ def contributions(record: CallRecord, municipality: Municipality, as_of_us: int)
     if offered is None or offered[0] > as_of_us:
         return []
     day = local_day(offered[0], municipality)
-    scope = (("line", scope_value(municipality, "line", offered[2])),
-             ("queue", scope_value(municipality, "queue", offered[3])))
+    scope = (("line", scope_value(municipality, "line", offered[1])),
+             ("queue", scope_value(municipality, "queue", offered[2])))
     answered = record.answered if record.answered is not None and record.answered[0] <= as_of_us else None
     abandoned = record.abandoned if record.abandoned is not None and record.abandoned[0] <= as_of_us else None
     ended = record.ended if record.ended is not None and record.ended[0] <= as_of_us else None
@@ -38,19 +38,19 @@ def contributions(record: CallRecord, municipality: Municipality, as_of_us: int)
 
     result = contact("phone", day)
     if answered is not None:
-        wait_ms = answered[2]
+        wait_ms = answered[1]
         result.append(ratio("bereikbaarheid", scope, day, True))
         result.append(ratio("servicelevel", scope, day, wait_ms <= seconds_to_ms(thresholds.service_level_seconds)))
         result.append(mean("wachttijd_telefoon", scope, day, wait_ms))
     elif abandoned is not None:
-        if abandoned[2] >= seconds_to_ms(thresholds.short_abandon_seconds):
+        if abandoned[1] >= seconds_to_ms(thresholds.short_abandon_seconds):
             result.append(ratio("bereikbaarheid", scope, day, False))
             result.append(ratio("servicelevel", scope, day, False))
     else:
         result.extend(pending(indicator, scope, day) for indicator in _REACH)
 
     if ended is not None:
-        result.append(ratio("direct_geholpen", scope, day, ended[2] == "resolved"))
+        result.append(ratio("direct_geholpen", scope, day, ended[1] == "resolved"))
     elif answered is not None or abandoned is None:
         result.append(pending("direct_geholpen", scope, day))
     return result

@@ -13,7 +13,7 @@ def contributions(record: SurveyRecord, municipality: Municipality, as_of_us: in
     answered = record.answered
     if answered is None or answered[0] > as_of_us:
         return []
-    ts_us, _, channel, location, score_milli = answered
+    ts_us, channel, location, score_milli = answered
     day = local_day(ts_us, municipality)
     scope: ScopeKey = (("channel", channel),)
     if location:

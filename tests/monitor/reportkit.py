@@ -56,7 +56,7 @@ def rows(events: list, config: Config, municipality: str, as_of: datetime) -> di
     for e in events:
         store.add(e)
     cells = Aggregates()
-    for record in store.records.values():
+    for record in store:
         cells.add_all(contributions(record, config[municipality], as_of))
     return cells.rows()
 
