@@ -39,7 +39,7 @@ class Chart:
     row: Row
     title: str
     png: bytes
-    """The chart as PNG (150 dpi, 7 × 3.2 inch)."""
+    """The chart as PNG (150 dpi, 7 × 3.4 inch: 1050 × 510 px)."""
 
 
 def chart_rows(table: ExportTable) -> tuple[Row, ...]:
@@ -73,7 +73,7 @@ def indicator_figure(table: ExportTable, row: Row) -> Figure:
     scale = _SCALE.get(row.unit, 1.0)
     names = [column.title for column, _ in points]
     values = [None if cell.value is None else cell.value * scale for _, cell in points]
-    fig = Figure(figsize=(7, 3.2), dpi=150)
+    fig = Figure(figsize=(7, 3.4), dpi=150, layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     xs = list(range(len(points)))
@@ -86,7 +86,8 @@ def indicator_figure(table: ExportTable, row: Row) -> Figure:
             bar.set_hatch("///")
         label = labels.DASH if value is None else cell.short_text
         ax.annotate(label, (bar.get_x() + bar.get_width() / 2, bar.get_height()),
-                    ha="center", va="bottom", fontsize=7, xytext=(0, 2), textcoords="offset points")
+                    ha="center", va="bottom", fontsize=7, xytext=(0, 2), textcoords="offset points",
+                    bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
 
     if all(v is None for v in values):
         ax.text(0.5, 0.5, "geen gegevens", transform=ax.transAxes, ha="center", va="center",
@@ -105,7 +106,7 @@ def indicator_figure(table: ExportTable, row: Row) -> Figure:
                 step_x += [x - 0.5, x + 0.5]
                 step_y += [value, value]
             ax.plot(step_x, step_y, linestyle="--", color="#000000", linewidth=1.4, label=text, gid=NORM_GID)
-        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False,
+        ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.1), fontsize=7, frameon=False,
                   borderaxespad=0.2)
 
     top = max(heights + known + [0.0])
@@ -122,7 +123,6 @@ def indicator_figure(table: ExportTable, row: Row) -> Figure:
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: labels.dutch_number(v, 0 if v == int(v) else 1)))
     ax.set_title(row.label, fontsize=9, loc="left")
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
     return fig
 
 
