@@ -63,10 +63,16 @@ AS_OF = "2027-01-01T12:00:00+01:00"
 """Noon on New Year's Day: callbacks requested on 31 December are still open (provisional rows)."""
 
 
-def _year_of_events(path, municipality="amersfoort", year=2026, seed=7):
-    """A low-volume year of every event family for one municipality (deterministic)."""
+def _year_of_events(path, municipality="amersfoort", year=2026, seed=7, *, config=None, years=None):
+    """A low-volume year (or ``years``) of every event family for one municipality (deterministic)."""
     rnd = random.Random(seed)
     tz = ZoneInfo("Europe/Amsterdam")
+    m = config[municipality] if config is not None else None
+    line = m.lines[0] if m else "14033"
+    queues = m.queues[:2] if m else ["algemeen", "burgerzaken"]
+    department = m.departments[0] if m else "burgerzaken"
+    location = m.locations[0] if m else "stadhuis"
+    product = m.products[0] if m else "uittreksel"
     lines = []
     counter = [0]
 
@@ -75,12 +81,13 @@ def _year_of_events(path, municipality="amersfoort", year=2026, seed=7):
         lines.append(json.dumps({"event_id": f"e{counter[0]}", "type": kind, "ts": ts.isoformat(),
                                  "municipality": municipality, **fields}))
 
-    day = datetime(year, 1, 1, tzinfo=tz)
-    while day.year == year:
+    years = years or (year,)
+    day = datetime(years[0], 1, 1, tzinfo=tz)
+    while day.year <= years[-1]:
         if day.weekday() < 5:
             for _ in range(4):  # calls
                 t = day.replace(hour=9) + timedelta(minutes=rnd.randint(0, 420))
-                call = dict(call_id=f"c{counter[0]}", line="14033", queue=rnd.choice(["algemeen", "burgerzaken"]))
+                call = dict(call_id=f"c{counter[0]}", line=line, queue=rnd.choice(queues))
                 emit("call.offered", t, **call)
                 wait = rnd.randint(0, 240)
                 if rnd.random() < 0.12:
@@ -92,23 +99,23 @@ def _year_of_events(path, municipality="amersfoort", year=2026, seed=7):
             for _ in range(3):  # counter visits
                 walk_in = rnd.random() < 0.5
                 t = day.replace(hour=9 if walk_in else 13) + timedelta(minutes=rnd.randint(0, 170))
-                visit = dict(visit_id=f"v{counter[0]}", location="stadhuis",
+                visit = dict(visit_id=f"v{counter[0]}", location=location,
                              visit_type="walk_in" if walk_in else "appointment")
                 extra = {} if walk_in else {"appointment_at": t.isoformat()}
                 emit("visit.checked_in", t, **visit, **extra)
                 emit("visit.called", t + timedelta(minutes=rnd.choice([1, 3, 4, 6, 9, 12])), **visit)
                 emit("survey.answered", t + timedelta(minutes=30), survey_id=f"s{counter[0]}", channel="counter",
-                     location="stadhuis", score=rnd.choice([5, 6, 7, 8, 9, 10]))
-            callback = dict(callback_id=f"cb{counter[0]}", department="burgerzaken")
+                     location=location, score=rnd.choice([5, 6, 7, 8, 9, 10]))
+            callback = dict(callback_id=f"cb{counter[0]}", department=department)
             t = day.replace(hour=10)
             emit("callback.requested", t, **callback)
-            if (day.month, day.day) != (12, 31):
+            if (day.year, day.month, day.day) != (years[-1], 12, 31):
                 emit("callback.completed", t + timedelta(hours=rnd.choice([3, 26, 50])), **callback)
-            letter = dict(letter_id=f"l{counter[0]}", channel="post", department="burgerzaken")
+            letter = dict(letter_id=f"l{counter[0]}", channel="post", department=department)
             emit("letter.received", day.replace(hour=11), **letter)
-            if day.month < 12 or day.day < 10:
+            if day.year < years[-1] or day.month < 12 or day.day < 10:
                 emit("letter.answered", day.replace(hour=11) + timedelta(days=rnd.choice([2, 9, 30])), **letter)
-        emit("digital.completed", day.replace(hour=20), transaction_id=f"d{counter[0]}", product="uittreksel")
+        emit("digital.completed", day.replace(hour=20), transaction_id=f"d{counter[0]}", product=product)
         day += timedelta(days=1)
     lines.insert(100, "{not json")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -241,6 +248,35 @@ def test_month_export_equals_the_month_report(capsys, tmp_path, year_events, rep
             assert values[label] == round(item["value"])
         else:
             assert values[label] == pytest.approx(item["value"], rel=1e-15, abs=1e-15)
+
+
+def test_previous_year_column_equals_the_report_of_the_same_quarter_a_year_earlier(capsys, tmp_path, config):
+    """Hengelo's norms compare with the previous year: the export shows that year's value beside the norm."""
+    from monitor.report import build_report
+    from monitor.sources import EventFileSource
+
+    events = _year_of_events(tmp_path / "hengelo.jsonl", "hengelo", config=config, years=(2025, 2026), seed=3)
+    code = main(["export", "--municipality", "hengelo", "--period", "2026-Q1", "--events", str(events),
+                 "--out", str(tmp_path / "q1.xlsx"), "--as-of", AS_OF, "--no-progress", "--no-charts"])
+    assert code == 0, capsys.readouterr().err
+    sheet = load_workbook(tmp_path / "q1.xlsx")["Indicatoren"]
+    headers = [c.value for c in sheet[4]]
+    assert headers[3:8] == ["januari", "februari", "maart", "1e kwartaal 2026", "Vorig jaar (1e kwartaal 2025)"]
+    before = build_report(EventFileSource(events, config), "hengelo", parse_period("2025-Q1", "Europe/Amsterdam"),
+                          datetime.fromisoformat(AS_OF))
+    by_label = {sheet.cell(r, 1).value: r for r in range(5, sheet.max_row + 1)}
+    hengelo = config["hengelo"]
+    for item in before["indicators"]:
+        r = by_label[labels.indicator_label(item["id"], item["scope"], hengelo)]
+        cell = sheet.cell(r, 8).value
+        if item["value"] is None:
+            assert cell == "–"
+        elif item["unit"] == "count":
+            assert cell == round(item["value"])
+        else:
+            assert cell == pytest.approx(item["value"], rel=1e-15, abs=1e-15)
+    satisfaction = by_label["Klanttevredenheid alle kanalen"]
+    assert sheet.cell(satisfaction, 2).value == "ten minste gelijk aan vorig jaar"
 
 
 def test_from_stream_is_not_available_yet(capsys, tmp_path):
