@@ -43,8 +43,24 @@ class Chart:
 
 
 def chart_rows(table: ExportTable) -> tuple[Row, ...]:
-    """Rows that get a chart: every municipality-wide row, and every row with a norm."""
-    return tuple(r for r in table.rows if r.is_municipality_wide or r.norm_label)
+    """Rows that get a chart: every municipality-wide row, and every row with a norm.
+
+    A scoped row whose values and norms equal those of a row already charted
+    (the only line of a municipality, the only location) is left out: the same
+    picture twice tells nothing.
+    """
+    chosen: list[Row] = []
+    seen: set[tuple] = set()
+    for row in table.rows:
+        if not (row.is_municipality_wide or row.norm_label):
+            continue
+        picture = (row.indicator, row.norm_label,
+                   tuple((c.value, c.status, c.provisional) for c in row.cells))
+        if picture in seen and not row.is_municipality_wide:
+            continue
+        seen.add(picture)
+        chosen.append(row)
+    return tuple(chosen)
 
 
 def norm_values(table: ExportTable, row: Row) -> list[float | None]:

@@ -90,3 +90,17 @@ def test_charts_render_to_png_files(year_table, tmp_path):
     path = tmp_path / "chart.png"
     path.write_bytes(render_png(indicator_figure(year_table, drawn[0].row)))
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 5_000
+
+
+def test_scoped_row_identical_to_a_charted_row_gets_no_second_chart(groningen):
+    def report_for(period):
+        same = {"unit": "ratio", "value": 0.9, "n": 10, "hits": 9, "pending": 0,
+                "norm": {"op": ">=", "target": 0.8}, "status": "meets_norm", "provisional": False}
+        return {"municipality": "groningen", "period": period.as_json(), "as_of": "2027-01-01T00:00:00+01:00",
+                "indicators": [{"id": "direct_geholpen", "scope": {}, **same},
+                               {"id": "direct_geholpen", "scope": {"line": "14050"}, **same},
+                               {"id": "direct_geholpen", "scope": {"queue": "afval"}, **same, "value": 0.7,
+                                "status": "misses_norm"}]}
+
+    table = build_table(groningen, parse_period("2026-Q1", groningen.tz), report_for)
+    assert [dict(r.scope) for r in chart_rows(table)] == [{}, {"queue": "afval"}]
