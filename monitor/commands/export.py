@@ -76,22 +76,29 @@ def run(args: argparse.Namespace) -> int:
     if not args.out.parent.exists():
         return _fail(f"{args.out.parent}: no such directory", 2)
 
+    if args.events is not None and not args.events.is_file():
+        return _fail(f"{args.events}: no such file", 2)
+
     progress = Progress(sys.stderr, sys.stderr.isatty() if args.progress is None else args.progress)
     try:
         if args.from_stream:
             source = _stream_source(config)
             if source is None:
+                progress.close()
                 return _fail(STREAM_UNAVAILABLE, 2)
         else:
-            if not args.events.is_file():
-                return _fail(f"{args.events}: no such file", 2)
             try:
                 source = _file_source(args.events, config, municipality, progress)
             except OSError as exc:
+                progress.close()
                 return _fail(f"{args.events}: cannot read: {exc.strerror or exc}", 2)
-        table = _build(source, municipality, period, as_of, progress)
-        path = _write(table, fmt, args.out, charts=not args.no_charts and fmt in ("xlsx", "html"),
-                      progress=progress)
+        try:
+            table = _build(source, municipality, period, as_of, progress)
+            path = _write(table, fmt, args.out, charts=not args.no_charts and fmt in ("xlsx", "html"),
+                          progress=progress)
+        except (ValueError, OSError) as exc:  # a report that does not fit, an unwritable --out
+            progress.close()
+            return _fail(f"cannot export: {exc}", 1)
     finally:
         progress.close()
     _warn_invalid(source)
