@@ -149,3 +149,13 @@ def test_wallboard_refreshes_every_10_seconds_with_big_coloured_stats(generated)
             assert panel["options"]["colorMode"] == "background_solid"
             assert panel["options"]["text"]["titleSize"] >= 24
             assert all(t["instant"] for t in panel["targets"])
+
+
+def test_every_variable_a_query_uses_is_defined_or_a_grafana_builtin(generated):
+    builtins = {"__range", "__interval", "__rate_interval"}
+    for path, dashboard in generated.items():
+        defined = {v["name"] for v in dashboard["templating"]["list"]} | builtins
+        for panel in _panels(dashboard["panels"]):
+            for target in panel.get("targets", []):
+                used = set(re.findall(r"\$(\w+)", target["expr"]))
+                assert used <= defined, (path, panel["title"], used - defined)
