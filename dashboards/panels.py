@@ -176,7 +176,7 @@ def table_panel(
 ) -> table.Panel:
     """A table of instant values; ``overrides`` style columns by name (units, colour cells)."""
     panel = _common(table.Panel(), title, description, targets, COUNT, Steps(NEUTRAL), span, height)
-    panel = panel.cell_height(common.TableCellHeight.MD).show_header(True)
+    panel = panel.cell_height(common.TableCellHeight.MD).show_header(True).align(common.FieldTextAlignment.AUTO).inspect(False)
     for transformation in transformations or []:
         panel = panel.with_transformation(transformation)
     for name, props in overrides or []:
