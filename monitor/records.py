@@ -40,8 +40,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from sys import intern as _i
 from datetime import datetime, timedelta, timezone
+from sys import intern as _i
 from typing import Any, ClassVar
 
 from monitor.events import Event
