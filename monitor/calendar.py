@@ -156,7 +156,8 @@ class WorkingCalendar:
         DST-safe: 16:00 the Friday before a clock change plus 3 days is 16:00 on
         Monday, 71 or 73 hours later. A wall time that does not exist on the target
         day (02:00–03:00 on the spring-forward Sunday) resolves with the offset
-        before the switch, i.e. one hour later on the wall clock.
+        before the switch, i.e. one hour later on the wall clock; an ambiguous one
+        (02:00–03:00 on the autumn Sunday) is its first occurrence, summer time.
         """
         local = self._local(t)
         return self._at(local.date() + timedelta(days=days), local.time())

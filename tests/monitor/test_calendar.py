@@ -354,6 +354,12 @@ def test_add_calendar_days_onto_the_missing_spring_hour_resolves_one_hour_later(
     assert (result.hour, result.minute) == (3, 30)
 
 
+def test_add_calendar_days_onto_the_repeated_autumn_hour_is_its_first_occurrence(cal: WorkingCalendar) -> None:
+    result = cal.add_calendar_days(_at(2026, 10, 24, 2, 30), 1)
+    assert result.astimezone(UTC) == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+    assert result.utcoffset() == timedelta(hours=2)
+
+
 # -- the library and the cache -------------------------------------------------------------------
 
 @pytest.mark.parametrize("year", range(2015, 2041))
