@@ -10,7 +10,7 @@ Rows: for each indicator in ``config.INDICATORS`` order, the whole-municipality
 row (always present; ``value`` null and status ``no_data`` without items), then
 one row per single scope dimension value with data, then one per full
 combination with data (e.g. ``{line, queue}``) — sorted by number of
-dimensions, dimension order (KPIS.md), then value. ``hits`` is the numerator of
+dimensions, the indicator's dimension order (KPIS.md table), then value. ``hits`` is the numerator of
 ratios and null for other units; for ``count`` rows ``value`` = ``n``.
 """
 
@@ -24,7 +24,7 @@ from typing import Any
 
 from monitor.aggregates import Aggregate, Aggregates, RowKey
 from monitor.config import INDICATORS, Municipality
-from monitor.indicators import DIMENSIONS, SCOPES, UNITS, contributions
+from monitor.indicators import SCOPES, UNITS, contributions
 from monitor.indicators.base import ScopeKey, as_us
 from monitor.periods import Period
 from monitor.sources import ReportSource
@@ -48,7 +48,7 @@ def build_report(source: ReportSource, municipality: str, period: Period, as_of:
     for indicator in INDICATORS:
         unit = UNITS[indicator]
         scopes = {scope for (ind, scope) in rows if ind == indicator} | {()}
-        for scope in sorted(scopes, key=_scope_order):
+        for scope in sorted(scopes, key=lambda scope: _scope_order(indicator, scope)):
             aggregate = rows.get((indicator, scope), Aggregate())
             value = aggregate.value(unit)
             scope_dict = dict(scope)
@@ -99,8 +99,9 @@ def period_rows(source: ReportSource, municipality: Municipality, period: Period
     return period_aggregates(source, municipality, period, as_of).rows(period.first_day, period.end_day)
 
 
-def _scope_order(scope: ScopeKey) -> tuple[Any, ...]:
-    return (len(scope), tuple(DIMENSIONS.index(d) for d, _ in scope), tuple(v for _, v in scope))
+def _scope_order(indicator: str, scope: ScopeKey) -> tuple[Any, ...]:
+    dimensions = SCOPES[indicator]
+    return (len(scope), tuple(dimensions.index(d) for d, _ in scope), tuple(v for _, v in scope))
 
 
 # ---------------------------------------------------------------- renderers

@@ -130,3 +130,68 @@ def test_csv_and_table_renderings_carry_every_row(config):
     body = [line for line in table.splitlines() if line.split(" ", 1)[0] in INDICATORS]
     assert len(body) == len(report["indicators"])
     assert "voorlopig" in table  # the answered call has not ended: direct_geholpen is pending
+
+
+def test_scoped_rows_follow_the_dimension_order_of_the_indicator(config):
+    events = [event("letter.received", "2026-04-07T10:00:00+02:00", municipality="amersfoort", letter_id="l1",
+                    channel="post", department="wijkteams", due_at="2026-04-20T17:00:00+02:00")]
+    report = _report(events, config, "amersfoort", "2026-04")
+    scopes = [r["scope"] for r in report["indicators"] if r["id"] == "brieven_binnen_termijn"]
+    assert scopes == [{}, {"channel": "post"}, {"department": "wijkteams"},
+                      {"channel": "post", "department": "wijkteams"}]
+
+
+def test_groningen_statuses_for_counter_waits_and_callbacks(config):
+    visit = {"visit_id": "b1", "location": "kreupelstraat"}
+    events = [event("visit.checked_in", "2026-04-07T13:58:00+02:00", visit_type="appointment",
+                    appointment_at="2026-04-07T14:00:00+02:00", **visit),
+              event("visit.called", "2026-04-07T14:04:30+02:00", visit_type="appointment", **visit)]
+    for i, completed in enumerate(["2026-04-28T15:00:00+02:00", "2026-04-28T15:00:01+02:00"]):
+        common = {"callback_id": f"t{i}", "department": "afval"}
+        events += [event("callback.requested", "2026-04-24T15:00:00+02:00", **common),
+                   event("callback.completed", completed, **common)]
+    report = _report(events, config, "groningen", "2026-04", as_of="2026-05-15T00:00:00+02:00")
+    wait = _rows(report, "wachttijd_balie")[(("visit_type", "appointment"),)]
+    assert (wait["value"], wait["n"], wait["hits"], wait["norm"]["target"], wait["status"]) == (
+        4.5, 1, None, 5, "meets_norm")
+    callbacks = _rows(report, "terugbellen_1_werkdag")[()]
+    assert (callbacks["value"], callbacks["n"], callbacks["hits"], callbacks["status"]) == (0.5, 2, 1, "misses_norm")
+    assert _rows(report, "terugbellen_2_werkdagen")[()]["status"] == "meets_norm"
+
+
+class _SplitSource:
+    """A stream-like source: finished items pre-aggregated per day, open items as records."""
+
+    def __init__(self, inner, as_of):
+        from monitor.aggregates import Aggregates
+        from monitor.indicators import contributions, is_final
+
+        self.config = inner.config
+        self._open, self._done = [], Aggregates()
+        for record in inner.records("groningen", parse_period("2026").first_day, parse_period("2027").first_day):
+            municipality = self.config["groningen"]
+            if is_final(record, municipality, as_of):
+                self._done.add_all(contributions(record, municipality, as_of))
+            else:
+                self._open.append(record)
+
+    def records(self, municipality, first_day, end_day):
+        from monitor.indicators.base import local_day
+        return [r for r in self._open if first_day <= local_day(r.origin_us, self.config[municipality]) < end_day]
+
+    def aggregates(self, municipality, first_day, end_day, as_of):
+        return self._done
+
+
+def test_pre_aggregated_finished_items_plus_open_records_give_the_same_report(config):
+    events = (call("k1", "2026-04-07T09:00:00+02:00", answered=("2026-04-07T09:00:20+02:00", 20),
+                   ended=("2026-04-07T09:03:00+02:00", "resolved"))
+              + call("k2", "2026-04-07T09:00:00+02:00", answered=("2026-04-07T09:00:50+02:00", 50))
+              + call("k3", "2026-04-30T23:00:00+02:00", abandoned=("2026-04-30T23:01:00+02:00", 60))
+              + [event("callback.requested", "2026-04-24T15:00:00+02:00", callback_id="t1", department="afval"),
+                 event("digital.completed", "2026-04-08T20:00:00+02:00", transaction_id="d1", product="uittreksel")])
+    as_of = at("2026-04-27T12:00:00+02:00")
+    plain = source(events, config)
+    for period in ("2026-04", "2026-05", "2026"):
+        expected = build_report(plain, "groningen", parse_period(period), as_of)
+        assert build_report(_SplitSource(plain, as_of), "groningen", parse_period(period), as_of) == expected
