@@ -7,6 +7,7 @@ point at any existing Kafka-compatible broker, with SASL/TLS passed through.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -15,8 +16,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from monitor.config import DEFAULT_CONFIG_DIR
 
-LOCAL_BOOTSTRAP = "127.0.0.1:19092"
-"""Where ``scripts/kafka start`` listens unless KCC_KAFKA_PORT says otherwise."""
+LOCAL_KAFKA_PORT = 19092
+"""Where ``scripts/kafka start`` listens unless ``KCC_KAFKA_PORT`` says otherwise."""
 
 
 class KafkaSettings(BaseModel):
@@ -50,7 +51,8 @@ class Settings(BaseSettings):
     """Original message bytes kept in a dead-letter record, at most."""
 
     def bootstrap(self) -> str:
-        return self.kafka.bootstrap_servers or LOCAL_BOOTSTRAP
+        local = f"127.0.0.1:{os.environ.get('KCC_KAFKA_PORT', LOCAL_KAFKA_PORT)}"
+        return self.kafka.bootstrap_servers or local
 
     def event_topic(self, family: str) -> str:
         """Topic of one event family (``call``, ``callback``, ``visit``, ``queue``, ``survey``, ``letter``, ``digital``)."""
