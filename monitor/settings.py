@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     """Faust application id: consumer group and changelog topic prefix."""
     worker_port: int = 6066
     """Port of the worker's web server (``/metrics``)."""
+    worker_bind: str = "0.0.0.0"
+    """Address the worker's web server binds (``127.0.0.1`` keeps it local)."""
+    dedup_retention_seconds: float = 14 * 86400
+    """How long a worker remembers an item's event ids after its last event, seconds (duplicate filter)."""
     data_dir: Path = Path(".cache/faust")
     dead_letter_max_bytes: int = 4096
     """Original message bytes kept in a dead-letter record, at most."""

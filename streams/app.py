@@ -1,0 +1,72 @@
+"""The Faust application, built from :class:`monitor.settings.Settings`.
+
+One app id = one consumer group: every worker started with the same settings
+shares the event topics' partitions. Tables live in memory (``memory://``) and
+are durable through their changelog topics: a worker that starts (or takes over
+a partition) replays the changelog before it processes events.
+
+Faust's own web views that expose tables, cluster routing, sensor statistics and
+the service graph are switched off; the web server serves ``/metrics`` only
+(added by :mod:`streams.agents`).
+"""
+
+from __future__ import annotations
+
+import ssl
+
+import faust
+
+from monitor.settings import Settings
+
+#: Seconds a worker waits after a rebalance before recovery; more workers joining at once share one rebalance.
+_RECOVERY_DELAY = 0.5
+
+
+def create_app(settings: Settings) -> faust.App:
+    """A Faust app for ``settings`` (broker, credentials, partitions, web port); no agents yet."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)  # Faust creates only the last level
+    return faust.App(
+        settings.app_id,
+        broker=[f"kafka://{server.strip()}" for server in settings.bootstrap().split(",")],
+        broker_credentials=_credentials(settings),
+        store="memory://",
+        datadir=str(settings.data_dir / settings.app_id),
+        topic_partitions=settings.kafka.topic_partitions,
+        topic_replication_factor=settings.kafka.replication_factor,
+        topic_allow_declare=True,
+        consumer_auto_offset_reset="earliest",
+        broker_session_timeout=10.0,
+        broker_heartbeat_interval=1.0,
+        broker_commit_interval=1.0,
+        stream_recovery_delay=_RECOVERY_DELAY,
+        stream_wait_empty=False,
+        table_cleanup_interval=30.0,
+        web_enabled=True,
+        web_port=settings.worker_port,
+        web_bind=settings.worker_bind,
+        web_host=settings.worker_bind if settings.worker_bind != "0.0.0.0" else "localhost",
+        web_tables_enabled=False,
+        web_router_enabled=False,
+        web_stats_enabled=False,
+        web_graph_enabled=False,
+        web_metrics_enabled=False,
+        worker_redirect_stdouts=False,
+    )
+
+
+def _credentials(settings: Settings) -> faust.types.auth.CredentialsT | None:
+    """SASL and/or TLS exactly as configured (``KCC_KAFKA__SECURITY_PROTOCOL`` and friends)."""
+    kafka = settings.kafka
+    context: ssl.SSLContext | None = None
+    if kafka.security_protocol in ("SSL", "SASL_SSL"):
+        context = ssl.create_default_context(cafile=str(kafka.ssl_cafile) if kafka.ssl_cafile else None)
+    if kafka.security_protocol.startswith("SASL"):
+        return faust.SASLCredentials(
+            username=kafka.sasl_username,
+            password=kafka.sasl_password.get_secret_value() if kafka.sasl_password else None,
+            mechanism=kafka.sasl_mechanism or "PLAIN",
+            ssl_context=context,
+        )
+    if context is not None:
+        return faust.SSLCredentials(context)
+    return None

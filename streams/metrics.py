@@ -1,0 +1,72 @@
+"""The worker's Prometheus handles, one per ``monitor.metricspec`` entry, and applying observations.
+
+Names, labels and kinds come only from ``monitor.metricspec.ALL``; histogram buckets
+from its bucket helpers (they include every configured threshold, so "within 30 s"
+is an exact bucket boundary). The registry is the worker's own, served on ``/metrics``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
+
+from monitor import metricspec as spec
+from monitor.config import Config
+from monitor.live import Observation
+from monitor.metricspec import MetricSpec
+
+CONTENT_TYPE = CONTENT_TYPE_LATEST
+
+
+def _buckets(metric: MetricSpec, config: Config) -> tuple[float, ...]:
+    if metric is spec.CALL_WAIT:
+        return spec.call_wait_buckets(config)
+    if metric is spec.VISIT_WAIT:
+        return spec.visit_wait_buckets(config)
+    if metric is spec.SURVEY_SCORE:
+        return spec.SURVEY_BUCKETS
+    raise ValueError(f"{metric.name}: no buckets defined in monitor.metricspec")
+
+
+class Metrics:
+    """Every live metric of one worker, in ``registry``."""
+
+    def __init__(self, registry: CollectorRegistry, handles: dict[str, Counter | Gauge | Histogram]) -> None:
+        self.registry = registry
+        self._handles = handles
+
+    @classmethod
+    def create(cls, registry: CollectorRegistry, config: Config) -> "Metrics":
+        handles: dict[str, Counter | Gauge | Histogram] = {}
+        for metric in spec.ALL:
+            common = dict(name=metric.name, documentation=metric.help, labelnames=metric.labels, registry=registry)
+            if metric.kind == "counter":
+                handles[metric.name] = Counter(**common)
+            elif metric.kind == "gauge":
+                handles[metric.name] = Gauge(**common)
+            else:
+                handles[metric.name] = Histogram(**common, buckets=_buckets(metric, config))
+        return cls(registry, handles)
+
+    def handle(self, metric: MetricSpec) -> Counter | Gauge | Histogram:
+        return self._handles[metric.name]
+
+    def apply(self, observations: Iterable[Observation]) -> None:
+        """Apply observations from ``monitor.live`` to the handles."""
+        for item in observations:
+            child = self._handles[item.metric.name].labels(**item.labels)
+            if item.action == "inc":
+                child.inc(item.value)
+            elif item.action == "observe":
+                child.observe(item.value)
+            else:
+                child.set(item.value)
+
+    def dead_letter(self, topic: str, reason: str) -> None:
+        self._handles[spec.DEAD_LETTERS.name].labels(topic=topic, reason=reason).inc()
+
+    def exposition(self) -> bytes:
+        """The registry in the Prometheus text format."""
+        return generate_latest(self.registry)

@@ -1,0 +1,87 @@
+"""The topics a worker reads and writes, named by :class:`monitor.settings.Settings`.
+
+- ``<prefix>.events.<family>``: one topic per event family (``monitor.events.FAMILIES``),
+  as producers publish them, keyed by item (EVENTS.md "Kafka keys");
+- ``<prefix>.rekeyed.<family>``: the worker's own copy of messages a producer keyed
+  otherwise, now keyed by item, so every event of an item meets in one partition;
+- ``<prefix>.deadletter``: invalid messages with their reason (:mod:`streams.deadletter`).
+
+Keys and values are raw bytes: parsing is the contract's job (``parse_event``), not Faust's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import faust
+from faust.types import TopicT
+
+from monitor.events import FAMILIES
+from monitor.settings import Settings
+
+
+@dataclass(frozen=True)
+class Topics:
+    events: dict[str, TopicT]
+    """Family → the producers' topic."""
+    rekeyed: dict[str, TopicT]
+    """Family → the worker's re-keyed topic."""
+    sources: dict[str, TopicT]
+    """Family → one subscription over both (what the family's agent reads)."""
+    dead_letter: TopicT
+    family_of: dict[str, str]
+    """Topic name → family."""
+
+    def all(self) -> list[TopicT]:
+        return [*self.events.values(), *self.rekeyed.values(), self.dead_letter]
+
+
+def rekeyed_topic(settings: Settings, family: str) -> str:
+    return f"{settings.topic_prefix}.rekeyed.{family}"
+
+
+def declare(app: faust.App, settings: Settings) -> Topics:
+    """Define every topic on ``app`` with the configured partition count."""
+    partitions = settings.kafka.topic_partitions
+
+    def topic(*names: str) -> TopicT:
+        return app.topic(*names, key_serializer="raw", value_serializer="raw", partitions=partitions)
+
+    events = {f: topic(settings.event_topic(f)) for f in FAMILIES}
+    rekeyed = {f: topic(rekeyed_topic(settings, f)) for f in FAMILIES}
+    sources = {f: topic(settings.event_topic(f), rekeyed_topic(settings, f)) for f in FAMILIES}
+    family_of = {settings.event_topic(f): f for f in FAMILIES} | {rekeyed_topic(settings, f): f for f in FAMILIES}
+    return Topics(events, rekeyed, sources, topic(settings.dead_letter_topic), family_of)
+
+
+def topic_names(settings: Settings) -> list[str]:
+    """Every topic the worker reads or writes (not Faust's own changelog topics)."""
+    return ([settings.event_topic(f) for f in FAMILIES] + [rekeyed_topic(settings, f) for f in FAMILIES]
+            + [settings.dead_letter_topic])
+
+
+def ensure(settings: Settings, timeout: float = 30.0) -> list[str]:
+    """Create the missing topics on the broker (partitions and replication from settings); returns those created.
+
+    Faust declares only its internal topics; a consumer that subscribes to a topic
+    that does not exist yet gets no partitions of it until the next metadata refresh.
+    Creating them before the worker starts makes the first assignment complete.
+    """
+    from kafka.admin import KafkaAdminClient, NewTopic
+    from kafka.errors import TopicAlreadyExistsError
+
+    admin = KafkaAdminClient(client_id=f"{settings.app_id}-admin", request_timeout_ms=int(timeout * 1000),
+                             **settings.kafka_python_kwargs())
+    try:
+        existing = set(admin.list_topics())
+        missing = [name for name in topic_names(settings) if name not in existing]
+        created = []
+        for name in missing:
+            try:
+                admin.create_topics([NewTopic(name, settings.kafka.topic_partitions, settings.kafka.replication_factor)])
+                created.append(name)
+            except TopicAlreadyExistsError:  # another worker was first
+                pass
+        return created
+    finally:
+        admin.close()
