@@ -152,6 +152,10 @@ class SimulationProfile(_Strict):
     survey_share: Annotated[float, Field(ge=0, le=1)] = 0.05
     peak_months: dict[Annotated[int, Field(ge=1, le=12)], float] = {}
     """Month → volume factor for counter visits (e.g. the travel-document peak)."""
+    resolved_share: Annotated[float, Field(ge=0, le=1)] = 0.7
+    """Share of ended calls the KCC resolves itself (``direct_geholpen``), 0..1."""
+    walk_in_share: Annotated[float, Field(ge=0, le=1)] = 0.4
+    """Share of counter visits without appointment, 0..1; used only when ``walk_in_hours`` is set."""
 
 
 class Municipality(_Strict):
