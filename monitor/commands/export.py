@@ -26,8 +26,6 @@ from monitor.periods import Period, parse_period
 FORMATS = ("xlsx", "csv", "md", "html")
 _SUFFIXES = {".xlsx": "xlsx", ".csv": "csv", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
 
-STREAM_UNAVAILABLE = ("--from-stream is not available yet: the stream source (monitor.sources.StreamSource) "
-                      "has not been built; export from an event file with --events FILE.jsonl")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -82,10 +80,11 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress(sys.stderr, sys.stderr.isatty() if args.progress is None else args.progress)
     try:
         if args.from_stream:
-            source = _stream_source(config)
-            if source is None:
+            try:
+                source = _stream_source(config, municipality)
+            except RuntimeError as exc:  # streams.changelog.ChangelogUnavailable: broker down, no topics
                 progress.close()
-                return _fail(STREAM_UNAVAILABLE, 2)
+                return _fail(str(exc), 2)
         else:
             try:
                 source = _file_source(args.events, config, municipality, progress)
@@ -128,13 +127,12 @@ def _file_source(path: Path, config: Any, municipality: Municipality, progress: 
         return EventFileSource(reader, config, municipalities={municipality.slug})
 
 
-def _stream_source(config: Any) -> Any | None:
-    """The Kafka changelog source, or None while ``monitor.sources.StreamSource`` does not exist."""
-    try:
-        from monitor.sources import StreamSource  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return StreamSource(config)
+def _stream_source(config: Any, municipality: Municipality) -> Any:
+    """The workers' durable state read from the Kafka changelog topics (broker and app id from
+    ``Settings()``); raises ``streams.changelog.ChangelogUnavailable`` (a RuntimeError)."""
+    from streams.changelog import stream_source
+
+    return stream_source(config, municipalities={municipality.slug})
 
 
 def _report_for(source: Any, municipality: Municipality, as_of: datetime) -> Callable[[Period], dict[str, Any]]:

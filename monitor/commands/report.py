@@ -1,7 +1,13 @@
-"""``kcc-monitor report``: the indicators of one municipality and period from an event file.
+"""``kcc-monitor report``: the indicators of one municipality and period from an event file or the live system.
 
     kcc-monitor report --events events.jsonl --municipality amersfoort --period 2026-04 \\
         [--as-of 2026-06-01] [--format json|csv|table] [--config DIR]
+    kcc-monitor report --from-stream --municipality amersfoort --period 2026-04 [--as-of …]
+
+``--from-stream`` reads the workers' durable state (the Faust tables' changelog
+topics, :mod:`streams.changelog`) from the broker in ``KCC_KAFKA__BOOTSTRAP_SERVERS``
+for the app ``KCC_APP_ID``; it works while every worker is stopped. Exit status 2
+with a message when the broker cannot be reached or the topics do not exist.
 
 Invalid lines never stop the report: each is named on stderr (line number,
 reason, detail; the first 20, then a count) and the JSON output carries their
@@ -23,8 +29,10 @@ MAX_INVALID_SHOWN = 20
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--events", required=True, type=Path, metavar="FILE.jsonl",
-                        help="events as JSON Lines (EVENTS.md)")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--events", type=Path, metavar="FILE.jsonl", help="events as JSON Lines (EVENTS.md)")
+    source.add_argument("--from-stream", action="store_true",
+                        help="read the workers' durable state from the Kafka changelog topics")
     parser.add_argument("--municipality", required=True, help="municipality slug, e.g. amersfoort")
     parser.add_argument("--period", required=True,
                         help="day (2026-04-07), ISO week (2026-W15), month (2026-04), quarter (2026-Q2) or year (2026)")
@@ -54,6 +62,15 @@ def run(args: argparse.Namespace) -> int:
     from monitor.report import build_report, render
     from monitor.sources import EventFileSource
 
+    if getattr(args, "from_stream", False):
+        from streams.changelog import ChangelogUnavailable, stream_source
+
+        try:
+            stream = stream_source(config, municipalities={municipality.slug})
+        except ChangelogUnavailable as exc:
+            return _fail(str(exc))
+        sys.stdout.write(render(build_report(stream, municipality.slug, period, as_of), args.format))
+        return 0
     try:
         source = EventFileSource(args.events, config, municipalities={municipality.slug})
     except OSError as exc:

@@ -279,8 +279,12 @@ def test_previous_year_column_equals_the_report_of_the_same_quarter_a_year_earli
     assert sheet.cell(satisfaction, 2).value == "ten minste gelijk aan vorig jaar"
 
 
-def test_from_stream_is_not_available_yet(capsys, tmp_path):
+def test_from_stream_without_a_reachable_broker_exits_2_and_writes_nothing(capsys, tmp_path, monkeypatch):
+    from tests.conftest import free_port
+
+    monkeypatch.setenv("KCC_KAFKA__BOOTSTRAP_SERVERS", f"127.0.0.1:{free_port()}")
     code = main(["export", "--municipality", "amersfoort", "--period", "2026-04", "--from-stream",
                  "--out", str(tmp_path / "out.xlsx")])
     assert code == 2
-    assert "--from-stream is not available yet" in capsys.readouterr().err
+    assert "cannot reach the Kafka broker" in capsys.readouterr().err
+    assert not (tmp_path / "out.xlsx").exists()
