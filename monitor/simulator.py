@@ -143,27 +143,49 @@ def simulate(config: Config, municipalities: Collection[str] | None, start: date
     end_s = math.inf if end is None else end.timestamp()
     # Iterate local calendar dates; a date's drafts all lie at or after its local midnight.
     day = min(start.astimezone(m.tz).date() for m in chosen)
-    pending: list[tuple[int, int, int, int, str, dict[str, Any]]] = []
-    emitters = {m.slug: _Emitter(m) for m in chosen}
+    # Each (day, municipality) is one run of drafts sorted by (time, sequence); a small heap
+    # of run heads merges them. Runs reach past their day (callbacks, letters), so a head is
+    # emitted only once it lies before the next day's midnight (the watermark).
+    runs: list[list[_Draft]] = []
+    heads: list[tuple[int, int, int, int, int, int]] = []  # (t, ordinal, index, seq, run, position)
+    emitters = [_Emitter(m) for m in chosen]
     ordinal = 0
+    watermark: float = math.inf
     while True:
         day_starts = [_midnight(m, day) for m in chosen]
-        if min(day_starts) >= end_s:
-            break
-        for index, municipality in enumerate(chosen):
-            if day_starts[index] >= end_s:
-                continue
-            for t, seq, kind, fields in _DayBuilder(municipality, day, seed, start_s, end_s).build():
-                heapq.heappush(pending, (t, ordinal, index, seq, kind, fields))
-        ordinal += 1
-        day += timedelta(days=1)
-        watermark = min(_midnight(m, day) for m in chosen)
-        while pending and pending[0][0] < watermark:
-            t, _, index, _, kind, fields = heapq.heappop(pending)
-            yield emitters[chosen[index].slug].build(t, kind, fields)
-    while pending:
-        t, _, index, _, kind, fields = heapq.heappop(pending)
-        yield emitters[chosen[index].slug].build(t, kind, fields)
+        finished = min(day_starts) >= end_s
+        if not finished:
+            for index, municipality in enumerate(chosen):
+                if day_starts[index] >= end_s:
+                    continue
+                drafts = _DayBuilder(municipality, day, seed, start_s, end_s).build()
+                if drafts:
+                    drafts.sort(key=_draft_order)
+                    run = len(runs)
+                    runs.append(drafts)
+                    heapq.heappush(heads, (drafts[0][0], ordinal, index, drafts[0][1], run, 0))
+            ordinal += 1
+            day += timedelta(days=1)
+            watermark = min(_midnight(m, day) for m in chosen)
+        else:
+            watermark = math.inf
+        while heads and heads[0][0] < watermark:
+            t, order, index, _, run, position = heads[0]
+            drafts = runs[run]
+            _, _, kind, fields = drafts[position]
+            position += 1
+            if position < len(drafts):
+                heapq.heapreplace(heads, (drafts[position][0], order, index, drafts[position][1], run, position))
+            else:
+                heapq.heappop(heads)
+                runs[run] = []
+            yield emitters[index].build(t, kind, fields)
+        if finished:
+            return
+
+
+def _draft_order(draft: _Draft) -> tuple[int, int]:
+    return draft[0], draft[1]
 
 
 def write_jsonl(events: Iterable[Event], path: Path | str | IO[str]) -> int:
