@@ -47,8 +47,8 @@ log = logging.getLogger(__name__)
 SEEN_TABLE = "seen"
 MAX_IDS_PER_ITEM = 256
 """Event ids remembered per item, newest kept: a call has four events, a queue's snapshots are many."""
-SWEEP_INTERVAL = 60.0
-"""Seconds between sweeps of the duplicate filter for items past their retention."""
+MAX_SWEEP_INTERVAL = 60.0
+"""Seconds between sweeps of the duplicate filter, at most (half the retention when that is shorter)."""
 
 
 @dataclass(frozen=True)
@@ -109,12 +109,6 @@ def build(settings: Settings | None = None, config: Config | None = None,
     _sweep_timer(worker)
     _metrics_page(worker)
 
-    @app.task
-    async def _declare_output_topics() -> None:
-        # Producers may write before a worker ever ran: make the output topics exist too.
-        for topic in (topics.dead_letter, *topics.rekeyed.values()):
-            await topic.maybe_declare()
-
     return worker
 
 
@@ -162,7 +156,7 @@ def _process(worker: Worker, event: Any, partition: int) -> None:
 def _sweep_timer(worker: Worker) -> None:
     app, seen, retention = worker.app, worker.seen, worker.settings.dedup_retention_seconds
 
-    @app.timer(SWEEP_INTERVAL, name="streams.agents.sweep_seen")
+    @app.timer(min(MAX_SWEEP_INTERVAL, retention / 2), name="streams.agents.sweep_seen")
     async def sweep_seen() -> None:
         # Only partitions this worker owns now: a tombstone for another worker's item would erase it.
         active = {tp.partition for tp in app.assignor.assigned_actives()}

@@ -10,14 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-from prometheus_client import CONTENT_TYPE_LATEST
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 
 from monitor import metricspec as spec
 from monitor.config import Config
 from monitor.live import Observation
 from monitor.metricspec import MetricSpec
 
-CONTENT_TYPE = CONTENT_TYPE_LATEST
+CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
+"""The classic text format (0.0.4), which every Prometheus 2.x scrapes."""
 
 
 def _buckets(metric: MetricSpec, config: Config) -> tuple[float, ...]:

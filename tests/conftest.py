@@ -244,3 +244,182 @@ def alertmanager_server(tmp_path_factory: pytest.TempPathFactory, alert_receiver
         yield server
     finally:
         _stop(process)
+
+
+# ---------------------------------------------------------------- Kafka broker and Faust workers
+# The project's own broker (scripts/kafka) on a free port with a temporary data dir, once per
+# session, or an existing one named by KCC_TEST_BOOTSTRAP. A broker that cannot start fails the
+# tests that need it (never a skip). Workers are real `kcc-monitor worker` processes, each with
+# its own app id and topic prefix, so tests never see each other's topics or consumer groups.
+
+import signal as _signal  # noqa: E402
+import sys as _sys  # noqa: E402
+import uuid as _uuid  # noqa: E402
+
+
+@_dataclass
+class KafkaBroker:
+    bootstrap: str
+    directory: _Path | None
+    """The broker's data and log folder (None for an external broker)."""
+
+    def producer(self) -> _Any:
+        """A kafka-python producer (acks=all) to this broker; close it after use."""
+        from kafka import KafkaProducer
+
+        return KafkaProducer(bootstrap_servers=self.bootstrap.split(","), acks="all", linger_ms=0)
+
+    def read(self, topic: str, count: int, timeout: float = 30) -> list[_Any]:
+        """The first ``count`` records of ``topic`` (from the beginning), failing after ``timeout`` s."""
+        from kafka import KafkaConsumer
+
+        consumer = KafkaConsumer(topic, bootstrap_servers=self.bootstrap.split(","), auto_offset_reset="earliest",
+                                 enable_auto_commit=False, consumer_timeout_ms=500, group_id=None)
+        records: list[_Any] = []
+        deadline = _time.monotonic() + timeout
+        try:
+            while len(records) < count and _time.monotonic() < deadline:
+                for batch in consumer.poll(timeout_ms=500).values():
+                    records.extend(batch)
+        finally:
+            consumer.close()
+        if len(records) < count:
+            pytest.fail(f"{topic}: {len(records)} of {count} records after {timeout}s")
+        return records
+
+
+@pytest.fixture(scope="session")
+def kafka_broker(tmp_path_factory: pytest.TempPathFactory) -> _Iterator[KafkaBroker]:
+    """A running Kafka broker for the whole session."""
+    external = _os.environ.get("KCC_TEST_BOOTSTRAP")
+    if external:
+        yield KafkaBroker(external, None)
+        return
+    directory = tmp_path_factory.mktemp("kafka")
+    env = {**_os.environ, "KCC_KAFKA_PORT": str(free_port()), "KCC_KAFKA_DIR": str(directory)}
+    env.pop("KCC_KAFKA_CONTROLLER_PORT", None)
+    script = str(_REPO / "scripts" / "kafka")
+    try:
+        started = _subprocess.run([script, "start"], env=env, capture_output=True, text=True, timeout=300)
+    except _subprocess.TimeoutExpired:
+        _subprocess.run([script, "stop"], env=env, timeout=60)
+        pytest.fail("scripts/kafka start did not finish within 300 s")
+    if started.returncode != 0:
+        pytest.fail(f"scripts/kafka start failed ({started.returncode}):\n{started.stderr[-3000:]}")
+    try:
+        yield KafkaBroker(started.stdout.strip().splitlines()[-1], directory)
+    finally:
+        _subprocess.run([script, "stop"], env=env, timeout=90)
+
+
+@_dataclass
+class WorkerProcess:
+    """One `kcc-monitor worker` subprocess and the settings it runs with."""
+
+    env: dict[str, str]
+    port: int
+    log_path: _Path
+    process: _subprocess.Popen | None = None
+
+    @property
+    def prefix(self) -> str:
+        return self.env["KCC_TOPIC_PREFIX"]
+
+    @property
+    def app_id(self) -> str:
+        return self.env["KCC_APP_ID"]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def topic(self, family: str) -> str:
+        return f"{self.prefix}.events.{family}"
+
+    @property
+    def dead_letter_topic(self) -> str:
+        return f"{self.prefix}.deadletter"
+
+    def start(self, timeout: float = 90) -> "WorkerProcess":
+        """Start the process and wait until /metrics answers and the worker has its partitions."""
+        import requests
+
+        assert self.process is None or self.process.poll() is not None, "already running"
+        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        self.process = _subprocess.Popen(
+            [_sys.executable, "-m", "monitor.cli", "worker", "--port", str(self.port), "--loglevel", "info"],
+            env=self.env, cwd=_REPO, stdout=self.log_path.open("ab"), stderr=_subprocess.STDOUT)
+        deadline = _time.monotonic() + timeout
+        while _time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"worker exited with {self.process.returncode}:\n{self.log()[-4000:]}")
+            # Faust logs "[^Worker]: Ready" once the group assigned its partitions and tables recovered.
+            ready = "[^Worker]: Ready" in self.log_path.read_text(errors="replace")[offset:]
+            try:
+                if ready and requests.get(f"{self.url}/metrics", timeout=1).status_code == 200:
+                    return self
+            except requests.RequestException:
+                pass
+            _time.sleep(0.2)
+        self.stop()
+        pytest.fail(f"worker not ready after {timeout}s:\n{self.log()[-4000:]}")
+
+    def stop(self, timeout: float = 30) -> None:
+        """Clean stop (SIGTERM: the worker leaves the group and commits), killed after ``timeout``."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(_signal.SIGTERM)
+        try:
+            self.process.wait(timeout=timeout)
+        except _subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def samples(self) -> dict[tuple[str, frozenset], float]:
+        """Every sample of /metrics: (sample name, frozenset of label items) → value."""
+        import requests
+        from prometheus_client.parser import text_string_to_metric_families
+
+        text = requests.get(f"{self.url}/metrics", timeout=5).text
+        return {(s.name, frozenset(s.labels.items())): s.value
+                for family in text_string_to_metric_families(text) for s in family.samples}
+
+    def value(self, name: str, **labels: str) -> float:
+        """One sample's value (0 when the series does not exist yet)."""
+        return self.samples().get((name, frozenset(labels.items())), 0.0)
+
+    def wait_for(self, name: str, expected: float, timeout: float = 30, **labels: str) -> None:
+        """Wait until a sample reaches ``expected``; fail with the worker log otherwise."""
+        deadline = _time.monotonic() + timeout
+        while (current := self.value(name, **labels)) != expected:
+            if _time.monotonic() > deadline:
+                pytest.fail(f"{name}{labels} = {current}, expected {expected} after {timeout}s\n{self.log()[-3000:]}")
+            _time.sleep(0.2)
+
+
+@pytest.fixture
+def start_worker(kafka_broker: KafkaBroker, tmp_path: _Path) -> _Iterator[_Callable[..., WorkerProcess]]:
+    """Factory: ``start_worker(KCC_DEDUP_RETENTION_SECONDS="2", ...)`` → a ready :class:`WorkerProcess`.
+
+    Each call gets a unique app id and topic prefix (unless given), a free web port bound
+    to 127.0.0.1 and a temporary data dir. Every worker is stopped at teardown and its log
+    printed (pytest shows it when the test failed).
+    """
+    workers: list[WorkerProcess] = []
+
+    def start(**settings_env: str) -> WorkerProcess:
+        name = f"t{_uuid.uuid4().hex[:10]}"
+        env = {**_os.environ, "KCC_KAFKA__BOOTSTRAP_SERVERS": kafka_broker.bootstrap, "KCC_APP_ID": name,
+               "KCC_TOPIC_PREFIX": name, "KCC_WORKER_BIND": "127.0.0.1",
+               "KCC_DATA_DIR": str(tmp_path / f"data-{name}"), "PYTHONUNBUFFERED": "1", **settings_env}
+        worker = WorkerProcess(env, free_port(), tmp_path / f"worker-{name}.log")
+        workers.append(worker)
+        return worker.start()
+
+    yield start
+    for worker in workers:
+        worker.stop()
+        print(f"---- worker {worker.app_id} log (tail) ----\n{worker.log()[-6000:]}")

@@ -1,0 +1,220 @@
+"""Phone events through the real broker into a real worker: exact counters on /metrics.
+
+Every test starts its own `kcc-monitor worker` (unique app id and topic prefix) against the
+session's Kafka broker and produces real messages with kafka-python.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import requests
+
+pytestmark = pytest.mark.integration
+
+TS = "2026-04-07T09:{minute:02d}:00+02:00"
+
+
+def call(event_id: str, event_type: str, call_id: str, minute: int = 0, queue: str = "algemeen",
+         municipality: str = "groningen", **fields: object) -> dict:
+    return {"event_id": event_id, "type": event_type, "ts": TS.format(minute=minute), "municipality": municipality,
+            "call_id": call_id, "line": "14050", "queue": queue, **fields}
+
+
+def produce(broker, topic: str, events: list[dict | tuple[bytes | None, bytes]]) -> None:
+    """Send events keyed by call_id (dicts) or raw (key, value) pairs, in order, and wait for acks."""
+    producer = broker.producer()
+    try:
+        for item in events:
+            if isinstance(item, dict):
+                producer.send(topic, key=item["call_id"].encode(), value=json.dumps(item).encode())
+            else:
+                producer.send(topic, key=item[0], value=item[1])
+        producer.flush(timeout=30)
+    finally:
+        producer.close()
+
+
+def total(worker, name: str) -> float:
+    return sum(v for (sample, _), v in worker.samples().items() if sample == name)
+
+
+def wait_total(worker, name: str, expected: float, timeout: float = 30) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while (current := total(worker, name)) != expected:
+        if time.monotonic() > deadline:
+            pytest.fail(f"sum of {name} = {current}, expected {expected}\n{worker.log()[-3000:]}")
+        time.sleep(0.2)
+
+
+PHONE = {"municipality": "groningen", "line": "14050", "queue": "algemeen"}
+OTHER = {**PHONE, "queue": "other"}
+
+# Groningen: service level 30 s (at most), short abandon 5 s (less than).
+EVENTS = [
+    call("e1", "call.offered", "k1"),
+    call("e2", "call.answered", "k1", 1, wait_seconds=30),           # exactly the service level: within
+    call("e3", "call.ended", "k1", 4, talk_seconds=180, outcome="resolved"),
+    call("e4", "call.offered", "k2"),
+    call("e5", "call.answered", "k2", 1, wait_seconds=31),           # just outside
+    call("e6", "call.ended", "k2", 5, talk_seconds=240, outcome="transferred"),
+    call("e7", "call.offered", "k3"),
+    call("e8", "call.abandoned", "k3", 1, wait_seconds=4),           # short abandon
+    call("e9", "call.offered", "k4"),
+    call("e10", "call.abandoned", "k4", 1, wait_seconds=5),          # exactly the threshold: not short
+    call("e11", "call.offered", "k5", queue="geheim"),               # unconfigured queue → other
+    call("e12", "call.answered", "k5", 1, queue="geheim", wait_seconds=10),
+    call("e13", "call.ended", "k5", 3, queue="geheim", talk_seconds=60, outcome="callback_requested"),
+]
+DUPLICATES = [EVENTS[0], EVENTS[4], EVENTS[4]]
+
+
+def test_phone_counters_are_exact_and_duplicates_count_once(kafka_broker, start_worker) -> None:
+    worker = start_worker()
+    produce(kafka_broker, worker.topic("call"), EVENTS + DUPLICATES)
+    wait_total(worker, "kcc_events_total", len(EVENTS))
+    wait_total(worker, "kcc_events_duplicate_total", len(DUPLICATES))
+
+    samples = worker.samples()
+
+    def value(name: str, labels: dict) -> float:
+        return samples.get((name, frozenset(labels.items())), 0.0)
+
+    assert value("kcc_calls_offered_total", PHONE) == 4
+    assert value("kcc_calls_offered_total", OTHER) == 1
+    assert value("kcc_calls_answered_total", PHONE) == 2
+    assert value("kcc_calls_answered_within_service_level_total", PHONE) == 1
+    assert value("kcc_calls_answered_total", OTHER) == 1
+    assert value("kcc_calls_answered_within_service_level_total", OTHER) == 1
+    assert value("kcc_calls_abandoned_total", PHONE) == 2
+    assert value("kcc_calls_short_abandoned_total", PHONE) == 1
+    assert value("kcc_calls_ended_total", {**PHONE, "outcome": "resolved"}) == 1
+    assert value("kcc_calls_ended_total", {**PHONE, "outcome": "transferred"}) == 1
+    assert value("kcc_calls_ended_total", {**OTHER, "outcome": "callback_requested"}) == 1
+    assert value("kcc_contacts_total", {"municipality": "groningen", "channel": "phone"}) == 5
+    # Wait histogram of answered calls: 30 and 31 s on algemeen, 10 s on other.
+    assert value("kcc_call_wait_seconds_bucket", {**PHONE, "le": "20.0"}) == 0
+    assert value("kcc_call_wait_seconds_bucket", {**PHONE, "le": "30.0"}) == 1
+    assert value("kcc_call_wait_seconds_bucket", {**PHONE, "le": "45.0"}) == 2
+    assert value("kcc_call_wait_seconds_bucket", {**PHONE, "le": "+Inf"}) == 2
+    assert value("kcc_call_wait_seconds_sum", PHONE) == 61
+    assert value("kcc_call_wait_seconds_count", PHONE) == 2
+    assert value("kcc_call_wait_seconds_bucket", {**OTHER, "le": "5.0"}) == 0
+    assert value("kcc_call_wait_seconds_bucket", {**OTHER, "le": "10.0"}) == 1
+    assert value("kcc_call_wait_seconds_sum", OTHER) == 10
+    # Pipeline health: per type, duplicates apart.
+    assert value("kcc_events_total", {"municipality": "groningen", "type": "call.offered"}) == 5
+    assert value("kcc_events_duplicate_total", {"municipality": "groningen", "type": "call.answered"}) == 2
+    assert value("kcc_events_duplicate_total", {"municipality": "groningen", "type": "call.offered"}) == 1
+    assert value("kcc_last_event_timestamp_seconds", {"municipality": "groningen", "family": "call"}) > 1.7e9
+    assert not [key for key in samples if key[0] == "kcc_dead_letters_total"]
+
+
+def test_invalid_messages_go_to_the_dead_letter_topic_and_processing_continues(kafka_broker, start_worker) -> None:
+    worker = start_worker()
+    topic = worker.topic("call")
+    naive = call("d2", "call.offered", "k2")
+    naive["ts"] = "2026-04-07T09:00:00"
+    unknown_field = call("d3", "call.offered", "k3", caller_name="x")
+    unknown_municipality = call("d4", "call.offered", "k4", municipality="atlantis")
+    visit = {"event_id": "d5", "type": "visit.no_show", "ts": TS.format(minute=0), "municipality": "groningen",
+             "visit_id": "b5", "location": "haren"}
+    invalid = {
+        "invalid_json": (b"k1", b'{"event_id": "d1", "type": '),
+        "naive_timestamp": (b"k2", json.dumps(naive).encode()),
+        "unknown_field": (b"k3", json.dumps(unknown_field).encode()),
+        "unknown_municipality": (b"k4", json.dumps(unknown_municipality).encode()),
+        "wrong_topic": (b"b5", json.dumps(visit).encode()),
+    }
+    valid_after = [call("ok1", "call.offered", "k1"), call("ok2", "call.offered", "k6")]
+    produce(kafka_broker, topic, [*invalid.values(), *valid_after])
+
+    worker.wait_for("kcc_calls_offered_total", 2, **PHONE)
+    records = kafka_broker.read(worker.dead_letter_topic, len(invalid))
+    by_reason = {json.loads(r.value)["reason"]: r for r in records}
+    assert set(by_reason) == set(invalid)
+    import base64
+
+    for reason, (key, original) in invalid.items():
+        record = json.loads(by_reason[reason].value)
+        assert base64.b64decode(record["original_base64"]) == original
+        assert record["topic"] == topic
+        assert record["original_size"] == len(original) and record["truncated"] is False
+        assert isinstance(record["partition"], int) and isinstance(record["offset"], int)
+        assert record["detail"]
+        assert by_reason[reason].key == key
+        assert worker.value("kcc_dead_letters_total", topic=topic, reason=reason) == 1
+    assert total(worker, "kcc_events_total") == 2
+
+
+def test_dead_letter_keeps_at_most_the_configured_bytes(kafka_broker, start_worker) -> None:
+    worker = start_worker(KCC_DEAD_LETTER_MAX_BYTES="16")
+    original = b"not json at all, and rather long: " + b"x" * 100
+    produce(kafka_broker, worker.topic("call"), [(b"k1", original)])
+    record = json.loads(kafka_broker.read(worker.dead_letter_topic, 1)[0].value)
+    import base64
+
+    assert base64.b64decode(record["original_base64"]) == original[:16]
+    assert record["truncated"] is True and record["original_size"] == len(original)
+
+
+def test_wrongly_keyed_message_is_rekeyed_and_counted_once(kafka_broker, start_worker) -> None:
+    worker = start_worker()
+    offered = call("w1", "call.offered", "k1")
+    answered = call("w2", "call.answered", "k1", 1, wait_seconds=12)
+    produce(kafka_broker, worker.topic("call"), [
+        (b"not-the-call-id", json.dumps(offered).encode()),
+        (None, json.dumps(answered).encode()),
+        offered,  # the same event again, keyed properly: a duplicate
+    ])
+    wait_total(worker, "kcc_events_total", 2)
+    wait_total(worker, "kcc_events_duplicate_total", 1)
+    assert worker.value("kcc_calls_offered_total", **PHONE) == 1
+    assert worker.value("kcc_calls_answered_total", **PHONE) == 1
+    rekeyed = kafka_broker.read(f"{worker.prefix}.rekeyed.call", 2)
+    assert {r.key for r in rekeyed} == {b"k1"}
+
+
+def test_restarted_worker_recovers_seen_events_from_the_changelog(kafka_broker, start_worker) -> None:
+    worker = start_worker()
+    first = [call("r1", "call.offered", f"k{i}") for i in range(1, 9)]
+    first = [dict(e, event_id=f"r{i}") for i, e in enumerate(first, 1)]
+    produce(kafka_broker, worker.topic("call"), first)
+    wait_total(worker, "kcc_calls_offered_total", len(first))
+    worker.stop()
+
+    worker.start()  # same app id, topics and group: a new process with empty memory
+    assert total(worker, "kcc_calls_offered_total") == 0
+    later = call("r100", "call.offered", "k100")
+    produce(kafka_broker, worker.topic("call"), [*first, later])
+    wait_total(worker, "kcc_events_duplicate_total", len(first))
+    wait_total(worker, "kcc_calls_offered_total", 1)
+    assert worker.value("kcc_events_total", municipality="groningen", type="call.offered") == 1
+
+
+def test_duplicate_filter_forgets_items_after_retention(kafka_broker, start_worker) -> None:
+    worker = start_worker(KCC_DEDUP_RETENTION_SECONDS="2")
+    event = call("x1", "call.offered", "k1")
+    produce(kafka_broker, worker.topic("call"), [event])
+    worker.wait_for("kcc_calls_offered_total", 1, **PHONE)
+    # The changelog is plain JSON: a value for the item, then (after the retention) its tombstone.
+    records = kafka_broker.read(f"{worker.app_id}-seen-changelog", 2, timeout=20)
+    assert json.loads(records[0].key) == "call:groningen:k1"
+    state = json.loads(records[0].value)
+    assert state["ids"] == ["x1"] and isinstance(state["seen_at"], float)
+    assert records[1].key == records[0].key and records[1].value is None
+    produce(kafka_broker, worker.topic("call"), [event])
+    worker.wait_for("kcc_calls_offered_total", 2, **PHONE)
+
+
+def test_worker_serves_metrics_but_not_tables_or_routes(start_worker) -> None:
+    worker = start_worker()
+    answer = requests.get(f"{worker.url}/metrics", timeout=5)
+    assert answer.status_code == 200
+    assert answer.headers["Content-Type"].startswith("text/plain; version=0.0.4")
+    assert "# TYPE kcc_calls_offered_total counter" in answer.text
+    for path in ("/table/", "/table/seen/", "/table/seen/k1/", "/router/", "/router/seen/", "/graph/", "/stats/"):
+        assert requests.get(f"{worker.url}{path}", timeout=5).status_code == 404, path
