@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
-
 import pytest
 
 from monitor.aggregates import Aggregates
@@ -67,32 +65,14 @@ def _events() -> list:
 
 # ---------------------------------------------------------------- the broker
 
-@pytest.fixture(scope="module")
-def bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real single-node Kafka (scripts/kafka) on a free port with a temporary data dir."""
-    import os
-    import subprocess
-    from pathlib import Path
-
-    script = Path(__file__).resolve().parents[2] / "scripts" / "kafka"
-    env = {**os.environ, "KCC_KAFKA_PORT": str(free_port()), "KCC_KAFKA_DIR": str(tmp_path_factory.mktemp("kafka"))}
-    started = subprocess.run([str(script), "start"], env=env, capture_output=True, text=True, timeout=120)
-    if started.returncode != 0:
-        pytest.fail(f"scripts/kafka start failed:\n{started.stderr}")
-    try:
-        yield started.stdout.strip()
-    finally:
-        subprocess.run([str(script), "stop"], env=env, capture_output=True, timeout=60)
-
-
 _APPS = iter(range(1, 1000))
 
 
 @pytest.fixture
-def settings(bootstrap: str, monkeypatch: pytest.MonkeyPatch) -> Settings:
+def settings(kafka_broker, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """Settings of a fresh app id on the test broker (also in the environment, for the CLI)."""
     app_id = f"kcc-test-changelog-{next(_APPS)}-{time.monotonic_ns()}"
-    monkeypatch.setenv("KCC_KAFKA__BOOTSTRAP_SERVERS", bootstrap)
+    monkeypatch.setenv("KCC_KAFKA__BOOTSTRAP_SERVERS", kafka_broker.bootstrap)
     monkeypatch.setenv("KCC_APP_ID", app_id)
     return Settings()
 
