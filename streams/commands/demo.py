@@ -29,6 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--speed", default="1", help="simulator speed: real time × N, or 'max' (default 1)")
     parser.add_argument("--seed", type=int, default=1, help="simulator seed (default 1)")
     parser.add_argument("--municipality", action="append", help="simulate only these (repeatable; default all)")
+    parser.add_argument("--start", default=None,
+                        help="simulated start instant (default: now); e.g. 2026-04-07T09:00 for a busy morning")
     parser.add_argument("--duration", type=float, default=None,
                         help="stop by itself after this many seconds (default: run until Ctrl-C)")
 
@@ -61,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
         simulate = [exe, "simulate", "--speed", str(args.speed), "--seed", str(args.seed)]
         for slug in args.municipality or []:
             simulate += ["--municipality", slug]
+        if args.start:
+            simulate += ["--start", args.start]
         processes.append(("simulator", subprocess.Popen(simulate, env=env)))
         _say(f"broker:     {bootstrap}{' (local, scripts/kafka)' if started_broker else ''}")
         _say(f"topics:     {', '.join(settings.event_topic(f) for f in FAMILIES)}, {settings.dead_letter_topic}")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from monitor.config import Config
 from streams import deadletter
 from streams.agents import decide, item_key
 
@@ -12,8 +11,7 @@ OFFERED = {"event_id": "c-1", "type": "call.offered", "ts": "2026-04-07T09:00:00
            "municipality": "groningen", "call_id": "k1", "line": "14050", "queue": "algemeen"}
 
 
-def _decide(value: dict | bytes, key: bytes | None, topic_family: str = "call", rekeyed: bool = False,
-            config: Config | None = None):
+def _decide(value: dict | bytes, key: bytes | None, topic_family: str = "call", rekeyed: bool = False):
     raw = value if isinstance(value, bytes) else json.dumps(value).encode()
     return decide(raw, key, topic_family, rekeyed=rekeyed, municipalities=frozenset({"groningen"}))
 
