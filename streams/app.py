@@ -40,6 +40,7 @@ def create_app(settings: Settings) -> faust.App:
         broker_commit_interval=1.0,
         stream_recovery_delay=_RECOVERY_DELAY,
         stream_wait_empty=False,
+        producer_linger_ms=5,
         table_cleanup_interval=30.0,
         web_enabled=True,
         web_port=settings.worker_port,
