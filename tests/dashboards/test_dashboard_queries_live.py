@@ -167,3 +167,53 @@ def test_every_municipalitys_dashboards_ask_the_same_queries_for_its_own_slug(co
         reference = [e for _, e, _ in dashboard_targets(json.loads(files[f"groningen/{kind}.json"]))]
         for slug in config.municipalities:
             assert [e for _, e, _ in dashboard_targets(json.loads(files[f"{slug}/{kind}.json"]))] == reference
+
+
+def test_every_dashboard_query_returns_series_from_a_real_worker_fed_by_the_simulator(
+        config, kafka_broker, start_worker, prometheus_server):
+    """Kafka → ``kcc-monitor worker`` → Prometheus (generated recording rules) → every dashboard query."""
+    import subprocess
+    import sys
+
+    worker = start_worker()
+    prometheus = prometheus_server(targets=[f"127.0.0.1:{worker.port}"], rule_files=[RECORDING_RULES])
+    started = time.monotonic()
+
+    def simulate(start: str, seed: int) -> None:
+        done = subprocess.run(
+            [sys.executable, "-m", "monitor.cli", "simulate", "-m", "groningen", "--start", start,
+             "--days", "0.05", "--seed", str(seed), "--speed", "max", "--summary-seconds", "60"],
+            env=worker.env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-3000:]
+
+    def events_in_prometheus() -> float:
+        result = prometheus.query('sum(kcc_events_total{municipality="groningen"})')
+        return float(result[0]["value"][1]) if result else 0.0
+
+    # Two batches with scrapes in between: increase() and rate() count only what happens
+    # between samples, so the second batch makes every counter grow under Prometheus' eyes.
+    simulate("2026-04-07T09:00", seed=1)
+    first = wait_until(events_in_prometheus, timeout=120, what="the worker's events in Prometheus")
+    time.sleep(3)
+    simulate("2026-04-07T10:15", seed=2)
+    producer = kafka_broker.producer()  # invalid messages, so the dead-letter panel has something to show
+    for raw in (b"not json", b'{"type": "call.offered"}'):
+        producer.send(worker.topic("call"), raw)
+    producer.flush()
+    producer.close()
+    wait_until(lambda: events_in_prometheus() > first, timeout=120, what="the second batch in Prometheus")
+    wait_until(lambda: prometheus.query(f"sum({ms.DEAD_LETTERS.series}) >= 2"), timeout=60,
+               what="the dead letters in Prometheus")
+    time.sleep(5)  # a few evaluations of the recording rules after the last events
+    empty = []
+    files = render.render(config)
+    for kind in render.KINDS:
+        for title, expr, _ in dashboard_targets(json.loads(files[f"groningen/{kind}.json"])):
+            query = substitute(expr, "groningen", int(time.monotonic() - started) + 60)
+            if not prometheus.query(query):
+                empty.append((kind, title, query))
+    if empty:
+        absent = sorted(spec.name for spec in ms.ALL if not prometheus.query(
+            f"count({spec.name + '_count' if spec.kind == 'histogram' else spec.series})"))
+        pytest.fail(f"{len(empty)} dashboard queries without series; metrics the worker does not export: "
+                    f"{', '.join(absent)}\n" + "\n".join(f"{k} / {t}: {q}" for k, t, q in empty))
