@@ -178,8 +178,30 @@ def sweep(seen: Any, active_partitions: set[int], cutoff: float) -> int:
 
 
 def _metrics_page(worker: Worker) -> None:
-    metrics = worker.metrics
+    metrics, app, ours = worker.metrics, worker.app, set(worker.topics.family_of)
 
-    @worker.app.page("/metrics")
+    @app.page("/metrics")
     async def prometheus_metrics(web: Any, request: Any) -> Any:
+        metrics.set_consumer_lag(consumer_lag(app, ours))
         return web.bytes(metrics.exposition(), headers={"Content-Type": CONTENT_TYPE})
+
+
+def consumer_lag(app: faust.App, topics: set[str]) -> dict[tuple[str, int], int]:
+    """Messages behind per assigned partition of ``topics``, from Faust's monitor sensor.
+
+    The sensor knows the end offset (high-water mark) of each fetched partition and the
+    offset of the last message read (or else the committed position, the next to read).
+    """
+    monitor = app.monitor
+    read = monitor._tp_read_offsets_dict()  # {topic: {partition: last offset read}}
+    committed = monitor._tp_committed_offsets_dict()  # {topic: {partition: next offset to read}}
+    lag: dict[tuple[str, int], int] = {}
+    for topic, ends in monitor._tp_end_offsets_dict().items():
+        if topic not in topics:
+            continue
+        for partition, end in ends.items():
+            last = (read.get(topic) or {}).get(partition)
+            position = last + 1 if last is not None else (committed.get(topic) or {}).get(partition)
+            if end is not None and position is not None:
+                lag[(topic, partition)] = max(0, end - position)
+    return lag

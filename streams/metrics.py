@@ -76,6 +76,14 @@ class Metrics:
     def dead_letter(self, topic: str, reason: str) -> None:
         self._handles[spec.DEAD_LETTERS.name].labels(topic=topic, reason=reason).inc()
 
+    def set_consumer_lag(self, lag: dict[tuple[str, int], int]) -> None:
+        """Replace ``kcc_consumer_lag_messages`` with ``(topic, partition) → messages behind``;
+        partitions no longer assigned disappear."""
+        gauge = self._handles[spec.CONSUMER_LAG.name]
+        gauge.clear()
+        for (topic, partition), behind in lag.items():
+            gauge.labels(topic=topic, partition=str(partition)).set(behind)
+
     def exposition(self) -> bytes:
         """The registry in the Prometheus text format."""
         return generate_latest(self.registry)

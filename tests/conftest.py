@@ -340,7 +340,7 @@ class WorkerProcess:
     def dead_letter_topic(self) -> str:
         return f"{self.prefix}.deadletter"
 
-    def start(self, timeout: float = 90) -> "WorkerProcess":
+    def start(self, timeout: float = 120) -> "WorkerProcess":
         """Start the process and wait until /metrics answers and the worker has its partitions."""
         import requests
 
@@ -391,7 +391,7 @@ class WorkerProcess:
         """One sample's value (0 when the series does not exist yet)."""
         return self.samples().get((name, frozenset(labels.items())), 0.0)
 
-    def wait_for(self, name: str, expected: float, timeout: float = 30, **labels: str) -> None:
+    def wait_for(self, name: str, expected: float, timeout: float = 90, **labels: str) -> None:
         """Wait until a sample reaches ``expected``; fail with the worker log otherwise."""
         deadline = _time.monotonic() + timeout
         while (current := self.value(name, **labels)) != expected:

@@ -40,7 +40,7 @@ def total(worker, name: str) -> float:
     return sum(v for (sample, _), v in worker.samples().items() if sample == name)
 
 
-def wait_total(worker, name: str, expected: float, timeout: float = 30) -> None:
+def wait_total(worker, name: str, expected: float, timeout: float = 90) -> None:
     import time
 
     deadline = time.monotonic() + timeout
@@ -111,6 +111,10 @@ def test_phone_counters_are_exact_and_duplicates_count_once(kafka_broker, start_
     assert value("kcc_events_duplicate_total", {"municipality": "groningen", "type": "call.offered"}) == 1
     assert value("kcc_last_event_timestamp_seconds", {"municipality": "groningen", "family": "call"}) > 1.7e9
     assert not [key for key in samples if key[0] == "kcc_dead_letters_total"]
+    # Consumer lag per assigned partition of the call topic: nothing left behind.
+    lag = {dict(labels)["partition"]: v for (name, labels), v in samples.items()
+           if name == "kcc_consumer_lag_messages" and dict(labels)["topic"] == worker.topic("call")}
+    assert lag and set(lag.values()) == {0.0}, lag
 
 
 def test_invalid_messages_go_to_the_dead_letter_topic_and_processing_continues(kafka_broker, start_worker) -> None:
