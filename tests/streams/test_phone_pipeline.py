@@ -222,3 +222,24 @@ def test_worker_serves_metrics_but_not_tables_or_routes(start_worker) -> None:
     assert "# TYPE kcc_calls_offered_total counter" in answer.text
     for path in ("/table/", "/table/seen/", "/table/seen/k1/", "/router/", "/router/seen/", "/graph/", "/stats/"):
         assert requests.get(f"{worker.url}{path}", timeout=5).status_code == 404, path
+
+
+def test_two_workers_of_one_app_share_the_partitions(kafka_broker, start_worker) -> None:
+    import time
+
+    first = start_worker()
+    second = start_worker(KCC_APP_ID=first.app_id, KCC_TOPIC_PREFIX=first.prefix)
+    events = [call(f"s{i}", "call.offered", f"k{i}") for i in range(40)]
+    produce(kafka_broker, first.topic("call"), events + events[:10])
+
+    def both(name: str) -> float:
+        return total(first, name) + total(second, name)
+
+    deadline = time.monotonic() + 90
+    while (both("kcc_events_total"), both("kcc_events_duplicate_total")) != (40, 10):
+        if time.monotonic() > deadline:
+            pytest.fail(f"{both('kcc_events_total')} counted, {both('kcc_events_duplicate_total')} duplicates\n"
+                        f"{first.log()[-2000:]}\n{second.log()[-2000:]}")
+        time.sleep(0.3)
+    # Each worker counted its own share of the items, and no item twice.
+    assert total(first, "kcc_calls_offered_total") > 0 and total(second, "kcc_calls_offered_total") > 0
