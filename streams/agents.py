@@ -108,7 +108,6 @@ def build(settings: Settings | None = None, config: Config | None = None,
         _family_agent(worker, name)
     _sweep_timer(worker)
     _metrics_page(worker)
-
     return worker
 
 

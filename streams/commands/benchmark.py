@@ -10,7 +10,9 @@ reading Kafka at all.
 Figures:
 - worker events/s: N ÷ (last event counted − first event produced), seconds;
 - lag: for sampled points, the time between the producer having sent k events and
-  the worker's counters reaching k, in seconds (p50, p95, max);
+  the worker's counters reaching k, in seconds (p50, p95, max); unpaced, the producer
+  outruns the worker and this is the backlog; with ``--rate`` below the worker's
+  capacity it is the pipeline's own latency (polled every 0.1 s);
 - peak RSS of the worker process, MiB (sampled every 0.2 s);
 - baseline events/s of the decode-only consumer, and worker ÷ baseline.
 """
@@ -48,6 +50,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--start", default="2026-03-02", help="first simulated day (default 2026-03-02)")
     parser.add_argument("--timeout", type=float, default=900, help="give up after this many seconds")
+    parser.add_argument("--rate", type=float, default=None,
+                        help="produce at most this many events/s (default: as fast as possible; the lag then "
+                             "measures the backlog, paced below capacity it measures the pipeline's latency)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -65,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         bench = Settings(_env_file=None, **_settings_overrides(env))
         worker = _start_worker(env, bench.worker_port)
         try:
-            figures = _measure_worker(worker, bench, messages, args.timeout)
+            figures = _measure_worker(worker, bench, messages, args.timeout, args.rate)
         finally:
             worker.terminate()
             worker.wait(30)
@@ -76,7 +81,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"lag:      p50 {figures['p50']:.2f} s, p95 {figures['p95']:.2f} s, max {figures['max']:.2f} s (produce → counted)")
     print(f"rss:      worker peak {figures['rss'] / 2**20:,.0f} MiB")
     print(f"baseline: {baseline:,.0f} events/s (aiokafka consumer, json.loads only)")
-    print(f"ratio:    worker ÷ baseline = {figures['rate'] / baseline:.3f}")
+    print(f"ratio:    worker ÷ baseline = {figures['rate'] / baseline:.3f}"
+          + (f" (worker paced at {args.rate:,.0f} events/s)" if args.rate else ""))
     return 0
 
 
@@ -149,7 +155,8 @@ def _counted(port: int) -> float | None:
 
 
 def _measure_worker(worker: subprocess.Popen[bytes], settings: Settings,
-                    messages: list[tuple[str, bytes, bytes]], timeout: float) -> dict[str, float]:
+                    messages: list[tuple[str, bytes, bytes]], timeout: float,
+                    rate: float | None = None) -> dict[str, float]:
     import psutil
     from kafka import KafkaProducer
 
@@ -170,25 +177,35 @@ def _measure_worker(worker: subprocess.Popen[bytes], settings: Settings,
                 return
             time.sleep(0.2)
 
+    total = len(messages)
+    counted_at: list[tuple[float, float]] = []
+
+    def _watch_counted() -> None:
+        # Polls /metrics from the first message on, so the lag of early messages is seen too.
+        while not done.is_set():
+            counted = _counted(settings.worker_port) or 0
+            counted_at.append((time.monotonic(), counted))
+            if counted >= total:
+                return
+            time.sleep(0.1)
+
     threading.Thread(target=_watch_rss, daemon=True).start()
     start = time.monotonic()
+    watcher = threading.Thread(target=_watch_counted, daemon=True)
+    watcher.start()
+    every = max(1, total // 500)
     for i, (fam, key, value) in enumerate(messages, 1):
+        if rate is not None and i % 100 == 0 and (ahead := start + i / rate - time.monotonic()) > 0:
+            time.sleep(ahead)
         producer.send(settings.event_topic(fam), key=key, value=value)
-        if i % 2000 == 0 or i == len(messages):
+        if i % every == 0 or i == total:
             sent_at.append((time.monotonic(), i))
     producer.flush()
     producer.close()
 
-    counted_at: list[tuple[float, float]] = []
-    deadline = start + timeout
-    total = len(messages)
-    while time.monotonic() < deadline:
-        counted = _counted(settings.worker_port) or 0
-        counted_at.append((time.monotonic(), counted))
-        if counted >= total:
-            break
-        time.sleep(0.1)
+    watcher.join(max(0.0, start + timeout - time.monotonic()))
     done.set()
+    watcher.join(5)
     end, counted = counted_at[-1]
     if counted < total:
         raise SystemExit(f"benchmark: the worker counted {counted:,.0f} of {total:,} events within {timeout:.0f} s")
