@@ -26,7 +26,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    parser = argparse.ArgumentParser(prog="kcc-monitor", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="kcc-monitor", description="KCC Monitor: live KPIs of municipal contact centres and counters.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (_, summary) in _COMMANDS.items():
         sub.add_parser(name, help=summary, add_help=False)
