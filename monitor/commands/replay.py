@@ -17,7 +17,9 @@ field it carries if any, else without key.
 ``--duplicates RATE`` (0..1) sends each line a second time with that
 probability: right after the original in file order, anywhere with ``--shuffle``.
 ``--seed`` fixes shuffle and duplicates. ``--speed N`` paces by each line's event
-time (× N) from the first line's; lines without a readable time go at once.
+time (× N) from the first line's; lines without a readable time go at once. A
+simulated file holds each item's whole life (answers weeks after the window), so a
+paced replay runs until its last line is due; ``--speed max`` does not wait.
 Exit status: 0 done or stopped by a signal, 1 Kafka failed, 2 bad arguments or
 unreadable file.
 """
@@ -29,6 +31,7 @@ import random
 import sys
 import threading
 from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 
 from monitor.commands.simulate import DEFAULT_SEED, Summary, parse_speed, stop_on_signals
@@ -87,11 +90,16 @@ def run(args: argparse.Namespace) -> int:
         with stop_on_signals(stop), Publisher(settings, client_id="kcc-replay") as publisher:
             summary.start()
             produce_lines(lines, publisher, Pacer(args.speed, stop),
-                          lambda n, routed: summary.tick(n, None))
+                          lambda n, routed: summary.tick(n, _when(routed.ts)))
     except (KafkaError, PublishError) as exc:
+        summary.done(None)
         return _fail(f"Kafka at {settings.bootstrap()}: {exc}", status=1)
     summary.done("stopped" if stop.is_set() else "done")
     return 0
+
+
+def _when(ts: float | None) -> datetime | None:
+    return None if ts is None else datetime.fromtimestamp(ts, timezone.utc)
 
 
 def _rate(text: str) -> float:

@@ -13,6 +13,10 @@ and runs in real time (``--speed 1``) until Ctrl-C / SIGTERM, which flush the
 producer and exit 0; a one-line summary goes to stderr every ``--summary-seconds``.
 ``--realtime`` says exactly that explicitly (the compose file uses it).
 
+Window: a file and ``--speed max`` get every item that starts in the window with
+its whole life (a callback requested on the last day is completed after the end);
+a paced run (``--speed N``) stops when its event clock reaches the end.
+
 Exit status: 0 done or stopped by a signal, 1 Kafka unreachable or refusing
 messages, 2 bad arguments or configuration.
 """
@@ -20,6 +24,7 @@ messages, 2 bad arguments or configuration.
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import signal
 import sys
@@ -114,6 +119,10 @@ def run(args: argparse.Namespace) -> int:
     if args.out is not None:
         return _write(events, args.out, start, end)
     speed = 1.0 if realtime and args.speed is None else args.speed
+    if speed is not None and end is not None:
+        # Paced: the run ends when the event clock reaches the window's end; follow-ups that
+        # lie later (callbacks, letters answered weeks after) are not waited for.
+        events = itertools.takewhile(lambda event: event.ts < end, events)
     return _produce(events, start, speed, args.summary_seconds, "simulate")
 
 
@@ -146,39 +155,53 @@ def _produce(events: Iterator[Any], start: datetime, speed: float | None, every:
             progress.start()
             produce_events(events, publisher, pacer, lambda n, e: progress.tick(n, e.ts))
     except (KafkaError, PublishError) as exc:
+        progress.done(None)
         return _fail(f"Kafka at {settings.bootstrap()}: {exc}", status=1)
     progress.done("stopped" if stop.is_set() else "done")
     return 0
 
 
 class Summary:
-    """The periodic one-line progress summary on stderr (count, rate, current event time)."""
+    """The periodic one-line progress summary on stderr (count, rate, current event time).
+
+    A daemon thread prints every ``every`` seconds, also while the pacer waits (real
+    time at night prints "0 events" lines rather than silence); :meth:`tick` only
+    records the count and the latest event time.
+    """
 
     def __init__(self, name: str, every: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.name = name
         self.every = every
         self._clock = clock
-        self._began = self._next = clock()
+        self._began = clock()
+        self._halt = threading.Event()
         self.count = 0
         self.ts: datetime | None = None
 
     def start(self) -> None:
         self._began = self._clock()
-        self._next = self._began + self.every
+        if self.every > 0:
+            threading.Thread(target=self._run, name=f"{self.name}-summary", daemon=True).start()
 
     def tick(self, count: int, ts: datetime | None) -> None:
-        self.count, self.ts = count, ts if ts is not None else self.ts
-        if self._clock() >= self._next:
-            self._next += self.every
-            self._line("sent")
+        self.count = count
+        if ts is not None:
+            self.ts = ts
 
-    def done(self, word: str) -> None:
-        self._line(word)
+    def done(self, word: str | None) -> None:
+        """Stop the periodic lines; print a last one with ``word`` (None: none)."""
+        self._halt.set()
+        if word is not None:
+            self._line(word)
+
+    def _run(self) -> None:
+        while not self._halt.wait(self.every):
+            self._line("sent")
 
     def _line(self, word: str) -> None:
         elapsed = max(self._clock() - self._began, 1e-9)
         at = f", event time {self.ts.isoformat()}" if self.ts is not None else ""
-        print(f"{self.name}: {word}: {self.count:,} events ({self.count / elapsed:,.0f}/s){at}",
+        print(f"{self.name}: {word}: {self.count:,} events ({self.count / elapsed:,.1f}/s){at}",
               file=sys.stderr, flush=True)
 
 
