@@ -46,8 +46,9 @@ Determinism: every (municipality, day, channel) draws from its own
 ``random.Random`` seeded with ``"{seed}:{slug}:{day}:{channel}"`` (string seeds are
 hashed with SHA-512, independent of ``PYTHONHASHSEED``), so a seed always gives the
 same events, and a day's events do not depend on the window around it. Ids are
-opaque: a six-hex token per (seed, municipality), the date, a kind letter and a
-counter (``3fa9c1-260407-k42``); event ids append the step (``…-k42.a``).
+opaque: a six-hex token per (seed, municipality), the date the item starts, a kind
+letter with the queue/location index and a counter (``3fa9c1-260407-k0-42``); event
+ids append the step (``3fa9c1-260407-k0-42.a``). No personal data anywhere.
 
 Window: items that *start* in ``[start, end)`` are emitted with their whole life
 (a callback requested on the last day is completed after ``end``), so a report
@@ -63,7 +64,7 @@ import math
 import random
 from bisect import bisect_right
 from collections.abc import Callable, Collection, Iterable, Iterator
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from itertools import accumulate
 from pathlib import Path
 from typing import IO, Any
