@@ -75,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
             worker.terminate()
             worker.wait(30)
         baseline = asyncio.run(_decode_only(bench, len(messages), args.timeout))
+        shutil.rmtree(env["KCC_DATA_DIR"], ignore_errors=True)  # kept (with worker.log) only when a run fails
     finally:
         broker.stop()
     print(f"worker:   {figures['rate']:,.0f} events/s sustained ({len(messages):,} events in {figures['seconds']:.1f} s)")
