@@ -322,7 +322,7 @@ class _DayBuilder:
         noon = datetime.combine(day, time(12), municipality.tz)
         # Wall-clock seconds after local midnight → epoch; exact from 03:00 on (DST switches at 02:00-03:00).
         self._base = int(noon.timestamp()) - 12 * 3600
-        self._midnight = midnight
+        self._day_start = midnight
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -333,7 +333,7 @@ class _DayBuilder:
         """Epoch seconds of a local wall-clock time on this day (seconds after midnight)."""
         if wall_seconds >= 3 * 3600:
             return self._base + int(wall_seconds)
-        return int((self._midnight + timedelta(seconds=wall_seconds)).timestamp())
+        return int((self._day_start + timedelta(seconds=wall_seconds)).timestamp())
 
     def local(self, t: int) -> datetime:
         return datetime.fromtimestamp(t, self.m.tz)
