@@ -1,32 +1,271 @@
-"""What one event does to the live metrics, as plain data.
+"""The live metrics as facts of records: what one item implies for the Prometheus counters and histograms.
 
-The worker (``streams/agents.py``) parses a message, drops duplicates, and
-applies the :class:`Observation` list this module returns to its Prometheus
-handles (``streams/metrics.py``). The rules live here, in the domain, so they
-are unit-testable without Kafka or a metrics client, and so the worker holds no
-formula of its own.
+The stream keeps one record per item (``monitor.records``); every time an event
+changes a record, the worker adds ``observations(before, after)`` =
+``facts(after) − facts(before)`` to its counters. Because records fold
+order-independently and idempotently, and :func:`facts` is a function of the
+record alone (plus ``now`` for deadlines), the counters always equal the facts
+of all records, whatever the arrival order: a duplicate event leaves the record
+and so the facts unchanged (no observations), and an out-of-order partner
+(``visit.called`` before ``visit.checked_in``) yields the joined facts when the
+originating event arrives (an item without its originating event has no facts:
+its labels come from that event).
 
-Per-family dispatch: each event type has one rule function registered with
-:func:`_rule`. Adding a family (callbacks, visits, …) is adding its rule
-functions; :func:`observations` adds the pipeline-health observations
-(``kcc_events``, ``kcc_last_event_timestamp_seconds``) to every event.
+No formula lives here: every threshold, wait, deadline and due time comes from
+the indicator modules (their :func:`~monitor.indicators.contributions`, whose
+hits/misses and sums decide service level, waits, in-time and missed), so the
+live metrics and the offline report cannot disagree on an item.
 
-Labels are always bounded by configuration: ``Municipality.label`` turns any
-line, queue, department, … that the municipality's file does not name into
-``other``.
+A fact is ``(spec, labels, op, value)``: ``op`` is ``"inc"`` (a counter, value
+1) or ``"observe"`` (a histogram observation, value in the metric's base unit:
+seconds, grades). Facts form a multiset (:class:`collections.Counter`).
+
+Time: callbacks and letters decide "missed" when their deadline passes. Facts
+are evaluated at ``as_of = max(now, the record's latest event)``, so a record
+whose events are all in the past is judged at ``now`` and the future events of
+a fast simulation are never ignored. Only ``missed`` facts depend on ``now``;
+the worker re-evaluates open callbacks and letters on a timer.
+
+Known limit: counters cannot go down. For well-formed items the facts only
+grow as events arrive. Contradictory items (an answer arriving after an abandon
+of the same call, a cancellation after a callback's missed deadline, a second
+``call.offered`` with another queue) retract a fact; :func:`observations`
+returns only the additions (:func:`retractions` the rest), so such an item keeps
+its first counted facts until the worker restarts. The report, which evaluates
+the record itself, is exact for them.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from monitor import metricspec as spec
+from monitor import metricspec as ms
+from monitor.calendar import calendar_for
 from monitor.config import Municipality
-from monitor.events import CallAbandoned, CallAnswered, CallEnded, CallOffered, family
+from monitor.indicators import contributions
+from monitor.indicators.base import Contribution, local_day
+from monitor.indicators.letters import due_us
 from monitor.metricspec import MetricSpec
+from monitor.events import family
+from monitor.records import (
+    CallbackRecord, CallRecord, DigitalRecord, LetterRecord, Record, SurveyRecord, VisitRecord, to_us,
+)
+
+Op = Literal["inc", "observe"]
+Fact = tuple[MetricSpec, tuple[str, ...], Op, float]
+"""``(metric, label values in the spec's label order, op, value)``."""
+Facts = Counter
+"""A multiset of :data:`Fact` (fact → how many times)."""
+
+GaugeValue = tuple[MetricSpec, tuple[str, ...], float]
+"""``(gauge metric, label values, value)``."""
+
+_US = 1_000_000
+
+
+def facts(record: Record | None, municipality: Municipality, now_us: int | None = None) -> Facts:
+    """Every counter increment and histogram observation this record implies at ``now`` (µs since
+    the epoch; None = the record's latest event). An empty multiset for None or an item whose
+    originating event has not arrived."""
+    result: Facts = Counter()
+    if record is None or record.origin is None:
+        return result
+    as_of = _as_of(record, now_us)
+    by_indicator = _decided(contributions(record, municipality, as_of))
+    m = municipality.slug
+    add = result.update
+
+    if isinstance(record, CallRecord):
+        phone = (m, municipality.label("line", record.line), municipality.label("queue", record.queue))
+        add([_inc(ms.CALLS_OFFERED, phone), _inc(ms.CONTACTS, (m, "phone"))])
+        if record.answered is not None:
+            wait = by_indicator["wachttijd_telefoon"]
+            add([_inc(ms.CALLS_ANSWERED, phone), _observe(ms.CALL_WAIT, phone, wait.sum / 1000)])
+            if by_indicator["servicelevel"].hits:
+                add([_inc(ms.CALLS_ANSWERED_IN_SERVICE_LEVEL, phone)])
+        elif record.abandoned is not None:
+            add([_inc(ms.CALLS_ABANDONED, phone)])
+            if "bereikbaarheid" not in by_indicator:  # a short abandon leaves the denominators
+                add([_inc(ms.CALLS_SHORT_ABANDONED, phone)])
+        if record.ended is not None:
+            add([_inc(ms.CALLS_ENDED, phone + (record.ended[1],))])
+
+    elif isinstance(record, CallbackRecord):
+        dept = (m, municipality.label("department", record.department))
+        add([_inc(ms.CALLBACKS_REQUESTED, dept)])
+        if record.completed is not None:
+            add([_inc(ms.CALLBACKS_COMPLETED, dept)])
+        if record.cancelled is not None:
+            add([_inc(ms.CALLBACKS_CANCELLED, dept)])
+        for indicator, days in _CALLBACK_TERMS.items():
+            decided = by_indicator.get(indicator)
+            if decided is not None:
+                spec = ms.CALLBACKS_COMPLETED_IN_TIME if decided.hits else ms.CALLBACKS_MISSED_DEADLINE
+                add([_inc(spec, dept + (str(days),))])
+
+    elif isinstance(record, VisitRecord):
+        location = municipality.label("location", record.location)
+        visit = (m, location, record.visit_type)
+        add([_inc(ms.VISITS_CHECKED_IN, visit), _inc(ms.CONTACTS, (m, "counter"))])
+        if record.no_show is not None:
+            add([_inc(ms.VISITS_NO_SHOW, (m, location))])
+        wait = by_indicator.get("wachttijd_balie")
+        if wait is not None:
+            add([_observe(ms.VISIT_WAIT, visit, wait.sum / 1000)])
+            if by_indicator["balie_binnen_norm"].hits:
+                add([_inc(ms.VISITS_WITHIN_NORM, visit)])
+
+    elif isinstance(record, SurveyRecord):
+        score = by_indicator["klanttevredenheid"]
+        survey = (m, *_survey_labels(score))
+        add([_observe(ms.SURVEY_SCORE, survey, score.sum / 1000)])
+        if by_indicator["positief"].hits:
+            add([_inc(ms.SURVEYS_POSITIVE, survey)])
+
+    elif isinstance(record, LetterRecord):
+        letter = (m, record.channel, municipality.label("department", record.department))
+        add([_inc(ms.LETTERS_RECEIVED, letter), _inc(ms.CONTACTS, (m, record.channel))])
+        if record.answered is not None:
+            add([_inc(ms.LETTERS_ANSWERED, letter)])
+        decided = by_indicator.get("brieven_binnen_termijn")
+        if decided is not None:
+            add([_inc(ms.LETTERS_ANSWERED_IN_TIME if decided.hits else ms.LETTERS_MISSED_DUE, letter)])
+
+    elif isinstance(record, DigitalRecord):
+        add([_inc(ms.DIGITAL_COMPLETED, (m, municipality.label("product", record.completed[1]))),
+             _inc(ms.CONTACTS, (m, "digital"))])
+    return result
+
+
+def observations(before: Record | None, after: Record | None, municipality: Municipality,
+                 now_us: int | None = None, before_now_us: int | None = None) -> Facts:
+    """What to add to the counters when ``before`` became ``after``: ``facts(after) − facts(before)``
+    (positive part). ``before`` is judged at ``before_now_us`` (default ``now_us``): the moment it was
+    last evaluated, so re-evaluating an unchanged record on a timer adds the deadlines passed since."""
+    return facts(after, municipality, now_us) - facts(before, municipality, _or(before_now_us, now_us))
+
+
+def retractions(before: Record | None, after: Record | None, municipality: Municipality,
+                now_us: int | None = None, before_now_us: int | None = None) -> Facts:
+    """Facts ``before`` had and ``after`` lost (contradictory data only; counters cannot take them back)."""
+    return facts(before, municipality, _or(before_now_us, now_us)) - facts(after, municipality, now_us)
+
+
+def has_deadline(record: Record) -> bool:
+    """Whether the record's facts can still change with time alone (an open callback or letter)."""
+    if isinstance(record, CallbackRecord):
+        return record.requested is not None and record.completed is None and record.cancelled is None
+    if isinstance(record, LetterRecord):
+        return record.received is not None and record.answered is None
+    return False
+
+
+def open_gauges(record: Record, municipality: Municipality, now_us: int) -> list[GaugeValue]:
+    """What the record adds (1 each) to the "now" gauges: callbacks open past their deadline, letters
+    open past due, visitors checked in today and waiting (not called, not a no-show)."""
+    m = municipality.slug
+    if isinstance(record, CallbackRecord) and has_deadline(record) and record.requested[0] <= now_us:
+        dept = (m, municipality.label("department", record.department))
+        decided = _decided(contributions(record, municipality, now_us))
+        return [(ms.CALLBACKS_OPEN_PAST_DEADLINE, dept + (str(days),), 1.0)
+                for indicator, days in _CALLBACK_TERMS.items() if indicator in decided]
+    if isinstance(record, LetterRecord) and has_deadline(record) and record.received[0] <= now_us:
+        if now_us > due_us(record, municipality):
+            letter = (m, record.channel, municipality.label("department", record.department))
+            return [(ms.LETTERS_OPEN_PAST_DUE, letter, 1.0)]
+    if (isinstance(record, VisitRecord) and record.checked_in is not None and record.called is None
+            and record.no_show is None and record.checked_in[0] <= now_us
+            and local_day(record.checked_in[0], municipality) == local_day(now_us, municipality)):
+        return [(ms.VISITORS_WAITING, (m, municipality.label("location", record.location)), 1.0)]
+    return []
+
+
+def calendar_gauges(municipality: Municipality, now: datetime) -> list[GaugeValue]:
+    """``kcc_office_open`` (1/0) and ``kcc_period_start_timestamp_seconds`` (day, month) at ``now``
+    (aware), from the municipality's calendar and time zone (local midnight, DST-correct)."""
+    local = now.astimezone(municipality.tz)
+    day_start = _local_midnight(local.date(), municipality)
+    month_start = _local_midnight(local.date().replace(day=1), municipality)
+    m = municipality.slug
+    return [
+        (ms.OFFICE_OPEN, (m,), 1.0 if calendar_for(municipality).is_open(now) else 0.0),
+        (ms.PERIOD_START, (m, "day"), day_start.timestamp()),
+        (ms.PERIOD_START, (m, "month"), month_start.timestamp()),
+    ]
+
+
+def queue_gauges(event: object, municipality: Municipality) -> list[GaugeValue]:
+    """The gauges of a ``queue.snapshot``: the queue label bounded by the configured phone queues
+    (channel ``phone``) or counter locations (channel ``counter``)."""
+    dimension = "queue" if event.channel == "phone" else "location"  # type: ignore[attr-defined]
+    labels = (municipality.slug, event.channel, municipality.label(dimension, event.queue))  # type: ignore[attr-defined]
+    result = [(ms.QUEUE_WAITING, labels, float(event.waiting)),  # type: ignore[attr-defined]
+              (ms.QUEUE_LONGEST_WAIT, labels, float(event.longest_wait_seconds))]  # type: ignore[attr-defined]
+    if event.agents_available is not None:  # type: ignore[attr-defined]
+        result.append((ms.QUEUE_AGENTS_AVAILABLE, labels, float(event.agents_available)))  # type: ignore[attr-defined]
+    return result
+
+
+def latest_us(record: Record) -> int:
+    """The latest event instant the record holds (µs since the epoch)."""
+    return max(slot[0] for slot in (getattr(record, name) for name in record.SLOTS) if slot is not None)
+
+
+# ---------------------------------------------------------------- helpers
+
+_CALLBACK_TERMS = {"terugbellen_1_werkdag": 1, "terugbellen_2_werkdagen": 2}
+
+
+def _as_of(record: Record, now_us: int | None) -> int:
+    latest = latest_us(record)
+    return latest if now_us is None else max(now_us, latest)
+
+
+def _or(value: int | None, default: int | None) -> int | None:
+    return default if value is None else value
+
+
+def _decided(items: Iterable[Contribution]) -> dict[str, Contribution]:
+    """The decided (``n = 1``) contribution of each indicator; contacts and pending ones are left out."""
+    return {c.indicator: c for c in items if c.n == 1 and c.indicator not in ("contacten", "aandeel_digitaal")}
+
+
+def _survey_labels(score: Contribution) -> tuple[str, str]:
+    scope = score.scope_dict
+    return scope["channel"], scope.get("location", "")
+
+
+def _inc(spec: MetricSpec, labels: tuple[str, ...]) -> Fact:
+    return (spec, labels, "inc", 1.0)
+
+
+def _observe(spec: MetricSpec, labels: tuple[str, ...], value: float) -> Fact:
+    return (spec, labels, "observe", value)
+
+
+def _local_midnight(day: date, municipality: Municipality) -> datetime:
+    """Start of a local calendar day: the first instant whose local date is ``day`` (DST-safe)."""
+    naive = datetime(day.year, day.month, day.day)
+    candidate = naive.replace(tzinfo=municipality.tz)
+    # Midnight exists in Europe/Amsterdam; a zone that skips it would start at the first valid hour.
+    for hours in range(0, 3):
+        moment = (naive + timedelta(hours=hours)).replace(tzinfo=municipality.tz)
+        if moment.astimezone(municipality.tz).replace(tzinfo=None) == naive + timedelta(hours=hours):
+            return moment
+    return candidate
+
+
+def now_us_from(moment: datetime) -> int:
+    """An aware datetime as µs since the epoch (for callers without ``monitor.records``)."""
+    return to_us(moment)
+
+
+# ---------------------------------------------------------------- per event (pipeline health)
 
 Action = Literal["inc", "observe", "set"]
 
@@ -46,89 +285,65 @@ class Observation:
             raise ValueError(f"{self.metric.name}: labels {tuple(self.labels)} != {self.metric.labels}")
 
 
-_Rule = Callable[[Any, Municipality], list[Observation]]
-_RULES: dict[str, _Rule] = {}
+def event_facts(event: Any, municipality: Municipality) -> Facts:
+    """``kcc_events`` of one processed (non-duplicate) event."""
+    return Counter({_inc(ms.EVENTS, (municipality.slug, event.type)): 1})
 
 
-def _rule(*event_types: str) -> Callable[[_Rule], _Rule]:
-    """Register the metric rule of one or more event types."""
-
-    def register(function: _Rule) -> _Rule:
-        for event_type in event_types:
-            assert event_type not in _RULES, event_type
-            _RULES[event_type] = function
-        return function
-
-    return register
+def duplicate_facts(event: Any, municipality: Municipality) -> Facts:
+    """``kcc_events_duplicate`` of an event that changed nothing (its record already held it)."""
+    return Counter({_inc(ms.EVENTS_DUPLICATE, (municipality.slug, event.type)): 1})
 
 
-def observations(event: Any, municipality: Municipality, *, now: float | None = None) -> list[Observation]:
-    """The observations of one valid, non-duplicate event of ``municipality``.
-
-    ``now`` is the processing time (Unix seconds) for ``kcc_last_event_timestamp_seconds``;
-    default: the current time. Event types without a live rule yet only count as processed.
-    """
-    rule = _RULES.get(event.type)
-    result = rule(event, municipality) if rule is not None else []
-    result.append(Observation(spec.EVENTS, {"municipality": municipality.slug, "type": event.type}, "inc"))
-    result.append(Observation(
-        spec.LAST_EVENT, {"municipality": municipality.slug, "family": family(event.type)}, "set",
-        time.time() if now is None else now))
+def event_gauges(event: Any, municipality: Municipality, now: float | None = None) -> list[GaugeValue]:
+    """``kcc_last_event_timestamp_seconds`` (processing time, Unix seconds) and, for a ``queue.snapshot``,
+    its queue gauges."""
+    result = [(ms.LAST_EVENT, (municipality.slug, family(event.type)), time.time() if now is None else now)]
+    if event.type == "queue.snapshot":
+        result += queue_gauges(event, municipality)
     return result
 
 
-def duplicate_observations(event: Any, municipality: Municipality) -> list[Observation]:
-    """A repeated ``event_id``: counted in ``kcc_events_duplicate`` and nothing else."""
-    return [Observation(spec.EVENTS_DUPLICATE, {"municipality": municipality.slug, "type": event.type}, "inc")]
+def configured_label_sets(config: Any) -> list[tuple[MetricSpec, tuple[str, ...]]]:
+    """Every counter/histogram label set fully bounded by configuration (and the event contract), per
+    municipality: line×queue (×outcome), department (×working days), location×visit type, letter
+    channel×department, contact channel, product, survey channel (× location for counter answers),
+    event type. ``other`` values are left out (they appear with their first event)."""
+    from monitor.events import EVENT_TYPES
 
-
-def has_rule(event_type: str) -> bool:
-    """Whether an event type changes more than the pipeline-health metrics."""
-    return event_type in _RULES
-
-
-# ---------------------------------------------------------------- phone (Call)
-
-def _phone_labels(event: Any, municipality: Municipality) -> dict[str, str]:
-    return {
-        "municipality": municipality.slug,
-        "line": municipality.label("line", event.line),
-        "queue": municipality.label("queue", event.queue),
-    }
-
-
-@_rule("call.offered")
-def _call_offered(event: CallOffered, municipality: Municipality) -> list[Observation]:
-    return [
-        Observation(spec.CALLS_OFFERED, _phone_labels(event, municipality), "inc"),
-        Observation(spec.CONTACTS, {"municipality": municipality.slug, "channel": "phone"}, "inc"),
-    ]
-
-
-@_rule("call.answered")
-def _call_answered(event: CallAnswered, municipality: Municipality) -> list[Observation]:
-    labels = _phone_labels(event, municipality)
-    result = [
-        Observation(spec.CALLS_ANSWERED, labels, "inc"),
-        Observation(spec.CALL_WAIT, labels, "observe", event.wait_seconds),
-    ]
-    # Service level: answered within the threshold, boundary included (KPIS.md "at most").
-    if event.wait_seconds <= municipality.thresholds.service_level_seconds:
-        result.append(Observation(spec.CALLS_ANSWERED_IN_SERVICE_LEVEL, labels, "inc"))
+    outcomes = ("resolved", "transferred", "callback_requested", "other")
+    result: list[tuple[MetricSpec, tuple[str, ...]]] = []
+    for m in config.municipalities.values():
+        s = m.slug
+        for line in m.lines:
+            for queue in m.queues:
+                phone = (s, line, queue)
+                for spec in (ms.CALLS_OFFERED, ms.CALLS_ANSWERED, ms.CALLS_ANSWERED_IN_SERVICE_LEVEL,
+                             ms.CALLS_ABANDONED, ms.CALLS_SHORT_ABANDONED, ms.CALL_WAIT):
+                    result.append((spec, phone))
+                result += [(ms.CALLS_ENDED, phone + (outcome,)) for outcome in outcomes]
+        for department in m.departments:
+            for spec in (ms.CALLBACKS_REQUESTED, ms.CALLBACKS_CANCELLED, ms.CALLBACKS_COMPLETED):
+                result.append((spec, (s, department)))
+            for days in ("1", "2"):
+                result += [(ms.CALLBACKS_COMPLETED_IN_TIME, (s, department, days)),
+                           (ms.CALLBACKS_MISSED_DEADLINE, (s, department, days))]
+            for channel in ("post", "email"):
+                for spec in (ms.LETTERS_RECEIVED, ms.LETTERS_ANSWERED, ms.LETTERS_ANSWERED_IN_TIME,
+                             ms.LETTERS_MISSED_DUE):
+                    result.append((spec, (s, channel, department)))
+        for location in m.locations:
+            result.append((ms.VISITS_NO_SHOW, (s, location)))
+            for visit_type in ("appointment", "walk_in"):
+                for spec in (ms.VISITS_CHECKED_IN, ms.VISITS_WITHIN_NORM, ms.VISIT_WAIT):
+                    result.append((spec, (s, location, visit_type)))
+            for spec in (ms.SURVEY_SCORE, ms.SURVEYS_POSITIVE):
+                result.append((spec, (s, "counter", location)))
+        for channel in ("counter", "phone", "website", "email"):
+            for spec in (ms.SURVEY_SCORE, ms.SURVEYS_POSITIVE):
+                result.append((spec, (s, channel, "")))
+        result += [(ms.CONTACTS, (s, channel)) for channel in ("phone", "counter", "post", "email", "digital")]
+        result += [(ms.DIGITAL_COMPLETED, (s, product)) for product in m.products]
+        result += [(ms.EVENTS, (s, event_type)) for event_type in EVENT_TYPES]
+        result += [(ms.EVENTS_DUPLICATE, (s, event_type)) for event_type in EVENT_TYPES]
     return result
-
-
-@_rule("call.abandoned")
-def _call_abandoned(event: CallAbandoned, municipality: Municipality) -> list[Observation]:
-    labels = _phone_labels(event, municipality)
-    result = [Observation(spec.CALLS_ABANDONED, labels, "inc")]
-    # Short abandon: strictly less than the threshold; a caller who waited exactly that long counts.
-    if event.wait_seconds < municipality.thresholds.short_abandon_seconds:
-        result.append(Observation(spec.CALLS_SHORT_ABANDONED, labels, "inc"))
-    return result
-
-
-@_rule("call.ended")
-def _call_ended(event: CallEnded, municipality: Municipality) -> list[Observation]:
-    labels = {**_phone_labels(event, municipality), "outcome": event.outcome}
-    return [Observation(spec.CALLS_ENDED, labels, "inc")]

@@ -50,6 +50,11 @@ class Settings(BaseSettings):
     """Address the worker's web server binds (``127.0.0.1`` keeps it local)."""
     dedup_retention_seconds: float = 14 * 86400
     """How long a worker remembers an item's event ids after its last event, seconds (duplicate filter)."""
+    compaction_after_seconds: float = 86400
+    """A finished item's record moves into the per-day aggregates once unchanged this long (wall clock, seconds),
+    so late duplicates and backfilled partners still meet their record."""
+    live_timer_seconds: float = 10.0
+    """Seconds between the worker's re-evaluations of deadlines (missed counters) and compaction scans."""
     data_dir: Path = Path(".cache/faust")
     dead_letter_max_bytes: int = 4096
     """Original message bytes kept in a dead-letter record, at most."""

@@ -10,15 +10,17 @@ its re-keyed copy):
 3. a message whose Kafka key is not the event's item key is forwarded, keyed
    properly, to ``<prefix>.rekeyed.<family>`` and handled when it arrives there, in
    the item's own partition, before it touches any item state;
-4. a repeated ``event_id`` of an item is a duplicate: counted as such, nothing else;
-5. otherwise ``monitor.live.observations`` says what the event does to the metrics.
+4. the event is folded into its item's record (table ``records``, :mod:`streams.tables`);
+   a record the fold did not change means a duplicate (``monitor.records.fold`` is
+   idempotent and order-independent), counted as such and nothing else;
+5. otherwise the counters get ``monitor.live.facts(after) − facts already counted``
+   (all families), the record is written, and ``kcc_last_event_timestamp_seconds``
+   (and a ``queue.snapshot``'s queue gauges) are set.
 
-The duplicate filter is the table ``seen`` (in memory, durable through its changelog
-topic ``<app_id>-seen-changelog``): key ``family:municipality:item_id``, value a
-JSON object ``{"ids": [event ids], "seen_at": unix seconds, "partition": n}``, so the
-changelog can be read with any plain consumer. Items not seen for
-``Settings.dedup_retention_seconds`` are dropped by a timer (with a tombstone on the
-changelog), which bounds the table.
+A message on a re-keyed topic with header ``kcc-command: compact`` is not an event
+but a command from the timer (:mod:`streams.timers`): the agent moves the final
+record's contributions into the ``daily`` table of that partition and deletes the
+record (:func:`compact`). Tables: see :mod:`streams.tables`.
 
 Logs say what happened to which topic/partition/offset, never a message's content.
 """
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -35,20 +38,19 @@ from prometheus_client import CollectorRegistry
 
 from monitor.config import Config, load_config
 from monitor.events import FAMILIES, InvalidEvent, family, parse_event
-from monitor.live import duplicate_observations, observations
+from monitor.indicators import contributions, is_final
+from monitor.live import duplicate_facts, event_facts, event_gauges, facts, latest_us
+from monitor.records import new_record, record_key
 from monitor.settings import Settings
 from streams import deadletter
 from streams.app import create_app
 from streams.metrics import CONTENT_TYPE, Metrics
+from streams.tables import DailyTable, RecordCache, create_tables, record_table_key
+from streams.timers import COMMAND_HEADER, COMPACT, NowCollector, is_command, scan
 from streams.topics import Topics, declare
 
 log = logging.getLogger(__name__)
 
-SEEN_TABLE = "seen"
-MAX_IDS_PER_ITEM = 256
-"""Event ids remembered per item, newest kept: a call has four events, a queue's snapshots are many."""
-MAX_SWEEP_INTERVAL = 60.0
-"""Seconds between sweeps of the duplicate filter, at most (half the retention when that is shorter)."""
 
 
 @dataclass(frozen=True)
@@ -90,35 +92,47 @@ class Worker:
     config: Config
     topics: Topics
     metrics: Metrics
-    seen: Any
+    records: Any
+    daily: DailyTable
+    cache: RecordCache
+
+    def active_partitions(self) -> set[int]:
+        """Partitions of the event topics this worker actively owns now."""
+        ours = self.topics.family_of
+        return {tp.partition for tp in self.app.assignor.assigned_actives() if tp.topic in ours}
 
 
 def build(settings: Settings | None = None, config: Config | None = None,
           registry: CollectorRegistry | None = None) -> Worker:
-    """The Faust app with its topics, table, agents, sweep timer and ``/metrics`` page."""
+    """The Faust app with its topics, tables, agents, timer and ``/metrics`` page."""
     settings = settings or Settings()
     config = config or load_config(settings.config_dir)
     app = create_app(settings)
     topics = declare(app, settings)
-    metrics = Metrics.create(registry or CollectorRegistry(), config)
-    seen = app.Table(SEEN_TABLE, default=None, partitions=settings.kafka.topic_partitions,
-                     help="Event ids seen per item (duplicate filter).")
-    worker = Worker(app, settings, config, topics, metrics, seen)
+    registry = registry or CollectorRegistry()
+    metrics = Metrics.create(registry, config)
+    metrics.precreate(config)
+    records, daily = create_tables(app, settings.kafka.topic_partitions)
+    worker = Worker(app, settings, config, topics, metrics, records, daily, RecordCache(records, config))
+    registry.register(NowCollector(worker.cache, config, worker.active_partitions))
     for name in FAMILIES:
         _family_agent(worker, name)
-    _sweep_timer(worker)
+    _live_timer(worker)
     _metrics_page(worker)
     return worker
 
 
 def _family_agent(worker: Worker, name: str) -> None:
-    settings, topics, metrics, seen = worker.settings, worker.topics, worker.metrics, worker.seen
+    settings, topics, metrics = worker.settings, worker.topics, worker.metrics
     rekeyed_name = topics.rekeyed[name].get_topic_name()
     slugs = worker.config.slugs
 
     async def agent(stream: Any) -> None:
         async for event in stream.events():
             message = event.message
+            if message.topic == rekeyed_name and is_command(message.headers) == COMPACT:
+                compact(worker, message.value.decode("utf-8"), message.partition)
+                continue
             decision = decide(event.value, message.key, name, rekeyed=message.topic == rekeyed_name,
                               municipalities=slugs)
             if decision.action == "dead_letter":
@@ -140,40 +154,72 @@ def _family_agent(worker: Worker, name: str) -> None:
 
 
 def _process(worker: Worker, event: Any, partition: int) -> None:
+    process(worker, event, partition)
+
+
+def process(worker: Worker, event: Any, partition: int, now: float | None = None) -> None:
+    """Fold one valid, properly keyed event into its record and count what changed (see module docstring)."""
     municipality = worker.config[event.municipality]
-    key = item_key(event)
-    state = worker.seen.get(key)
-    ids: list[str] = list(state["ids"]) if state else []
-    if event.event_id in ids:
-        worker.metrics.apply(duplicate_observations(event, municipality))
+    metrics = worker.metrics
+    now = time.time() if now is None else now
+    key = record_key(event)
+    if key is None:  # queue.snapshot: live gauges only, no record
+        metrics.apply_facts(event_facts(event, municipality))
+        metrics.set_gauges(event_gauges(event, municipality, now))
         return
-    ids.append(event.event_id)
-    worker.seen[key] = {"ids": ids[-MAX_IDS_PER_ITEM:], "seen_at": time.time(), "partition": partition}
-    worker.metrics.apply(observations(event, municipality))
+    table_key = record_table_key(key)
+    entry = worker.cache.get(table_key)
+    if entry is None:
+        record, before, counted = new_record(key), None, Counter()
+    else:
+        record, counted = entry.record, entry.counted
+        before = _state(record)
+    record.fold(event)
+    if before is not None and _state(record) == before and event.type in record._PAYLOAD:
+        metrics.apply_facts(duplicate_facts(event, municipality))
+        return
+    current = facts(record, municipality, int(now * 1_000_000))
+    metrics.apply_facts(current - counted + event_facts(event, municipality))
+    worker.cache.put(table_key, record, counted | current, partition, now)
+    metrics.set_gauges(event_gauges(event, municipality, now))
 
 
-def _sweep_timer(worker: Worker) -> None:
-    app, seen, retention = worker.app, worker.seen, worker.settings.dedup_retention_seconds
-
-    @app.timer(min(MAX_SWEEP_INTERVAL, retention / 2), name="streams.agents.sweep_seen")
-    async def sweep_seen() -> None:
-        # Only partitions this worker owns now: a tombstone for another worker's item would erase it.
-        active = {tp.partition for tp in app.assignor.assigned_actives()}
-        expired = sweep(seen, active, time.time() - retention)
-        if expired:
-            log.info("duplicate filter: dropped %d items past retention", expired)
+def _state(record: Any) -> tuple[Any, ...]:
+    return tuple(getattr(record, slot) for slot in record.SLOTS)
 
 
-def sweep(seen: Any, active_partitions: set[int], cutoff: float) -> int:
-    """Drop items last seen before ``cutoff`` (Unix seconds) in ``active_partitions``; returns how many."""
-    data = seen.data
-    stale = [key for key, value in list(data.items())
-             if value and value["partition"] in active_partitions and value["seen_at"] < cutoff]
-    for key in stale:
-        partition = data[key]["partition"]
-        seen.send_changelog(partition, key, None, value_serializer="raw")
-        data.pop(key, None)
-    return len(stale)
+def compact(worker: Worker, table_key: str, partition: int, now: float | None = None) -> bool:
+    """Move a final, settled record into ``daily`` (its partition's part) and delete it; returns whether
+    it did. Re-checks everything: the record may have changed since the timer asked."""
+    now = time.time() if now is None else now
+    entry = worker.cache.get(table_key)
+    if entry is None or entry.partition != partition:
+        return False
+    record = entry.record
+    municipality = worker.config.municipalities.get(record.municipality)
+    now_us = int(now * 1_000_000)
+    if (municipality is None or now - entry.updated < worker.settings.compaction_after_seconds
+            or not is_final(record, municipality, now_us)):
+        return False
+    items = contributions(record, municipality, max(now_us, latest_us(record)))
+    worker.daily.add(partition, items, record.municipality)
+    worker.cache.delete(table_key)
+    return True
+
+
+def _live_timer(worker: Worker) -> None:
+    app, settings, topics = worker.app, worker.settings, worker.topics
+
+    @app.timer(settings.live_timer_seconds, name="streams.agents.live_timer")
+    async def live_timer() -> None:
+        added, commands = scan(worker.cache, worker.config, worker.active_partitions(),
+                               settings.compaction_after_seconds)
+        worker.metrics.apply_facts(added)
+        for family_name, table_key, partition in commands:
+            await topics.rekeyed[family_name].send(key=table_key.encode("utf-8"), value=table_key.encode("utf-8"),
+                                                   partition=partition, headers={COMMAND_HEADER: COMPACT})
+        if commands:
+            log.info("compaction: asked for %d final records", len(commands))
 
 
 def _metrics_page(worker: Worker) -> None:

@@ -15,8 +15,9 @@ from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 
 from monitor import metricspec as spec
 from monitor.config import Config
-from monitor.live import Observation
+from monitor.live import Facts, GaugeValue, Observation
 from monitor.metricspec import MetricSpec
+from streams.timers import NOW_GAUGES
 
 CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
 """The classic text format (0.0.4), which every Prometheus 2.x scrapes."""
@@ -46,6 +47,8 @@ class Metrics:
     def create(cls, registry: CollectorRegistry, config: Config) -> "Metrics":
         handles: dict[str, Counter | Gauge | Histogram] = {}
         for metric in spec.ALL:
+            if metric in NOW_GAUGES:  # computed at scrape time by streams.timers.NowCollector
+                continue
             common = dict(name=metric.name, documentation=metric.help, labelnames=metric.labels, registry=registry)
             if metric.kind == "counter":
                 handles[metric.name] = Counter(**common)
@@ -72,6 +75,40 @@ class Metrics:
                 child.observe(item.value)
             else:
                 child.set(item.value)
+
+    def _child(self, metric: MetricSpec, labels: tuple[str, ...]) -> Any:
+        key = (metric.name, labels)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = self._handles[metric.name].labels(*labels)
+        return child
+
+    def apply_facts(self, facts: Facts) -> None:
+        """Add ``monitor.live`` facts: ``inc`` a counter / ``observe`` a histogram, ``count`` times each."""
+        for (metric, labels, op, value), count in facts.items():
+            child = self._child(metric, labels)
+            if op == "inc":
+                child.inc(value * count)
+            else:
+                for _ in range(count):
+                    child.observe(value)
+
+    def set_gauges(self, gauges: Iterable[GaugeValue]) -> None:
+        """Set gauges ``(metric, label values, value)``."""
+        for metric, labels, value in gauges:
+            self._child(metric, labels).set(value)
+
+    def precreate(self, config: Config) -> int:
+        """Create every counter and histogram series whose labels configuration bounds, at 0, so
+        Prometheus sees a series before its first event and ``increase()`` counts that event;
+        returns the number of label sets created."""
+        from monitor.live import configured_label_sets
+
+        created = 0
+        for metric, labels in configured_label_sets(config):
+            self._child(metric, labels)
+            created += 1
+        return created
 
     def dead_letter(self, topic: str, reason: str) -> None:
         self._handles[spec.DEAD_LETTERS.name].labels(topic=topic, reason=reason).inc()

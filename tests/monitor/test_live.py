@@ -1,124 +1,349 @@
-"""Live metric rules: what each phone event does to the counters (monitor/live.py)."""
+"""Live metrics as facts of records (monitor/live.py): every family's rules, boundaries, duplicates,
+order independence, the "now" gauges and the configured series."""
 
 from __future__ import annotations
 
+import copy
+import itertools
+import json
+from collections import Counter
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 
-from monitor import metricspec as spec
+from monitor import metricspec as ms
 from monitor.config import Config
 from monitor.events import parse_event
-from monitor.live import Observation, duplicate_observations, observations
+from monitor.live import (
+    calendar_gauges, configured_label_sets, duplicate_facts, event_facts, event_gauges, facts, has_deadline,
+    observations, open_gauges,
+)
+from monitor.records import fold, to_us
+
+TZ = ZoneInfo("Europe/Amsterdam")
+T0 = datetime(2026, 4, 7, 10, 0, tzinfo=TZ)  # Tuesday 10:00: 1 wd → Wed 10:00, 2 wd → Thu 10:00
+LATER = to_us(datetime(2026, 6, 1, tzinfo=TZ))
+_ids = itertools.count()
 
 
-def _call(event_type: str, **fields: object) -> object:
-    import json
-
-    body = {"event_id": "e-1", "type": event_type, "ts": "2026-04-07T09:00:00+02:00",
-            "municipality": "groningen", "call_id": "k1", "line": "14050", "queue": "algemeen", **fields}
+def ev(event_type: str, minutes: float = 0, municipality: str = "groningen", **fields: object) -> object:
+    body = {"event_id": f"e{next(_ids)}", "type": event_type, "ts": (T0 + timedelta(minutes=minutes)).isoformat(),
+            "municipality": municipality, **fields}
     return parse_event(json.dumps(body))
 
 
-def _by_metric(result: list[Observation]) -> dict[str, Observation]:
-    names = [o.metric.name for o in result]
-    assert len(names) == len(set(names)), names
-    return {o.metric.name: o for o in result}
+def call(event_type: str, minutes: float = 0, **fields: object) -> object:
+    return ev(event_type, minutes, call_id="k1", line="14050", queue="algemeen", **fields)
 
 
-PHONE = {"municipality": "groningen", "line": "14050", "queue": "algemeen"}
+def callback(event_type: str, minutes: float = 0, **fields: object) -> object:
+    return ev(event_type, minutes, callback_id="cb1", department="burgerzaken", **fields)
 
 
-def test_offered_call_counts_offered_and_a_phone_contact(config: Config) -> None:
-    result = _by_metric(observations(_call("call.offered"), config["groningen"], now=100.0))
-    assert set(result) == {spec.CALLS_OFFERED.name, spec.CONTACTS.name, spec.EVENTS.name, spec.LAST_EVENT.name}
-    assert result[spec.CALLS_OFFERED.name] == Observation(spec.CALLS_OFFERED, PHONE, "inc", 1.0)
-    assert result[spec.CONTACTS.name].labels == {"municipality": "groningen", "channel": "phone"}
+def visit(event_type: str, minutes: float = 0, **fields: object) -> object:
+    if event_type != "visit.no_show":
+        fields.setdefault("visit_type", "walk_in")
+    if event_type == "visit.checked_in" and fields["visit_type"] == "appointment":
+        fields.setdefault("appointment_at", T0.isoformat())
+    return ev(event_type, minutes, visit_id="v1", location="haren", **fields)
 
 
-def test_every_event_counts_as_processed_and_stamps_its_family(config: Config) -> None:
-    result = _by_metric(observations(_call("call.offered"), config["groningen"], now=1234.5))
-    assert result[spec.EVENTS.name] == Observation(
-        spec.EVENTS, {"municipality": "groningen", "type": "call.offered"}, "inc", 1.0)
-    assert result[spec.LAST_EVENT.name] == Observation(
-        spec.LAST_EVENT, {"municipality": "groningen", "family": "call"}, "set", 1234.5)
+def letter(event_type: str, minutes: float = 0, **fields: object) -> object:
+    return ev(event_type, minutes, letter_id="l1", channel="post", department="afval", **fields)
 
 
-def test_answered_call_observes_its_wait_and_counts_within_service_level(config: Config) -> None:
-    result = _by_metric(observations(_call("call.answered", wait_seconds=12), config["groningen"]))
-    assert result[spec.CALLS_ANSWERED.name] == Observation(spec.CALLS_ANSWERED, PHONE, "inc", 1.0)
-    assert result[spec.CALL_WAIT.name] == Observation(spec.CALL_WAIT, PHONE, "observe", 12.0)
-    assert result[spec.CALLS_ANSWERED_IN_SERVICE_LEVEL.name].action == "inc"
+def record_of(*events: object):
+    record = None
+    for event in events:
+        record = fold(record, event)
+    return record
 
 
-def test_call_answered_exactly_at_service_level_counts_within_it(config: Config) -> None:
-    municipality = config["groningen"]
-    wait = municipality.thresholds.service_level_seconds
-    result = _by_metric(observations(_call("call.answered", wait_seconds=wait), municipality))
-    assert spec.CALLS_ANSWERED_IN_SERVICE_LEVEL.name in result
+def names(result: Counter) -> Counter:
+    """{(metric name, labels): count} with observations' values kept: easier to compare."""
+    return Counter({(spec.name, labels, op, value): n for (spec, labels, op, value), n in result.items()})
 
 
-def test_call_answered_just_after_service_level_is_outside_it(config: Config) -> None:
-    municipality = config["groningen"]
-    wait = municipality.thresholds.service_level_seconds + 0.001
-    result = _by_metric(observations(_call("call.answered", wait_seconds=wait), municipality))
-    assert spec.CALLS_ANSWERED_IN_SERVICE_LEVEL.name not in result
-    assert result[spec.CALL_WAIT.name].value == wait
+PHONE = ("groningen", "14050", "algemeen")
 
 
-def test_abandon_before_threshold_is_short(config: Config) -> None:
-    municipality = config["groningen"]
-    wait = municipality.thresholds.short_abandon_seconds - 0.5
-    result = _by_metric(observations(_call("call.abandoned", wait_seconds=wait), municipality))
-    assert result[spec.CALLS_ABANDONED.name] == Observation(spec.CALLS_ABANDONED, PHONE, "inc", 1.0)
-    assert result[spec.CALLS_SHORT_ABANDONED.name] == Observation(spec.CALLS_SHORT_ABANDONED, PHONE, "inc", 1.0)
+# ------------------------------------------------------------------ calls
+
+def test_offered_call_is_offered_and_a_phone_contact(config: Config) -> None:
+    result = names(facts(record_of(call("call.offered")), config["groningen"], LATER))
+    assert result == Counter({("kcc_calls_offered", PHONE, "inc", 1.0): 1,
+                              ("kcc_contacts", ("groningen", "phone"), "inc", 1.0): 1})
 
 
-def test_abandon_exactly_at_short_abandon_threshold_is_not_short(config: Config) -> None:
-    municipality = config["groningen"]
-    wait = municipality.thresholds.short_abandon_seconds
-    result = _by_metric(observations(_call("call.abandoned", wait_seconds=wait), municipality))
-    assert spec.CALLS_ABANDONED.name in result
-    assert spec.CALLS_SHORT_ABANDONED.name not in result
+@pytest.mark.parametrize("wait, within", [(30, True), (30.001, False), (0, True)])
+def test_answered_call_observes_its_wait_and_service_level_boundary_is_included(config, wait, within) -> None:
+    result = names(facts(record_of(call("call.offered"), call("call.answered", 1, wait_seconds=wait)),
+                         config["groningen"], LATER))
+    assert result[("kcc_calls_answered", PHONE, "inc", 1.0)] == 1
+    assert result[("kcc_call_wait_seconds", PHONE, "observe", float(wait))] == 1
+    assert result[("kcc_calls_answered_within_service_level", PHONE, "inc", 1.0)] == (1 if within else 0)
 
 
-def test_abandoned_call_is_no_answer_and_no_wait_observation(config: Config) -> None:
-    result = _by_metric(observations(_call("call.abandoned", wait_seconds=60), config["groningen"]))
-    assert spec.CALLS_ANSWERED.name not in result
-    assert spec.CALL_WAIT.name not in result
+@pytest.mark.parametrize("wait, short", [(4.999, True), (5, False), (60, False)])
+def test_abandon_shorter_than_the_threshold_is_short(config, wait, short) -> None:
+    result = names(facts(record_of(call("call.offered"), call("call.abandoned", 1, wait_seconds=wait)),
+                         config["groningen"], LATER))
+    assert result[("kcc_calls_abandoned", PHONE, "inc", 1.0)] == 1
+    assert result[("kcc_calls_short_abandoned", PHONE, "inc", 1.0)] == (1 if short else 0)
+    assert not any(key[0] == "kcc_calls_answered" for key in result)
 
 
-@pytest.mark.parametrize("outcome", ["resolved", "transferred", "callback_requested", "other"])
-def test_ended_call_counts_by_outcome(config: Config, outcome: str) -> None:
-    result = _by_metric(observations(
-        _call("call.ended", talk_seconds=200, outcome=outcome), config["groningen"]))
-    assert result[spec.CALLS_ENDED.name] == Observation(
-        spec.CALLS_ENDED, {**PHONE, "outcome": outcome}, "inc", 1.0)
-    assert spec.CALLS_ANSWERED.name not in result
+def test_ended_call_counts_by_outcome_and_unknown_queue_is_other(config) -> None:
+    events = [ev("call.offered", call_id="k9", line="14050", queue="geheim"),
+              ev("call.answered", 1, call_id="k9", line="14050", queue="geheim", wait_seconds=3),
+              ev("call.ended", 3, call_id="k9", line="14050", queue="geheim", talk_seconds=60, outcome="transferred")]
+    result = names(facts(record_of(*events), config["groningen"], LATER))
+    assert result[("kcc_calls_ended", ("groningen", "14050", "other", "transferred"), "inc", 1.0)] == 1
 
 
-def test_unconfigured_queue_and_line_are_labelled_other(config: Config) -> None:
-    event = _call("call.offered", queue="geheime-wachtrij", line="0800")
-    result = _by_metric(observations(event, config["groningen"]))
-    assert result[spec.CALLS_OFFERED.name].labels == {"municipality": "groningen", "line": "other", "queue": "other"}
+def test_partner_without_its_originating_event_has_no_facts_until_it_arrives(config) -> None:
+    m = config["groningen"]
+    answered = call("call.answered", 1, wait_seconds=12)
+    lonely = record_of(answered)
+    assert facts(lonely, m, LATER) == Counter()
+    joined = fold(copy.deepcopy(lonely), call("call.offered"))
+    added = names(observations(lonely, joined, m, LATER))
+    assert added[("kcc_calls_answered", PHONE, "inc", 1.0)] == 1
+    assert added[("kcc_calls_offered", PHONE, "inc", 1.0)] == 1
 
 
-def test_thresholds_come_from_the_municipalitys_configuration(config: Config) -> None:
-    """A municipality with a 20 s service level and 10 s short abandons judges the same waits differently."""
-    base = config["groningen"]
-    strict = base.model_copy(update={"thresholds": base.thresholds.model_copy(
-        update={"service_level_seconds": 20.0, "short_abandon_seconds": 10.0})})
-    answered = _call("call.answered", wait_seconds=25)
-    assert spec.CALLS_ANSWERED_IN_SERVICE_LEVEL.name in _by_metric(observations(answered, base))
-    assert spec.CALLS_ANSWERED_IN_SERVICE_LEVEL.name not in _by_metric(observations(answered, strict))
-    abandoned = _call("call.abandoned", wait_seconds=7)
-    assert spec.CALLS_SHORT_ABANDONED.name not in _by_metric(observations(abandoned, base))
-    assert spec.CALLS_SHORT_ABANDONED.name in _by_metric(observations(abandoned, strict))
+def test_duplicate_event_adds_nothing(config) -> None:
+    m = config["groningen"]
+    before = record_of(call("call.offered"), call("call.answered", 1, wait_seconds=12))
+    after = fold(copy.deepcopy(before), call("call.answered", 1, wait_seconds=12))
+    assert observations(before, after, m, LATER) == Counter()
 
 
-def test_duplicate_counts_only_as_duplicate(config: Config) -> None:
-    assert duplicate_observations(_call("call.offered"), config["groningen"]) == [
-        Observation(spec.EVENTS_DUPLICATE, {"municipality": "groningen", "type": "call.offered"}, "inc", 1.0)]
+# ------------------------------------------------------------------ callbacks
+
+CB = ("groningen", "burgerzaken")
 
 
-def test_observation_refuses_labels_that_do_not_match_the_metric() -> None:
-    with pytest.raises(ValueError):
-        Observation(spec.CALLS_OFFERED, {"municipality": "groningen"}, "inc")
+def test_callback_completed_at_the_deadline_is_in_time_for_both_terms(config) -> None:
+    record = record_of(callback("callback.requested"), callback("callback.completed", 24 * 60))  # Wed 10:00
+    result = names(facts(record, config["groningen"], LATER))
+    assert result[("kcc_callbacks_requested", CB, "inc", 1.0)] == 1
+    assert result[("kcc_callbacks_completed", CB, "inc", 1.0)] == 1
+    assert result[("kcc_callbacks_completed_in_time", CB + ("1",), "inc", 1.0)] == 1
+    assert result[("kcc_callbacks_completed_in_time", CB + ("2",), "inc", 1.0)] == 1
+    assert not any(key[0] == "kcc_callbacks_missed_deadline" for key in result)
+
+
+def test_callback_one_minute_late_misses_one_working_day_but_not_two(config) -> None:
+    record = record_of(callback("callback.requested"), callback("callback.completed", 24 * 60 + 1))
+    result = names(facts(record, config["groningen"], LATER))
+    assert result[("kcc_callbacks_missed_deadline", CB + ("1",), "inc", 1.0)] == 1
+    assert result[("kcc_callbacks_completed_in_time", CB + ("2",), "inc", 1.0)] == 1
+
+
+def test_open_callback_misses_its_deadline_only_when_it_passes(config) -> None:
+    m = config["groningen"]
+    record = record_of(callback("callback.requested"))
+    deadline_1 = to_us(T0 + timedelta(days=1))
+    assert has_deadline(record)
+    at_deadline = names(facts(record, m, deadline_1))
+    assert not any(key[0] == "kcc_callbacks_missed_deadline" for key in at_deadline)
+    just_after = observations(record, record, m, deadline_1 + 1, before_now_us=deadline_1)
+    assert names(just_after) == Counter({("kcc_callbacks_missed_deadline", CB + ("1",), "inc", 1.0): 1})
+    assert open_gauges(record, m, deadline_1 + 1) == [(ms.CALLBACKS_OPEN_PAST_DEADLINE, CB + ("1",), 1.0)]
+    assert open_gauges(record, m, deadline_1) == []
+
+
+def test_cancelled_callback_is_counted_and_decides_nothing(config) -> None:
+    record = record_of(callback("callback.requested"), callback("callback.cancelled", 60))
+    result = names(facts(record, config["groningen"], LATER))
+    assert result[("kcc_callbacks_cancelled", CB, "inc", 1.0)] == 1
+    assert not any(key[0] in ("kcc_callbacks_missed_deadline", "kcc_callbacks_completed_in_time") for key in result)
+    assert not has_deadline(record)
+
+
+# ------------------------------------------------------------------ visits
+
+def test_walk_in_visit_wait_and_norm_boundary(config) -> None:
+    m = config["groningen"]  # walk-in threshold 15 min
+    within = record_of(visit("visit.checked_in", visit_type="walk_in"), visit("visit.called", 15))
+    result = names(facts(within, m, LATER))
+    labels = ("groningen", "haren", "walk_in")
+    assert result[("kcc_visits_checked_in", labels, "inc", 1.0)] == 1
+    assert result[("kcc_contacts", ("groningen", "counter"), "inc", 1.0)] == 1
+    assert result[("kcc_visit_wait_seconds", labels, "observe", 900.0)] == 1
+    assert result[("kcc_visits_within_norm", labels, "inc", 1.0)] == 1
+    late = names(facts(record_of(visit("visit.checked_in", visit_type="walk_in"), visit("visit.called", 15.01)), m,
+                       LATER))
+    assert late[("kcc_visits_within_norm", labels, "inc", 1.0)] == 0
+
+
+def test_appointment_visitor_early_waits_from_the_appointment(config) -> None:
+    appointment = (T0 + timedelta(minutes=10)).isoformat()
+    record = record_of(visit("visit.checked_in", visit_type="appointment", appointment_at=appointment),
+                       visit("visit.called", 13, visit_type="appointment"))
+    result = names(facts(record, config["groningen"], LATER))
+    assert result[("kcc_visit_wait_seconds", ("groningen", "haren", "appointment"), "observe", 180.0)] == 1
+
+
+def test_called_before_checked_in_joins_when_the_check_in_arrives(config) -> None:
+    m = config["groningen"]
+    called_first = record_of(visit("visit.called", 4))
+    assert facts(called_first, m, LATER) == Counter()
+    joined = record_of(visit("visit.called", 4), visit("visit.checked_in", visit_type="walk_in"))
+    result = names(observations(called_first, joined, m, LATER))
+    assert result[("kcc_visit_wait_seconds", ("groningen", "haren", "walk_in"), "observe", 240.0)] == 1
+
+
+def test_no_show_counts_per_location_and_has_no_wait(config) -> None:
+    record = record_of(visit("visit.checked_in", visit_type="appointment"), visit("visit.no_show", 30))
+    result = names(facts(record, config["groningen"], LATER))
+    assert result[("kcc_visits_no_show", ("groningen", "haren"), "inc", 1.0)] == 1
+    assert not any(key[0] == "kcc_visit_wait_seconds" for key in result)
+
+
+def test_visitor_waiting_today_is_a_gauge_until_called(config) -> None:
+    m = config["groningen"]
+    record = record_of(visit("visit.checked_in", visit_type="walk_in"))
+    assert open_gauges(record, m, to_us(T0 + timedelta(minutes=5))) == [
+        (ms.VISITORS_WAITING, ("groningen", "haren"), 1.0)]
+    assert open_gauges(record, m, to_us(T0 + timedelta(days=1))) == []  # yesterday's ticket
+    called = record_of(visit("visit.checked_in", visit_type="walk_in"), visit("visit.called", 2))
+    assert open_gauges(called, m, to_us(T0 + timedelta(minutes=5))) == []
+
+
+# ------------------------------------------------------------------ surveys, letters, digital
+
+@pytest.mark.parametrize("score, positive", [(6, True), (5.9, False)])
+def test_survey_score_and_positive_boundary(config, score, positive) -> None:
+    record = record_of(ev("survey.answered", survey_id="s1", channel="counter", location="haren", score=score))
+    result = names(facts(record, config["groningen"], LATER))
+    labels = ("groningen", "counter", "haren")
+    assert result[("kcc_survey_score", labels, "observe", float(score))] == 1
+    assert result[("kcc_surveys_positive", labels, "inc", 1.0)] == (1 if positive else 0)
+
+
+def test_survey_without_location_has_an_empty_location_label(config) -> None:
+    record = record_of(ev("survey.answered", survey_id="s2", channel="website", score=8))
+    assert names(facts(record, config["groningen"], LATER))[
+        ("kcc_survey_score", ("groningen", "website", ""), "observe", 8.0)] == 1
+
+
+def test_letter_answered_by_due_is_in_time_later_is_missed(config) -> None:
+    m = config["groningen"]
+    due = (T0 + timedelta(days=3)).isoformat()
+    labels = ("groningen", "post", "afval")
+    in_time = names(facts(record_of(letter("letter.received", due_at=due), letter("letter.answered", 3 * 24 * 60)),
+                          m, LATER))
+    assert in_time[("kcc_letters_received", labels, "inc", 1.0)] == 1
+    assert in_time[("kcc_contacts", ("groningen", "post"), "inc", 1.0)] == 1
+    assert in_time[("kcc_letters_answered", labels, "inc", 1.0)] == 1
+    assert in_time[("kcc_letters_answered_in_time", labels, "inc", 1.0)] == 1
+    late = names(facts(record_of(letter("letter.received", due_at=due), letter("letter.answered", 3 * 24 * 60 + 1)),
+                       m, LATER))
+    assert late[("kcc_letters_missed_due", labels, "inc", 1.0)] == 1
+    assert late[("kcc_letters_answered_in_time", labels, "inc", 1.0)] == 0
+
+
+def test_open_letter_past_due_is_missed_once_and_a_gauge(config) -> None:
+    m = config["groningen"]
+    due = T0 + timedelta(days=3)
+    record = record_of(letter("letter.received", due_at=due.isoformat()))
+    labels = ("groningen", "post", "afval")
+    assert open_gauges(record, m, to_us(due)) == []
+    assert open_gauges(record, m, to_us(due) + 1) == [(ms.LETTERS_OPEN_PAST_DUE, labels, 1.0)]
+    once = observations(record, record, m, to_us(due) + 1, before_now_us=to_us(due))
+    assert names(once) == Counter({("kcc_letters_missed_due", labels, "inc", 1.0): 1})
+    assert observations(record, record, m, LATER, before_now_us=to_us(due) + 1) == Counter()
+
+
+def test_digital_transaction_counts_by_product_and_as_a_digital_contact(config) -> None:
+    record = record_of(ev("digital.completed", transaction_id="d1", product="rijbewijs"))
+    assert names(facts(record, config["groningen"], LATER)) == Counter({
+        ("kcc_digital_completed", ("groningen", "rijbewijs"), "inc", 1.0): 1,
+        ("kcc_contacts", ("groningen", "digital"), "inc", 1.0): 1})
+
+
+# ------------------------------------------------------------------ per event, gauges, series
+
+def test_event_and_duplicate_counters_and_last_event_gauge(config) -> None:
+    m = config["groningen"]
+    event = call("call.offered")
+    assert names(event_facts(event, m)) == Counter({("kcc_events", ("groningen", "call.offered"), "inc", 1.0): 1})
+    assert names(duplicate_facts(event, m)) == Counter(
+        {("kcc_events_duplicate", ("groningen", "call.offered"), "inc", 1.0): 1})
+    assert event_gauges(event, m, 1234.5) == [(ms.LAST_EVENT, ("groningen", "call"), 1234.5)]
+
+
+def test_queue_snapshot_sets_queue_gauges_with_bounded_labels(config) -> None:
+    m = config["groningen"]
+    snapshot = ev("queue.snapshot", channel="counter", queue="haren", waiting=3, longest_wait_seconds=120,
+                  agents_available=2)
+    assert event_gauges(snapshot, m, 1.0)[1:] == [
+        (ms.QUEUE_WAITING, ("groningen", "counter", "haren"), 3.0),
+        (ms.QUEUE_LONGEST_WAIT, ("groningen", "counter", "haren"), 120.0),
+        (ms.QUEUE_AGENTS_AVAILABLE, ("groningen", "counter", "haren"), 2.0)]
+    phone = ev("queue.snapshot", channel="phone", queue="geheim", waiting=0, longest_wait_seconds=0)
+    assert event_gauges(phone, m, 1.0)[1][1] == ("groningen", "phone", "other")
+
+
+def test_calendar_gauges_office_open_and_local_period_starts_across_dst(config) -> None:
+    m = config["groningen"]
+    gauges = {(spec.name, labels): value for spec, labels, value in calendar_gauges(m, T0)}
+    assert gauges[("kcc_office_open", ("groningen",))] == 1.0
+    assert gauges[("kcc_period_start_timestamp_seconds", ("groningen", "day"))] == datetime(2026, 4, 7, tzinfo=TZ).timestamp()
+    # 1 April 00:00 is CEST (+02:00); the month started before the DST change? No: DST began 29 March.
+    assert gauges[("kcc_period_start_timestamp_seconds", ("groningen", "month"))] == datetime(
+        2026, 4, 1, tzinfo=TZ).timestamp()
+    march = {(s.name, labels): v for s, labels, v in calendar_gauges(m, datetime(2026, 3, 30, 8, tzinfo=TZ))}
+    assert march[("kcc_period_start_timestamp_seconds", ("groningen", "month"))] == datetime(
+        2026, 3, 1, tzinfo=TZ).timestamp() == 1772319600.0  # 2026-03-01T00:00+01:00
+    saturday = {(s.name, labels): v for s, labels, v in calendar_gauges(m, datetime(2026, 4, 11, 10, tzinfo=TZ))}
+    assert saturday[("kcc_office_open", ("groningen",))] == 0.0
+
+
+def test_configured_series_cover_bounded_label_sets_without_other(config) -> None:
+    sets = configured_label_sets(config)
+    assert len(sets) == len(set(sets)) < 2000
+    assert (ms.CALLS_OFFERED, ("groningen", "14050", "afval")) in sets
+    assert (ms.VISITS_CHECKED_IN, ("groningen", "haren", "walk_in")) in sets
+    assert (ms.CALLBACKS_MISSED_DEADLINE, ("groningen", "afval", "2")) in sets
+    assert not any("other" in labels[1:] and spec is not ms.CALLS_ENDED for spec, labels in sets)
+    for spec, labels in sets:
+        assert len(labels) == len(spec.labels), spec.name
+
+
+# ------------------------------------------------------------------ order independence
+
+def _all_family_events() -> list[object]:
+    due = (T0 + timedelta(days=3)).isoformat()
+    return [
+        call("call.offered"), call("call.answered", 1, wait_seconds=22), call("call.ended", 4, talk_seconds=120,
+                                                                            outcome="resolved"),
+        callback("callback.requested"), callback("callback.completed", 30 * 60),
+        visit("visit.checked_in", visit_type="walk_in"), visit("visit.called", 12), visit("visit.completed", 20),
+        letter("letter.received", due_at=due), letter("letter.answered", 24 * 60),
+    ]
+
+
+def test_summed_observations_are_the_same_in_every_order_and_with_duplicates(config) -> None:
+    """Live, each event is processed about when it happens (now = its ts): any order of arrival and any
+    duplicates give the same counters. (A replay long after the deadlines is the documented exception:
+    an open letter is missed at once, and its later answer cannot take that back.)"""
+    m = config["groningen"]
+    events = _all_family_events()
+    expected = None
+    for order in itertools.islice(itertools.permutations(events + events[:3]), 0, 4000, 97):
+        records: dict = {}
+        total: Counter = Counter()
+        for event in order:
+            key = (event.type.split(".")[0], event.item_id)
+            before = records.get(key)
+            after = fold(copy.deepcopy(before), event)
+            total += observations(before, after, m, to_us(event.ts))
+            records[key] = after
+        if expected is None:
+            expected = total
+            assert sum(total.values()) > 15
+        assert total == expected

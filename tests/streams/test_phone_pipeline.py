@@ -182,7 +182,7 @@ def test_wrongly_keyed_message_is_rekeyed_and_counted_once(kafka_broker, start_w
     assert {r.key for r in rekeyed} == {b"k1"}
 
 
-def test_restarted_worker_recovers_seen_events_from_the_changelog(kafka_broker, start_worker) -> None:
+def test_restarted_worker_recovers_its_records_from_the_changelog(kafka_broker, start_worker) -> None:
     worker = start_worker()
     first = [call("r1", "call.offered", f"k{i}") for i in range(1, 9)]
     first = [dict(e, event_id=f"r{i}") for i, e in enumerate(first, 1)]
@@ -199,19 +199,31 @@ def test_restarted_worker_recovers_seen_events_from_the_changelog(kafka_broker, 
     assert worker.value("kcc_events_total", municipality="groningen", type="call.offered") == 1
 
 
-def test_duplicate_filter_forgets_items_after_retention(kafka_broker, start_worker) -> None:
-    worker = start_worker(KCC_DEDUP_RETENTION_SECONDS="2")
-    event = call("x1", "call.offered", "k1")
-    produce(kafka_broker, worker.topic("call"), [event])
-    worker.wait_for("kcc_calls_offered_total", 1, **PHONE)
-    # The changelog is plain JSON: a value for the item, then (after the retention) its tombstone.
-    records = kafka_broker.read(f"{worker.app_id}-seen-changelog", 2, timeout=20)
-    assert json.loads(records[0].key) == "call:groningen:k1"
-    state = json.loads(records[0].value)
-    assert state["ids"] == ["x1"] and isinstance(state["seen_at"], float)
-    assert records[1].key == records[0].key and records[1].value is None
-    produce(kafka_broker, worker.topic("call"), [event])
-    worker.wait_for("kcc_calls_offered_total", 2, **PHONE)
+def test_final_records_are_compacted_into_daily_aggregates_and_open_ones_stay(kafka_broker, start_worker) -> None:
+    worker = start_worker(KCC_COMPACTION_AFTER_SECONDS="1", KCC_LIVE_TIMER_SECONDS="0.5")
+    done = [call("c1", "call.offered", "k1"), call("c2", "call.answered", "k1", 1, wait_seconds=12),
+            call("c3", "call.ended", "k1", 3, talk_seconds=90, outcome="resolved")]
+    still_open = call("c4", "call.offered", "k2")
+    produce(kafka_broker, worker.topic("call"), [*done, still_open])
+    wait_total(worker, "kcc_events_total", 4)
+    # records: one JSON value per change of k1 (3) and k2 (1), then k1's tombstone once it is compacted.
+    records = kafka_broker.read(f"{worker.app_id}-records-changelog", 5, timeout=30)
+    keys = [json.loads(r.key) for r in records]
+    assert sorted(keys) == ["groningen|call|k1"] * 4 + ["groningen|call|k2"]
+    assert records[-1].value is None and json.loads(records[-1].key) == "groningen|call|k1"
+    value = json.loads(next(r.value for r in records if json.loads(r.key) == "groningen|call|k2"))
+    assert value["record"]["offered"][1:] == ["14050", "algemeen"] and isinstance(value["updated"], float)
+    # daily: the finished call's contributions under its local day.
+    (daily,) = kafka_broker.read(f"{worker.app_id}-daily-changelog", 1, timeout=30)
+    assert json.loads(daily.key) == "groningen|2026-04-07"
+    cells = {(c["indicator"], tuple(c["scope"].items())): c for c in json.loads(daily.value)}
+    scope = (("line", "14050"), ("queue", "algemeen"))
+    assert cells[("bereikbaarheid", scope)] == {"indicator": "bereikbaarheid", "scope": dict(scope),
+                                               "day": "2026-04-07", "n": 1, "hits": 1, "sum": 0, "pending": 0}
+    assert cells[("wachttijd_telefoon", scope)]["sum"] == 12_000
+    assert cells[("contacten", (("channel", "phone"),))]["n"] == 1
+    # The counters were not touched by compaction.
+    assert worker.value("kcc_calls_offered_total", **PHONE) == 2
 
 
 def test_worker_serves_metrics_but_not_tables_or_routes(start_worker) -> None:
@@ -220,7 +232,7 @@ def test_worker_serves_metrics_but_not_tables_or_routes(start_worker) -> None:
     assert answer.status_code == 200
     assert answer.headers["Content-Type"].startswith("text/plain; version=0.0.4")
     assert "# TYPE kcc_calls_offered_total counter" in answer.text
-    for path in ("/table/", "/table/seen/", "/table/seen/k1/", "/router/", "/router/seen/", "/graph/", "/stats/"):
+    for path in ("/table/", "/table/records/", "/table/daily/", "/router/", "/router/records/", "/graph/", "/stats/"):
         assert requests.get(f"{worker.url}{path}", timeout=5).status_code == 404, path
 
 

@@ -1,0 +1,182 @@
+"""The worker's two tables and what it keeps beside them in memory.
+
+Contract (read back by :mod:`streams.changelog` and ``monitor.sources.StreamSource``):
+
+- ``records`` (changelog ``{app_id}-records-changelog``, JSON): key
+  ``municipality|kind|item_id`` (:func:`record_table_key`), value
+  ``{"record": Record.to_json(), "updated": unix seconds (wall clock), "partition": n}``
+  — one per open item, deleted (tombstone) when the item is compacted;
+- ``daily`` (changelog ``{app_id}-daily-changelog``, JSON): key
+  ``municipality|YYYY-MM-DD`` (local day), value ``Aggregates.to_json()`` of the
+  contributions of the compacted items *of one partition*. The reader sums a key's
+  values over partitions, so each partition keeps and writes only its own part.
+
+Why ``daily`` is not a plain Faust table: the memory store keeps one value per key
+for the whole worker, but a worker owning partitions 0 and 1 must write two parts
+of ``amersfoort|2026-04-07``, each to its own changelog partition. :class:`DailyTable`
+keeps the parts per ``(partition, key)`` (also when recovering from the changelog)
+and writes them with ``send_changelog`` to the partition explicitly.
+
+Beside the ``records`` table the worker keeps a cache of decoded records
+(:class:`RecordCache`): an :class:`Entry` holds the table value object it was
+decoded from (so a value replaced by recovery is noticed by identity), the
+:class:`~monitor.records.Record` itself and the facts already added to the
+counters (``monitor.live``), so the agent neither decodes JSON per event nor
+recomputes the "before" facts.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import faust
+
+from monitor.aggregates import Aggregates
+from monitor.config import Config
+from monitor.indicators import Contribution
+from monitor.live import Facts, facts
+from monitor.records import Record, RecordKey, record_from_json
+from streams.changelog import DAILY_TABLE, RECORDS_TABLE
+
+__all__ = ["DAILY_TABLE", "RECORDS_TABLE", "DailyTable", "Entry", "RecordCache", "daily_key", "record_table_key"]
+
+
+def record_table_key(key: RecordKey) -> str:
+    """``municipality|kind|item_id``."""
+    return "|".join(key)
+
+
+def daily_key(municipality: str, day: Any) -> str:
+    """``municipality|YYYY-MM-DD``."""
+    return f"{municipality}|{day.isoformat()}"
+
+
+class DailyTable(faust.Table):
+    """The ``daily`` table: aggregates of compacted items per ``(partition, municipality|day)``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.parts: dict[tuple[int, str], Aggregates] = {}
+
+    def apply_changelog_batch(self, batch: Iterable[Any]) -> None:
+        """Recovery (and standby replication): keep every partition's part separately."""
+        for event in batch:
+            key = self._to_key(event.key)
+            part = (event.message.partition, key)
+            if event.message.value is None or not event.value:
+                self.parts.pop(part, None)
+            else:
+                self.parts[part] = Aggregates.from_json(event.value)
+
+    def add(self, partition: int, contributions: Iterable[Contribution], municipality: str) -> int:
+        """Add one partition's contributions to its parts and write the changed parts; returns parts written."""
+        changed: dict[str, Aggregates] = {}
+        for contribution in contributions:
+            key = daily_key(municipality, contribution.day)
+            part = changed.get(key)
+            if part is None:
+                part = changed[key] = self.parts.setdefault((partition, key), Aggregates())
+            part.add(contribution)
+        for key, part in changed.items():
+            self.send_changelog(partition, key, part.to_json())
+        return len(changed)
+
+    def total(self, key: str) -> Aggregates:
+        """The sum of every partition's part of ``key`` this worker knows (tests, diagnostics)."""
+        result = Aggregates()
+        for (_, part_key), part in self.parts.items():
+            if part_key == key:
+                result.merge(part)
+        return result
+
+
+def create_tables(app: faust.App, partitions: int) -> tuple[Any, DailyTable]:
+    """Define ``records`` and ``daily`` on ``app`` (memory store, changelog-backed, JSON)."""
+    records = app.Table(RECORDS_TABLE, default=None, partitions=partitions,
+                        help="Open items: the record of every item not yet compacted.")
+    daily = app.tables.add(DailyTable(app, name=DAILY_TABLE, default=None, beacon=app.tables.beacon,
+                                      partitions=partitions,
+                                      help="Per-day aggregates of compacted (finished) items, per partition."))
+    return records, daily
+
+
+@dataclass
+class Entry:
+    """One open item as the worker knows it."""
+
+    value: dict[str, Any]
+    """The ``records`` table value this entry belongs to (compared by identity)."""
+    record: Record
+    counted: Facts = field(default_factory=Counter)
+    """Counter increments and observations already applied for this record (``monitor.live`` facts)."""
+    compact_sent: float = 0.0
+    """When a compaction command was last sent for it (Unix seconds), to not send one every scan."""
+
+    @property
+    def partition(self) -> int:
+        return self.value["partition"]
+
+    @property
+    def updated(self) -> float:
+        return self.value["updated"]
+
+
+class RecordCache:
+    """Decoded records of the ``records`` table, kept in step with it by value identity."""
+
+    def __init__(self, table: Any, config: Config) -> None:
+        self.table = table
+        self.config = config
+        self.entries: dict[str, Entry] = {}
+
+    @property
+    def _data(self) -> Any:
+        store = self.table.data
+        return getattr(store, "data", store)
+
+    def get(self, key: str) -> Entry | None:
+        """The entry of ``key``: cached when the table still holds the same value object, else decoded.
+
+        A record decoded from the table (after recovery) counts as already counted at its
+        ``updated`` time: a restarted worker's counters start from zero and only grow from here."""
+        value = self._data.get(key)
+        if value is None:
+            self.entries.pop(key, None)
+            return None
+        entry = self.entries.get(key)
+        if entry is not None and entry.value is value:
+            return entry
+        record = record_from_json(value["record"])
+        municipality = self.config.municipalities.get(record.municipality)
+        counted = facts(record, municipality, int(value["updated"] * 1_000_000)) if municipality else Counter()
+        entry = self.entries[key] = Entry(value, record, counted)
+        return entry
+
+    def put(self, key: str, record: Record, counted: Facts, partition: int, now: float | None = None) -> Entry:
+        """Write ``record`` to the table (changelog) and cache it."""
+        value = {"record": record.to_json(), "updated": time.time() if now is None else now,
+                 "partition": partition}
+        self.table[key] = value
+        entry = self.entries[key] = Entry(value, record, counted)
+        return entry
+
+    def delete(self, key: str) -> None:
+        """Delete ``key`` from the table (a tombstone on the changelog) and the cache."""
+        self.entries.pop(key, None)
+        if key in self._data:
+            del self.table[key]
+
+    def active(self, partitions: set[int]) -> Iterator[tuple[str, Entry]]:
+        """Every entry of the given partitions, decoding table values not cached yet; entries of other
+        partitions are dropped from the cache (the table keeps standby and revoked values)."""
+        for key, value in list(self._data.items()):
+            if value and value.get("partition") in partitions:
+                entry = self.get(key)
+                if entry is not None:
+                    yield key, entry
+        for key in [k for k, e in self.entries.items() if e.partition not in partitions]:
+            del self.entries[key]

@@ -1,0 +1,133 @@
+"""What changes with time alone: missed deadlines, compaction, and the "now" gauges.
+
+- :func:`scan` (a Faust timer every ``Settings.live_timer_seconds``): for the records
+  of the partitions this worker actively owns, adds the facts that passing time
+  added (``kcc_callbacks_missed_deadline``, ``kcc_letters_missed_due``, once per
+  item: ``monitor.live.facts`` minus what was counted) and asks for the compaction
+  of every item that is final (``monitor.indicators.is_final``) and unchanged for
+  ``Settings.compaction_after_seconds``. A timer cannot modify a table (Faust writes
+  a table change to the partition of the message being processed), so it sends a
+  *command*: the record key, with header ``kcc-command: compact``, to the family's
+  re-keyed topic **in the record's partition**; the family agent, which reads that
+  topic, does the move (:func:`streams.agents.compact`).
+- :class:`NowCollector` (a prometheus_client collector, evaluated at scrape time):
+  ``kcc_callbacks_open_past_deadline``, ``kcc_letters_open_past_due``,
+  ``kcc_visitors_waiting`` from the same records (0 for every configured label set),
+  ``kcc_office_open`` and ``kcc_period_start_timestamp_seconds`` from each
+  municipality's calendar and time zone.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+from monitor import metricspec as ms
+from monitor.config import Config
+from monitor.indicators import is_final
+from monitor.live import calendar_gauges, facts, has_deadline, open_gauges
+from monitor.metricspec import MetricSpec
+from streams.tables import RecordCache
+
+log = logging.getLogger(__name__)
+
+COMMAND_HEADER = "kcc-command"
+COMPACT = b"compact"
+RESEND_SECONDS = 60.0
+"""A compaction command not yet carried out (the agent is behind) is sent again after this long."""
+
+NOW_GAUGES: tuple[MetricSpec, ...] = (
+    ms.CALLBACKS_OPEN_PAST_DEADLINE, ms.LETTERS_OPEN_PAST_DUE, ms.VISITORS_WAITING, ms.OFFICE_OPEN, ms.PERIOD_START)
+"""Gauges computed at scrape time by :class:`NowCollector` (``streams.metrics`` does not create them)."""
+
+
+def scan(cache: RecordCache, config: Config, partitions: set[int], compaction_after: float,
+         now: float | None = None) -> tuple[Counter, list[tuple[str, str, int]]]:
+    """One pass over the active records: (facts to add to the counters, compaction commands
+    ``(family, record key, partition)`` to send). Updates each entry's counted facts."""
+    now = time.time() if now is None else now
+    now_us = int(now * 1_000_000)
+    added: Counter = Counter()
+    commands: list[tuple[str, str, int]] = []
+    for key, entry in cache.active(partitions):
+        record = entry.record
+        municipality = config.municipalities.get(record.municipality)
+        if municipality is None:
+            continue
+        if has_deadline(record):
+            current = facts(record, municipality, now_us)
+            new = current - entry.counted
+            if new:
+                added += new
+                entry.counted |= current
+        if (now - entry.updated >= compaction_after and now - entry.compact_sent >= RESEND_SECONDS
+                and record.origin is not None and is_final(record, municipality, now_us)):
+            entry.compact_sent = now
+            commands.append((record.KIND, key, entry.partition))
+    return added, commands
+
+
+def is_command(headers: Any) -> bytes | None:
+    """The command of a message's headers (list of pairs or mapping), or None for an event."""
+    if not headers:
+        return None
+    pairs = headers.items() if isinstance(headers, dict) else headers
+    for name, value in pairs:
+        if name == COMMAND_HEADER:
+            return value if isinstance(value, bytes) else str(value).encode()
+    return None
+
+
+class NowCollector(Collector):
+    """The scrape-time gauges (:data:`NOW_GAUGES`) of one worker."""
+
+    def __init__(self, cache: RecordCache, config: Config, partitions: Callable[[], set[int]],
+                 clock: Callable[[], float] = time.time) -> None:
+        self.cache = cache
+        self.config = config
+        self.partitions = partitions
+        self.clock = clock
+
+    def describe(self) -> Iterator[GaugeMetricFamily]:
+        for spec in NOW_GAUGES:
+            yield GaugeMetricFamily(spec.name, spec.help, labels=spec.labels)
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        from datetime import datetime, timezone
+
+        now = self.clock()
+        now_us = int(now * 1_000_000)
+        values: dict[MetricSpec, dict[tuple[str, ...], float]] = defaultdict(dict)
+        for m in self.config.municipalities.values():
+            for department in (*m.departments, "other"):
+                for days in ("1", "2"):
+                    values[ms.CALLBACKS_OPEN_PAST_DEADLINE][(m.slug, department, days)] = 0.0
+            for channel in ("post", "email"):
+                for department in (*m.departments, "other"):
+                    values[ms.LETTERS_OPEN_PAST_DUE][(m.slug, channel, department)] = 0.0
+            for location in (*m.locations, "other"):
+                values[ms.VISITORS_WAITING][(m.slug, location)] = 0.0
+            for spec, labels, value in calendar_gauges(m, datetime.fromtimestamp(now, timezone.utc)):
+                values[spec][labels] = value
+        try:
+            partitions = self.partitions()
+            for _, entry in self.cache.active(partitions):
+                municipality = self.config.municipalities.get(entry.record.municipality)
+                if municipality is None:
+                    continue
+                for spec, labels, value in open_gauges(entry.record, municipality, now_us):
+                    series = values[spec]
+                    series[labels] = series.get(labels, 0.0) + value
+        except RuntimeError:  # the table changed size during a rebalance: report the calendar gauges only
+            log.debug("now gauges: records changed during the scrape", exc_info=True)
+        for spec in NOW_GAUGES:
+            family = GaugeMetricFamily(spec.name, spec.help, labels=spec.labels)
+            for labels, value in sorted(values[spec].items()):
+                family.add_metric(labels, value)
+            yield family
