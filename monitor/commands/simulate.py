@@ -51,6 +51,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--days", type=float, metavar="N",
                         help="length in days (fractions allowed); default 1, unbounded in real time")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
+    parser.add_argument("--volume", type=float, default=1.0, metavar="FACTOR",
+                        help="multiply every configured daily volume (default 1.0; e.g. 0.1 for quick runs)")
     parser.add_argument("--speed", type=parse_speed, metavar="N|max",
                         help="event time runs N × the wall clock, or 'max' (default: 1 from now, "
                              "max with --start; files are always written at max)")
@@ -102,6 +104,8 @@ def run(args: argparse.Namespace) -> int:
         return _fail("--realtime means: from now, --speed 1, to Kafka; drop --start/--out/--speed")
     if args.days is not None and not args.days > 0:
         return _fail("--days must be > 0")
+    if not args.volume >= 0:
+        return _fail("--volume must be >= 0")
     tz = config[slugs[0]].tz
     realtime = args.realtime or (args.start is None and args.out is None)
     try:
@@ -115,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
 
     from monitor.simulator import simulate
 
-    events = simulate(config, slugs, start, end, args.seed)
+    events = simulate(config, slugs, start, end, args.seed, volume=args.volume)
     if args.out is not None:
         return _write(events, args.out, start, end)
     speed = 1.0 if realtime and args.speed is None else args.speed

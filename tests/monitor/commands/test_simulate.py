@@ -105,3 +105,15 @@ def test_replay_refuses_a_duplicate_rate_outside_0_to_1(rate, tmp_path):
 def test_replay_of_a_missing_file_exits_2_before_touching_kafka(tmp_path, capsys):
     assert main(["replay", str(tmp_path / "missing.jsonl")]) == 2
     assert "missing.jsonl" in capsys.readouterr().err
+
+
+def test_simulate_volume_scales_every_family_and_keeps_the_events_valid(config, tmp_path):
+    full, tenth = tmp_path / "full.jsonl", tmp_path / "tenth.jsonl"
+    common = ["simulate", "-m", "groningen", "--start", "2026-03-10", "--days", "1", "--seed", "3"]
+    assert main([*common, "--out", str(full)]) == 0
+    assert main([*common, "--volume", "0.1", "--out", str(tenth)]) == 0
+    counts = [Counter(parse_event(line).type.split(".")[0] for line in path.read_bytes().splitlines())
+              for path in (full, tenth)]
+    for family in ("call", "visit", "letter", "digital"):
+        assert 0.05 < counts[1][family] / counts[0][family] < 0.2, (family, counts)
+    assert main([*common, "--volume", "-1", "--out", str(tenth)]) == 2
