@@ -79,7 +79,8 @@ def decide(raw: bytes | None, key: bytes | None, topic_family: str, *, rekeyed: 
 
 
 def item_key(event: Any) -> str:
-    """The duplicate filter's key of an event's item."""
+    """``family:municipality:item_id`` of an event's item, for logs (the table key is
+    ``streams.tables.record_table_key``)."""
     return f"{family(event.type)}:{event.municipality}:{event.item_id}"
 
 
