@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any, NamedTuple, Protocol, runtime_checkable
@@ -56,7 +56,29 @@ class InvalidLine(NamedTuple):
         return f"line {self.line}: {self.reason}: {self.detail}"
 
 
-class EventFileSource:
+class _RecordsByDay:
+    """The read side both sources share: records by municipality and local day of origin."""
+
+    config: Config
+    _by_day: dict[str, dict[date, list[Record]]]
+
+    def records(self, municipality: str, first_day: date, end_day: date) -> Iterable[Record]:
+        days = self._by_day.get(municipality, {})
+        for day in sorted(days):
+            if first_day <= day < end_day:
+                yield from days[day]
+
+    def _index(self, store: RecordStore | Mapping[RecordKey, Record]) -> dict[str, dict[date, list[Record]]]:
+        """Records by municipality and local day of their originating event (orphans left out)."""
+        index: dict[str, dict[date, list[Record]]] = defaultdict(lambda: defaultdict(list))
+        for (municipality, _, _), record in store.items():
+            origin = record.origin_us
+            if origin is not None:
+                index[municipality][local_day(origin, self.config[municipality])].append(record)
+        return {m: dict(days) for m, days in index.items()}
+
+
+class EventFileSource(_RecordsByDay):
     """Events from a JSON Lines file (EVENTS.md), validated and folded into records when constructed.
 
     Each line passes :func:`monitor.events.parse_event`; a line that fails is
@@ -80,13 +102,8 @@ class EventFileSource:
                 self._read(handle)
         else:
             self._read(path)
-        self._by_day = self._index()
+        self._by_day = self._index(self._store)
 
-    def records(self, municipality: str, first_day: date, end_day: date) -> Iterable[Record]:
-        days = self._by_day.get(municipality, {})
-        for day in sorted(days):
-            if first_day <= day < end_day:
-                yield from days[day]
 
     def aggregates(self, municipality: str, first_day: date, end_day: date,
                    as_of: datetime) -> Aggregates | None:
@@ -113,17 +130,9 @@ class EventFileSource:
             if keep is None or event.municipality in keep:
                 store.add(event)
 
-    def _index(self) -> dict[str, dict[date, list[Record]]]:
-        """Records by municipality and local day of their originating event (orphans left out)."""
-        index: dict[str, dict[date, list[Record]]] = defaultdict(lambda: defaultdict(list))
-        for (municipality, _, _), record in self._store.items():
-            origin = record.origin_us
-            if origin is not None:
-                index[municipality][local_day(origin, self.config[municipality])].append(record)
-        return {m: dict(days) for m, days in index.items()}
 
 
-class StreamSource:
+class StreamSource(_RecordsByDay):
     """The live system's durable state: the Faust workers' ``records`` and ``daily`` tables.
 
     The workers keep two tables (``streams/app.py``): ``records`` holds the
@@ -171,13 +180,8 @@ class StreamSource:
             self._add_record(key, value, keep)
         for key, value in daily:
             self._add_daily(key, value, keep)
-        self._by_day = self._index()
+        self._by_day = self._index(self._store)
 
-    def records(self, municipality: str, first_day: date, end_day: date) -> Iterable[Record]:
-        days = self._by_day.get(municipality, {})
-        for day in sorted(days):
-            if first_day <= day < end_day:
-                yield from days[day]
 
     def aggregates(self, municipality: str, first_day: date, end_day: date,
                    as_of: datetime) -> Aggregates | None:
@@ -229,14 +233,6 @@ class StreamSource:
             cells = self._aggregates[municipality] = Aggregates()
         cells.merge(Aggregates.from_json(data))
 
-    def _index(self) -> dict[str, dict[date, list[Record]]]:
-        """Records by municipality and local day of their originating event (orphans left out)."""
-        index: dict[str, dict[date, list[Record]]] = defaultdict(lambda: defaultdict(list))
-        for (municipality, _, _), record in self._store.items():
-            origin = record.origin_us
-            if origin is not None:
-                index[municipality][local_day(origin, self.config[municipality])].append(record)
-        return {m: dict(days) for m, days in index.items()}
 
 
 def _json_value(value: Any) -> Any:
