@@ -132,6 +132,9 @@ class RecordCache:
         self.table = table
         self.config = config
         self.entries: dict[str, Entry] = {}
+        self._dirty: dict[str, int] = {}
+        """Keys written since the last :meth:`flush` → their partition (one changelog message per key
+        and batch: a call's four events in one batch are one write)."""
 
     @property
     def _data(self) -> Any:
@@ -157,18 +160,33 @@ class RecordCache:
         return entry
 
     def put(self, key: str, record: Record, counted: Facts, partition: int, now: float | None = None) -> Entry:
-        """Write ``record`` to the table (changelog) and cache it."""
+        """Store ``record`` in the table and cache it; its changelog message goes out with :meth:`flush`.
+
+        Writes name the partition explicitly (the event's), so a batch mixing partitions is safe."""
         value = {"record": record.to_json(), "updated": time.time() if now is None else now,
                  "partition": partition}
-        self.table[key] = value
+        self._data[key] = value
+        self._dirty[key] = partition
         entry = self.entries[key] = Entry(value, record, counted)
         return entry
 
-    def delete(self, key: str) -> None:
-        """Delete ``key`` from the table (a tombstone on the changelog) and the cache."""
+    def flush(self) -> int:
+        """Send the changelog message of every key written since the last flush; returns how many."""
+        data, send = self._data, self.table.send_changelog
+        for key, partition in self._dirty.items():
+            value = data.get(key)
+            if value is not None:
+                send(partition, key, value)
+        written = len(self._dirty)
+        self._dirty.clear()
+        return written
+
+    def delete(self, key: str, partition: int) -> None:
+        """Delete ``key`` from the table (a tombstone on the changelog, now) and the cache."""
         self.entries.pop(key, None)
-        if key in self._data:
-            del self.table[key]
+        self._dirty.pop(key, None)
+        if self._data.pop(key, None) is not None:
+            self.table.send_changelog(partition, key, None, value_serializer="raw")
 
     def active(self, partitions: set[int]) -> Iterator[tuple[str, Entry]]:
         """Every entry of the given partitions, decoding table values not cached yet; entries of other
