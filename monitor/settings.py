@@ -48,8 +48,6 @@ class Settings(BaseSettings):
     """Port of the worker's web server (``/metrics``)."""
     worker_bind: str = "0.0.0.0"
     """Address the worker's web server binds (``127.0.0.1`` keeps it local)."""
-    dedup_retention_seconds: float = 14 * 86400
-    """How long a worker remembers an item's event ids after its last event, seconds (duplicate filter)."""
     compaction_after_seconds: float = 86400
     """A finished item's record moves into the per-day aggregates once unchanged this long (wall clock, seconds),
     so late duplicates and backfilled partners still meet their record."""

@@ -2,7 +2,7 @@
 
 Start as many as the event topics have partitions, with the same settings: they
 form one consumer group and share the partitions. A worker that starts recovers
-its tables (the duplicate filter) from their changelog topics before it counts.
+its tables (records and daily aggregates) from their changelog topics before it counts.
 """
 
 from __future__ import annotations
