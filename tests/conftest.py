@@ -402,7 +402,7 @@ class WorkerProcess:
 
 @pytest.fixture
 def start_worker(kafka_broker: KafkaBroker, tmp_path: _Path) -> _Iterator[_Callable[..., WorkerProcess]]:
-    """Factory: ``start_worker(KCC_DEDUP_RETENTION_SECONDS="2", ...)`` → a ready :class:`WorkerProcess`.
+    """Factory: ``start_worker(KCC_COMPACTION_AFTER_SECONDS="0", ...)`` → a ready :class:`WorkerProcess`.
 
     Each call gets a unique app id and topic prefix (unless given), a free web port bound
     to 127.0.0.1 and a temporary data dir. Every worker is stopped at teardown and its log
