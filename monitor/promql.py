@@ -311,18 +311,24 @@ OFFICE_OPEN_RECORD = "municipality:kcc_office_open:max"
 LOCAL_MONTH_RECORD = "municipality:kcc_local_month:value"
 """The local calendar month (1..12), for norms limited to months (UTC ``month()`` would be wrong at the boundary)."""
 
+# Live records that alert rules read by name.
+LONGEST_CALL_WAIT_RECORD = "municipality_queue:kcc_longest_call_wait_seconds:max"
+SECONDS_SINCE_LAST_EVENT_RECORD = "municipality_family:kcc_seconds_since_last_event:min"
+CALLBACKS_PAST_DEADLINE_RECORD = "municipality_department_working_days:kcc_callbacks_open_past_deadline:sum"
+CONSUMER_LAG_RECORD = "topic:kcc_consumer_lag_messages:sum"
+
 LIVE: dict[str, str] = {
     # snapshot gauges: one worker owns a queue's key; max() so a second exporter never double-counts
     "municipality_queue:kcc_calls_waiting:max":
         f'max by (municipality, queue) ({selector(ms.QUEUE_WAITING.series, {"channel": "phone"})})',
     "municipality:kcc_calls_waiting:sum":
         f'sum by (municipality) (max by (municipality, queue) ({selector(ms.QUEUE_WAITING.series, {"channel": "phone"})}))',
-    "municipality_queue:kcc_longest_call_wait_seconds:max":
+    LONGEST_CALL_WAIT_RECORD:
         f'max by (municipality, queue) ({selector(ms.QUEUE_LONGEST_WAIT.series, {"channel": "phone"})})',
     "municipality:kcc_longest_call_wait_seconds:max":
         f'max by (municipality) ({selector(ms.QUEUE_LONGEST_WAIT.series, {"channel": "phone"})})',
     # open items are spread over partitions (keyed by item id): sum over workers
-    "municipality_department_working_days:kcc_callbacks_open_past_deadline:sum":
+    CALLBACKS_PAST_DEADLINE_RECORD:
         f"sum by (municipality, department, working_days) ({ms.CALLBACKS_OPEN_PAST_DEADLINE.series})",
     "municipality_location:kcc_visitors_waiting:sum":
         f"sum by (municipality, location) ({ms.VISITORS_WAITING.series})",
@@ -330,9 +336,9 @@ LIVE: dict[str, str] = {
         f"sum by (municipality, channel, department) ({ms.LETTERS_OPEN_PAST_DUE.series})",
     OFFICE_OPEN_RECORD: f"max by (municipality) ({ms.OFFICE_OPEN.series})",
     LOCAL_MONTH_RECORD: f"month({period_start('today')} + 43200)",
-    "municipality_family:kcc_seconds_since_last_event:min":
+    SECONDS_SINCE_LAST_EVENT_RECORD:
         f"time() - max by (municipality, family) ({ms.LAST_EVENT.series})",
-    "topic:kcc_consumer_lag_messages:sum": f"sum by (topic) ({ms.CONSUMER_LAG.series})",
+    CONSUMER_LAG_RECORD: f"sum by (topic) ({ms.CONSUMER_LAG.series})",
     "reason:kcc_dead_letters:rate5m": rate_sum(ms.DEAD_LETTERS, "5m", ("reason",)),
 }
 """Live-only values (wallboard and alerts), by recording name. ``kcc_local_month``

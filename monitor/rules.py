@@ -314,7 +314,7 @@ def _live_cases(m: Municipality, options: AlertOptions) -> list[AlertCase]:
     cases: list[AlertCase] = []
 
     wait = m.thresholds.caller_wait_alert_seconds
-    record = "municipality_queue:kcc_longest_call_wait_seconds:max"
+    record = q.LONGEST_CALL_WAIT_RECORD
     cases.append(AlertCase({
         "alert": "KccBellerWachtTeLang",
         "expr": f"{q.selector(record, {'municipality': m.slug})} > {_num(wait)}{gate}",
@@ -331,7 +331,7 @@ def _live_cases(m: Municipality, options: AlertOptions) -> list[AlertCase]:
     }, record, {"municipality": m.slug, "queue": m.queues[0]}, wait, ">", "seconds", office=office))
 
     silence = m.thresholds.silence_alert_minutes * 60
-    record = "municipality_family:kcc_seconds_since_last_event:min"
+    record = q.SECONDS_SINCE_LAST_EVENT_RECORD
     cases.append(AlertCase({
         "alert": "KccGeenEvents",
         "expr": f"{q.selector(record, {'municipality': m.slug})} > {_num(silence)}{gate}",
@@ -352,7 +352,7 @@ def _live_cases(m: Municipality, options: AlertOptions) -> list[AlertCase]:
                         for n in m.norms if n.indicator.startswith("terugbellen")})
     if deadlines:
         wd = deadlines[-1]
-        record = "municipality_department_working_days:kcc_callbacks_open_past_deadline:sum"
+        record = q.CALLBACKS_PAST_DEADLINE_RECORD
         matchers = {"municipality": m.slug, "working_days": str(wd)}
         cases.append(AlertCase({
             "alert": "KccTerugbelverzoekenOverTermijn",
@@ -395,7 +395,7 @@ def pipeline_rules(options: AlertOptions = AlertOptions()) -> list[dict]:
              "description": "Er is geen worker bereikbaar: de live cijfers staan stil en alle normmeldingen zijn "
                             "onderdrukt. Wat te doen: start de workers (kcc-monitor worker) en controleer Kafka."}},
         {"alert": "KccConsumerAchterstand",
-         "expr": f"topic:kcc_consumer_lag_messages:sum > {PIPELINE_LAG_MESSAGES}",
+         "expr": f"{q.CONSUMER_LAG_RECORD} > {PIPELINE_LAG_MESSAGES}",
          "for": options.for_override or "5m",
          "labels": {"severity": "warning", "kind": "pipeline"},
          "annotations": {
@@ -423,7 +423,7 @@ def pipeline_cases(options: AlertOptions = AlertOptions()) -> list[AlertCase]:
     return [
         AlertCase(down, "up", worker, 0, "==", "count", fire_value=0, ok_value=1),
         AlertCase(none, "up", worker, 0, "==", "count", fire_value=0, ok_value=1, series_labels_on_alert=False),
-        AlertCase(lag, "topic:kcc_consumer_lag_messages:sum", {"topic": "kcc.events.call"},
+        AlertCase(lag, q.CONSUMER_LAG_RECORD, {"topic": "kcc.events.call"},
                   PIPELINE_LAG_MESSAGES, ">", "count"),
         AlertCase(dead, q.DEAD_LETTER_RATIO_RECORD, {}, DEAD_LETTER_RATIO, ">", "ratio"),
     ]
