@@ -37,12 +37,13 @@ import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from monitor import metricspec
 from monitor.config import load_config
 from monitor.events import event_to_json, family
 from monitor.settings import Settings
 
 _ROOT = Path(__file__).resolve().parents[2]
-_COUNTED = ("kcc_events_total", "kcc_events_duplicate_total", "kcc_dead_letters_total")
+_COUNTED = (metricspec.EVENTS.series, metricspec.EVENTS_DUPLICATE.series, metricspec.DEAD_LETTERS.series)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
