@@ -5,10 +5,10 @@ from __future__ import annotations
 from grafana_foundation_sdk.builders.dashboard import Dashboard, TimePicker
 
 from dashboards import panels, queries
+from monitor import nl
 from monitor.config import Municipality
 
 TAG = "kcc"
-KIND_TITLES = {"wallboard": "Wallboard", "teamlead": "Teamleider", "programme": "Programmaverantwoording"}
 
 
 def uid(kind: str, municipality: Municipality) -> str:
@@ -24,7 +24,7 @@ def base(kind: str, municipality: Municipality, *, refresh: str, time_from: str)
     colours. Drop-down links switch to the other municipalities and dashboards.
     """
     return (
-        Dashboard(f"KCC {municipality.name} — {KIND_TITLES[kind]}")
+        Dashboard(f"KCC {municipality.name} — {nl.DASHBOARDS[kind]}")
         .uid(uid(kind, municipality))
         .tags([TAG, f"{TAG}-{kind}", f"{TAG}-{municipality.slug}"])
         .timezone(municipality.timezone)
@@ -33,7 +33,7 @@ def base(kind: str, municipality: Municipality, *, refresh: str, time_from: str)
         .timepicker(TimePicker().refresh_intervals(["10s", "30s", "1m", "5m", "15m"]))
         .with_variable(panels.constant_variable("municipality", municipality.slug, "Gemeente"))
         .link(panels.dashboard_link(f"{municipality.name}", f"{TAG}-{municipality.slug}"))
-        .link(panels.dashboard_link(KIND_TITLES[kind], f"{TAG}-{kind}"))
+        .link(panels.dashboard_link(nl.DASHBOARDS[kind], f"{TAG}-{kind}"))
     )
 
 

@@ -20,7 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
+from monitor import nl
 from monitor.config import Municipality, Norm
+from monitor.indicators.spec import REGISTRY, to_live
+from monitor.norms import applicable_norms
 
 GREEN, ORANGE, RED, NEUTRAL = "green", "orange", "red", "blue"
 
@@ -31,9 +34,6 @@ GRADE_MARGIN = 0.25
 WAIT_MARGIN = 0.8
 """Orange starts at this fraction of a ``<=`` wait norm (e.g. 4 of 5 minutes)."""
 
-_SCALE = {"wachttijd_balie": 60.0}
-"""Norm unit → metric unit: counter-wait norms are minutes, the metric is seconds."""
-_GRADES = {"klanttevredenheid"}
 
 
 @dataclass(frozen=True)
@@ -54,27 +54,23 @@ NO_NORM = Steps(NEUTRAL)
 
 
 def applicable(municipality: Municipality, indicator: str, scope: Mapping[str, str]) -> list[Norm]:
-    """Norms of ``indicator`` whose scope is part of ``scope`` (KPIS.md: a norm names part of a scope)."""
-    return [
-        n for n in municipality.norms
-        if n.indicator == indicator and all(scope.get(k) == v for k, v in n.scope.items())
-    ]
+    """Norms of ``indicator`` that apply to ``scope`` in some month (a live panel shows every month)."""
+    return applicable_norms(municipality, indicator, scope)
 
 
 def norm_steps(municipality: Municipality, indicator: str, scope: Mapping[str, str]) -> Steps:
     """Steps for a panel (or field) showing ``indicator`` for exactly ``scope``; neutral without a static norm."""
     norms = [n for n in applicable(municipality, indicator, scope) if n.target is not None]
-    label = "; ".join(n.label or f"{n.op} {n.target}" for n in applicable(municipality, indicator, scope))
+    label = "; ".join(nl.norm_text(n, REGISTRY[indicator].unit) for n in applicable(municipality, indicator, scope))
     if not norms:
         return Steps(NEUTRAL, label=label)
     ops = {n.op for n in norms}
-    scale = _SCALE.get(indicator, 1.0)
-    targets = sorted({n.target * scale for n in norms if n.target is not None})
+    unit = REGISTRY[indicator].unit
+    targets = sorted({to_live(n.target, unit) for n in norms if n.target is not None})
     if ops <= {">=", ">"}:
         low, high = targets[0], targets[-1]
         if low == high:
-            margin = GRADE_MARGIN if indicator in _GRADES else RATIO_MARGIN
-            high = min(low + margin, 1.0) if indicator not in _GRADES else low + margin
+            high = low + GRADE_MARGIN if unit == "grade" else min(low + RATIO_MARGIN, 1.0)
         steps = ((low, ORANGE), (high, GREEN)) if high > low else ((low, GREEN),)
         return Steps(RED, steps, label)
     if ops <= {"<=", "<"}:

@@ -9,7 +9,7 @@ leaving a panel empty.
 
 The one query not recorded is the programme dashboard's "this year so far":
 Prometheus records no year window, so :func:`over_range` composes the same
-indicator terms (``promql.INDICATORS``) over Grafana's ``$__range`` — one
+indicator terms (the registry's ``IndicatorSpec.live``) over Grafana's ``$__range`` — one
 formula, evaluated over the dashboard's time range.
 """
 
@@ -19,6 +19,7 @@ from typing import Mapping
 
 from monitor import metricspec as ms
 from monitor import promql
+from monitor.indicators.spec import REGISTRY
 from monitor.promql import Window
 
 MUNICIPALITY = "$municipality"
@@ -40,7 +41,7 @@ def _location_filter(level: tuple[str, ...]) -> dict[str, str]:
 
 def level(indicator: str, *dimensions: str) -> tuple[str, ...]:
     """The recorded label set for ``dimensions`` (municipality first, the indicator's dimension order)."""
-    dims = promql.INDICATORS[indicator].dimensions
+    dims = REGISTRY[indicator].scope
     unknown = set(dimensions) - set(dims)
     if unknown:
         raise ValueError(f"{indicator} is not recorded by {sorted(unknown)}")
@@ -48,7 +49,7 @@ def level(indicator: str, *dimensions: str) -> tuple[str, ...]:
 
 
 def indicator(ind: str, window: Window, *dimensions: str, equal: Mapping[str, str] | None = None) -> str:
-    """An indicator's recorded value (unit: ``promql.INDICATORS[ind].unit``) at a window, by ``dimensions``."""
+    """An indicator's recorded value (unit: ``REGISTRY[ind].live_unit``) at a window, by ``dimensions``."""
     lvl = level(ind, *dimensions)
     return select(promql.record_name(ind, lvl, window), equal, _location_filter(lvl))
 
@@ -84,16 +85,16 @@ def over_range(ind: str, *dimensions: str, equal: Mapping[str, str] | None = Non
     Same formula as the recording rules (numerator ÷ Σ plus − Σ minus); used where
     no window is recorded (the year so far).
     """
-    definition = promql.INDICATORS[ind]
+    live = REGISTRY[ind].live
     by = level(ind, *dimensions)
     matchers = dict(equal or {})
-    numerator = _term(definition.numerator, by, matchers, window)
-    if definition.kind == "count":
+    numerator = _term(live.numerator, by, matchers, window)
+    if live.kind == "count":
         return numerator
-    denominator = _term(definition.plus[0], by, matchers, window)
-    for term in definition.plus[1:]:
+    denominator = _term(live.plus[0], by, matchers, window)
+    for term in live.plus[1:]:
         denominator = promql.plus(denominator, _term(term, by, matchers, window))
-    for term in definition.minus:
+    for term in live.minus:
         denominator = promql.minus(denominator, _term(term, by, matchers, window))
     return promql.ratio(numerator, denominator)
 

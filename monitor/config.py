@@ -35,15 +35,6 @@ Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
-INDICATORS = (
-    "bereikbaarheid", "servicelevel", "wachttijd_telefoon", "direct_geholpen",
-    "terugbellen_1_werkdag", "terugbellen_2_werkdagen", "wachttijd_balie",
-    "balie_binnen_norm", "klanttevredenheid", "positief", "brieven_binnen_termijn",
-    "aandeel_digitaal", "contacten",
-)
-"""Every indicator id of KPIS.md, in report order."""
-
-
 class ConfigError(ValueError):
     """A configuration file that cannot be used; the message names file, key and problem."""
 
@@ -123,7 +114,8 @@ class Norm(_Strict):
     the norm applies to; ``months`` (1..12) limits it to certain months.
     """
 
-    indicator: Literal[INDICATORS]  # type: ignore[valid-type]
+    indicator: str
+    """An indicator id of :data:`monitor.indicators.spec.REGISTRY`."""
     op: Literal[">=", "<=", ">", "<"]
     target: float | None = None
     compare: Literal["previous_year"] | None = None
@@ -131,6 +123,15 @@ class Norm(_Strict):
     months: list[Annotated[int, Field(ge=1, le=12)]] | None = None
     label: str | None = None
     """The norm as the programme text writes it ("minimaal 80%"), for reports."""
+
+    @field_validator("indicator")
+    @classmethod
+    def _known_indicator(cls, value: str) -> str:
+        from monitor.indicators.spec import REGISTRY  # the registry imports metric specs, which import no config
+
+        if value not in REGISTRY:
+            raise ValueError(f"unknown indicator {value!r}; known: {', '.join(REGISTRY.ids())}")
+        return value
 
     @model_validator(mode="after")
     def _target_or_compare(self) -> "Norm":

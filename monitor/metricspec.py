@@ -12,9 +12,10 @@ the municipality's configuration does not name is exported as ``other``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from monitor.config import Config
+if TYPE_CHECKING:
+    from monitor.config import Config
 
 Kind = Literal["counter", "gauge", "histogram"]
 

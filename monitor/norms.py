@@ -41,7 +41,7 @@ exactly as given, without rounding; a value equal to the target meets ``>=`` and
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal
 
 from monitor.config import Municipality, Norm
@@ -55,6 +55,26 @@ _COMPARE: dict[str, Callable[[float, float], bool]] = {
 }
 
 
+def norm_applies(norm: Norm, indicator: str, scope: Mapping[str, str], months: Iterable[int] | None = None) -> bool:
+    """Whether ``norm`` applies to the row ``(indicator, scope)`` over ``months`` (every month the period
+    touches; None = whichever month it is, as live values and dashboards ask).
+
+    The one rule of the module docstring: scope containment, and every month in the norm's months.
+    """
+    if norm.indicator != indicator:
+        return False
+    if not all(scope.get(key) == value for key, value in norm.scope.items()):
+        return False
+    return months is None or norm.months is None or set(months) <= set(norm.months)
+
+
+def applicable_norms(municipality: Municipality, indicator: str, scope: Mapping[str, str],
+                     months: Iterable[int] | None = None) -> list[Norm]:
+    """Every norm of ``municipality`` that applies to ``(indicator, scope)`` over ``months``, in file order."""
+    wanted = None if months is None else tuple(months)
+    return [norm for norm in municipality.norms if norm_applies(norm, indicator, scope, wanted)]
+
+
 def applicable_norm(municipality: Municipality, indicator: str, scope: Mapping[str, str],
                     period: Period) -> Norm | None:
     """The norm of ``municipality`` that applies to the row ``(indicator, scope)`` in ``period``, or None.
@@ -62,38 +82,52 @@ def applicable_norm(municipality: Municipality, indicator: str, scope: Mapping[s
     ``scope`` is the row's scope (dimension → value; ``{}`` for the whole
     municipality). See the module docstring for containment, months and ties.
     """
-    months = set(period.months)
     best: Norm | None = None
-    for norm in municipality.norms:
-        if norm.indicator != indicator:
-            continue
-        if not all(scope.get(key) == value for key, value in norm.scope.items()):
-            continue
-        if norm.months is not None and not months <= set(norm.months):
-            continue
+    for norm in applicable_norms(municipality, indicator, scope, period.months):
         if best is None or len(norm.scope) > len(best.scope):  # strictly more specific: first wins ties
             best = norm
     return best
+
+
+def uses_previous_year(municipality: Municipality) -> bool:
+    """Whether any of the municipality's norms compares with the previous year (Hengelo)."""
+    return any(n.compare == "previous_year" for n in municipality.norms)
+
+
+def status(norm: Norm | None, value: float | None, target: float | None) -> Status:
+    """A row's status: ``value`` against ``target`` (the norm's own, or the previous year's value)."""
+    if value is None:
+        return "no_data"
+    if norm is None or target is None:
+        return "no_norm"
+    return "meets_norm" if _COMPARE[norm.op](value, target) else "misses_norm"
+
+
+def norm_json(norm: Norm | None, target: float | None) -> dict[str, Any] | None:
+    """The row's ``norm`` in the report JSON: ``op``, ``target``, ``compare`` for relative norms and
+    ``label`` (the programme text's words) when configured."""
+    if norm is None:
+        return None
+    out: dict[str, Any] = {"op": norm.op, "target": target}
+    if norm.compare is not None:
+        out["compare"] = norm.compare
+    if norm.label is not None:
+        out["label"] = norm.label
+    return out
+
+
+def target(norm: Norm | None, previous: float | None = None) -> float | None:
+    """What the row is measured against: the norm's target, or ``previous`` for ``compare: previous_year``."""
+    if norm is None:
+        return None
+    return previous if norm.compare == "previous_year" else norm.target
 
 
 def evaluate(norm: Norm | None, value: float | None, previous: float | None = None) -> tuple[dict[str, Any] | None, str]:
     """The row's ``norm`` JSON and ``status`` for ``value`` (in the indicator's unit).
 
     ``previous`` is the same row's value in the same period one year earlier; only
-    used by ``compare: previous_year`` norms, whose JSON then carries it as
-    ``target``. The JSON has ``op`` and ``target``, plus ``compare`` for relative
-    norms and ``label`` (the programme text's words) when configured.
+    used by ``compare: previous_year`` norms, whose JSON then carries it as ``target``.
     """
-    if norm is None:
-        return None, ("no_data" if value is None else "no_norm")
-    target = previous if norm.compare == "previous_year" else norm.target
-    norm_json: dict[str, Any] = {"op": norm.op, "target": target}
-    if norm.compare is not None:
-        norm_json["compare"] = norm.compare
-    if norm.label is not None:
-        norm_json["label"] = norm.label
-    if value is None:
-        return norm_json, "no_data"
-    if target is None:
-        return norm_json, "no_norm"
-    return norm_json, ("meets_norm" if _COMPARE[norm.op](value, target) else "misses_norm")
+    goal = target(norm, previous)
+    return norm_json(norm, goal), status(norm, value, goal)

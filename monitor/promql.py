@@ -1,13 +1,14 @@
 """PromQL in one place: the live indicators as recording-rule names and expressions.
 
-Rules (``monitor/rules.py``) and dashboards take every query from here, and every
-metric name from ``monitor/metricspec.py``, so a rename cannot leave a rule or a
+Rules (``monitor/rules/``) and dashboards take every query from here, every
+indicator fact (dimensions, counter terms, unit) from the registry
+(``monitor/indicators/spec.py``) and every metric name from ``monitor/metricspec.py``, so a rename cannot leave a rule or a
 panel silently empty.
 
 Naming follows Prometheus' ``level:metric:operations``:
 
 * ``level`` lists the labels kept, ``municipality`` first, then the scope
-  dimensions (``municipality_line``, ``municipality_location_visit_type``);
+  dimensions in the registry's order (``municipality_line``, ``municipality_visit_type_location``);
 * ``metric`` is ``kcc_<indicator id>`` (``_seconds`` appended for waits);
 * ``operations`` is ``ratio_`` / ``mean_`` plus the window: ``rate15m``,
   ``rate30m``, ``rate1h`` (sliding), ``today``, ``month`` (calendar periods in the
@@ -16,7 +17,7 @@ Naming follows Prometheus' ``level:metric:operations``:
   ``increase15m`` … ``increase_today``, ``increase_month``.
 
 e.g. ``municipality_line:kcc_bereikbaarheid:ratio_rate1h`` or
-``municipality_location_visit_type:kcc_wachttijd_balie_seconds:mean_today``.
+``municipality_visit_type_location:kcc_wachttijd_balie_seconds:mean_today``.
 
 Windows ``today`` and ``month`` (local calendar time; PromQL itself knows only UTC):
 the worker exports ``kcc_period_start_timestamp_seconds{municipality, period}``, the
@@ -37,14 +38,12 @@ were no items, as the reports do, and a missing numerator series counts as 0.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Literal
 
 from monitor import metricspec as ms
+from monitor.indicators.spec import REGISTRY, IndicatorSpec, Term, Window
 from monitor.metricspec import MetricSpec
 
-Window = Literal["15m", "30m", "1h", "today", "month"]
 RATE_WINDOWS: tuple[Window, ...] = ("15m", "30m", "1h")
 PERIOD_WINDOWS: tuple[Window, ...] = ("today", "month")
 WINDOWS: tuple[Window, ...] = RATE_WINDOWS + PERIOD_WINDOWS
@@ -155,130 +154,53 @@ def period_increase_expr(spec: MetricSpec, window: Window, *, suffix: str = "") 
 
 
 # ---------------------------------------------------------------- indicators
+# The facts (unit, dimensions, counter terms) are the registry's (monitor/indicators/spec.py);
+# these functions only turn them into PromQL.
 
 
-@dataclass(frozen=True)
-class Term:
-    """One counter series in a formula: a spec, a series suffix (``_sum``/``_count`` of a histogram), matchers."""
-
-    spec: MetricSpec
-    suffix: str = ""
-    matchers: dict[str, str] = field(default_factory=dict)
-
-    def increase(self, window: Window, by: tuple[str, ...]) -> str:
-        return increase_sum(self.spec, window, by, suffix=self.suffix, matchers=self.matchers or None)
-
-    def __hash__(self) -> int:  # matchers is a dict; specs and suffix identify the series
-        return hash((self.spec.name, self.suffix, tuple(sorted(self.matchers.items()))))
+def term_increase(term: Term, window: Window, by: tuple[str, ...]) -> str:
+    """Increase of one counter term in a window, summed over workers by ``by``."""
+    return increase_sum(term.spec, window, by, suffix=term.suffix, matchers=term.matchers or None)
 
 
-@dataclass(frozen=True)
-class Indicator:
-    """A live indicator: ``numerator ÷ (Σ plus − Σ minus)`` (ratio/mean) or a count.
-
-    ``unit`` is the unit of the recorded value: ``ratio`` (0..1), ``seconds``,
-    ``grade`` or ``count``. Reports show counter waits in minutes; live values stay
-    in base units (seconds) and the norm is converted.
-    """
-
-    id: str
-    kind: Literal["ratio", "mean", "count"]
-    unit: Literal["ratio", "seconds", "grade", "count"]
-    dimensions: tuple[str, ...]
-    numerator: Term
-    plus: tuple[Term, ...] = ()
-    minus: tuple[Term, ...] = ()
-
-    @property
-    def metric(self) -> str:
-        return f"kcc_{self.id}" + ("_seconds" if self.unit == "seconds" else "")
-
-    @property
-    def op(self) -> str:
-        return "increase" if self.kind == "count" else self.kind
-
-    def levels(self) -> tuple[tuple[str, ...], ...]:
-        """Label sets the indicator is recorded at: the municipality, each dimension, all dimensions."""
-        dims = self.dimensions
-        out: list[tuple[str, ...]] = [("municipality",)]
-        for size in range(1, len(dims) + 1):
-            out += [("municipality",) + combo for combo in combinations(dims, size)]
-        return tuple(out)
-
-    def terms(self) -> tuple[Term, ...]:
-        return (self.numerator,) + self.plus + self.minus
-
-    def denominator(self, window: Window, by: tuple[str, ...]) -> str:
-        expr = self.plus[0].increase(window, by)
-        for term in self.plus[1:]:
-            expr = plus(expr, term.increase(window, by))
-        for term in self.minus:
-            expr = minus(expr, term.increase(window, by))
-        return expr
-
-    def numerator_expr(self, window: Window, by: tuple[str, ...]) -> str:
-        """Hits (ratio), summed values (mean) or the count, from raw counters."""
-        return self.numerator.increase(window, by)
-
-    def items_expr(self, window: Window, by: tuple[str, ...]) -> str:
-        """Number of items the value is computed over (the report's ``n``), from raw counters."""
-        return self.denominator(window, by)
-
-    def expr(self, window: Window, by: tuple[str, ...]) -> str:
-        """PromQL for the indicator at a level and window (unit: :attr:`unit`), from the recorded parts."""
-        level = by
-        if self.kind == "count":
-            return self.numerator_expr(window, by)
-        return ratio(numerator_record(self.id, level, window), items_record(self.id, level, window))
+def levels(spec: IndicatorSpec) -> tuple[tuple[str, ...], ...]:
+    """Label sets an indicator is recorded at: the municipality, each combination of its dimensions
+    (in the registry's dimension order)."""
+    out: list[tuple[str, ...]] = [("municipality",)]
+    for size in range(1, len(spec.scope) + 1):
+        out += [("municipality",) + combo for combo in combinations(spec.scope, size)]
+    return tuple(out)
 
 
-_PHONE_DIMS = ("line", "queue")
-_OFFERED_MINUS_SHORT = dict(plus=(Term(ms.CALLS_OFFERED),), minus=(Term(ms.CALLS_SHORT_ABANDONED),))
+def denominator_expr(spec: IndicatorSpec, window: Window, by: tuple[str, ...]) -> str:
+    """Σ plus − Σ minus of the live formula, from raw counters: the number of items (the report's ``n``)."""
+    live = spec.live
+    expr = term_increase(live.plus[0], window, by)
+    for term in live.plus[1:]:
+        expr = plus(expr, term_increase(term, window, by))
+    for term in live.minus:
+        expr = minus(expr, term_increase(term, window, by))
+    return expr
 
 
-def _callback(wd: int) -> Indicator:
-    in_time = Term(ms.CALLBACKS_COMPLETED_IN_TIME, matchers={"working_days": str(wd)})
-    missed = Term(ms.CALLBACKS_MISSED_DEADLINE, matchers={"working_days": str(wd)})
-    name = "terugbellen_1_werkdag" if wd == 1 else f"terugbellen_{wd}_werkdagen"
-    return Indicator(name, "ratio", "ratio", ("department",), in_time, plus=(in_time, missed))
+def numerator_expr(spec: IndicatorSpec, window: Window, by: tuple[str, ...]) -> str:
+    """Hits (ratio), summed values (mean) or the count, from raw counters."""
+    return term_increase(spec.live.numerator, window, by)
 
 
-INDICATORS: dict[str, Indicator] = {i.id: i for i in (
-    Indicator("bereikbaarheid", "ratio", "ratio", _PHONE_DIMS, Term(ms.CALLS_ANSWERED), **_OFFERED_MINUS_SHORT),
-    Indicator("servicelevel", "ratio", "ratio", _PHONE_DIMS, Term(ms.CALLS_ANSWERED_IN_SERVICE_LEVEL),
-              **_OFFERED_MINUS_SHORT),
-    Indicator("wachttijd_telefoon", "mean", "seconds", _PHONE_DIMS, Term(ms.CALL_WAIT, "_sum"),
-              plus=(Term(ms.CALL_WAIT, "_count"),)),
-    Indicator("direct_geholpen", "ratio", "ratio", _PHONE_DIMS, Term(ms.CALLS_ENDED, matchers={"outcome": "resolved"}),
-              plus=(Term(ms.CALLS_ENDED),)),
-    _callback(1),
-    _callback(2),
-    Indicator("wachttijd_balie", "mean", "seconds", ("location", "visit_type"), Term(ms.VISIT_WAIT, "_sum"),
-              plus=(Term(ms.VISIT_WAIT, "_count"),)),
-    Indicator("balie_binnen_norm", "ratio", "ratio", ("location", "visit_type"), Term(ms.VISITS_WITHIN_NORM),
-              plus=(Term(ms.VISIT_WAIT, "_count"),)),
-    Indicator("klanttevredenheid", "mean", "grade", ("channel", "location"), Term(ms.SURVEY_SCORE, "_sum"),
-              plus=(Term(ms.SURVEY_SCORE, "_count"),)),
-    Indicator("positief", "ratio", "ratio", ("channel", "location"), Term(ms.SURVEYS_POSITIVE),
-              plus=(Term(ms.SURVEY_SCORE, "_count"),)),
-    Indicator("brieven_binnen_termijn", "ratio", "ratio", ("channel", "department"), Term(ms.LETTERS_ANSWERED_IN_TIME),
-              plus=(Term(ms.LETTERS_ANSWERED_IN_TIME), Term(ms.LETTERS_MISSED_DUE))),
-    Indicator("aandeel_digitaal", "ratio", "ratio", (), Term(ms.CONTACTS, matchers={"channel": "digital"}),
-              plus=(Term(ms.CONTACTS),)),
-    Indicator("contacten", "count", "count", ("channel",), Term(ms.CONTACTS)),
-)}
-"""Every live indicator of KPIS.md. Callbacks and letters are *decided* when completed in
-time (hit) or when the deadline passes while open (miss, counted once by the worker);
-the live value is hits ÷ decisions in the window — the report's classification of each
-item, bucketed by the moment it was decided instead of by its request date."""
+def value_expr(spec: IndicatorSpec, window: Window, by: tuple[str, ...]) -> str:
+    """PromQL for the indicator at a level and window (unit: ``spec.live_unit``), from the recorded parts."""
+    if spec.live.kind == "count":
+        return numerator_expr(spec, window, by)
+    return ratio(numerator_record(spec.id, by, window), items_record(spec.id, by, window))
 
 
 def record_name(indicator: str, level: tuple[str, ...], window: Window) -> str:
     """Recording-rule name of an indicator at a level (labels kept) and window."""
-    ind = INDICATORS[indicator]
-    if ind.kind == "count":
-        return f"{'_'.join(level)}:{ind.metric}:increase{_increase_op(window)}"
-    return f"{'_'.join(level)}:{ind.metric}:{ind.op}_{window_op(window)}"
+    spec = REGISTRY[indicator]
+    if spec.live.kind == "count":
+        return f"{'_'.join(level)}:{spec.metric}:increase{_increase_op(window)}"
+    return f"{'_'.join(level)}:{spec.metric}:{spec.live.kind}_{window_op(window)}"
 
 
 def numerator_record(indicator: str, level: tuple[str, ...], window: Window) -> str:
@@ -298,8 +220,8 @@ def _increase_op(window: Window) -> str:
 def period_terms() -> tuple[Term, ...]:
     """Distinct counter series (spec + suffix) whose period increase must be recorded."""
     seen: dict[tuple[str, str], Term] = {}
-    for ind in INDICATORS.values():
-        for term in ind.terms():
+    for spec in REGISTRY:
+        for term in spec.live.terms():
             seen.setdefault((term.spec.name, term.suffix), Term(term.spec, term.suffix))
     return tuple(seen[k] for k in sorted(seen))
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -76,8 +77,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         return _fail(f"{args.events}: cannot read: {exc.strerror or exc}")
     _warn_invalid(source.invalid)
-    report = build_report(source, municipality.slug, period, as_of)
-    report["invalid_events"] = len(source.invalid)
+    report = replace(build_report(source, municipality.slug, period, as_of), invalid_events=len(source.invalid))
     sys.stdout.write(render(report, args.format))
     return 0
 

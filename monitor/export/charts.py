@@ -19,7 +19,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from monitor.export import labels
+from monitor import nl
 from monitor.export.table import Cell, ExportTable, Row
 
 NORM_GID = "norm"
@@ -68,7 +68,7 @@ def norm_values(table: ExportTable, row: Row) -> list[float | None]:
     scale = _SCALE.get(row.unit, 1.0)
     result = []
     for column, cell in _points(table, row):
-        target = (cell.norm or {}).get("target") if cell.norm else None
+        target = cell.target if cell.norm else None
         result.append(None if target is None else float(target) * scale)
     if not any(t is not None for t in result):
         # A norm relative to the previous year without a filled-in target: draw last year's value.
@@ -100,7 +100,7 @@ def indicator_figure(table: ExportTable, row: Row) -> Figure:
     for bar, (_, cell), value in zip(bars, points, values):
         if cell.missed:
             bar.set_hatch("///")
-        label = labels.DASH if value is None else cell.short_text
+        label = nl.DASH if value is None else cell.short_text
         ax.annotate(label, (bar.get_x() + bar.get_width() / 2, bar.get_height()),
                     ha="center", va="bottom", fontsize=7, xytext=(0, 2), textcoords="offset points",
                     bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
@@ -136,7 +136,7 @@ def indicator_figure(table: ExportTable, row: Row) -> Figure:
     ax.set_xlim(-0.6, len(xs) - 0.4)
     ax.set_ylabel(_AXIS.get(row.unit, row.unit), fontsize=8)
     ax.tick_params(axis="y", labelsize=8)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: labels.dutch_number(v, 0 if v == int(v) else 1)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: nl.dutch_number(v, 0 if v == int(v) else 1)))
     ax.set_title(row.label, fontsize=9, loc="left")
     ax.spines[["top", "right"]].set_visible(False)
     return fig

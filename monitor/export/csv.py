@@ -30,7 +30,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from monitor.export import labels
+from monitor import nl
 from monitor.export.table import ExportTable
 
 DELIMITER = ";"
@@ -41,12 +41,12 @@ TRAILING = ("Status", "Aantal (n)", "Voorlopig")
 def csv_value(value: float | None, unit: str) -> str:
     """A value as Dutch Excel reads it as a number: ``83,0%``, ``4,3``, ``7,8``, ``42``, ``1234``, ``–``."""
     if value is None:
-        return labels.DASH
+        return nl.DASH
     if unit == "ratio":
-        return f"{labels.dutch_number(value * 100, 1).replace('.', '')}%"
+        return f"{nl.dutch_number(value * 100, 1).replace('.', '')}%"
     if unit == "count" or unit == "seconds":
-        return labels.dutch_number(value, 0).replace(".", "")
-    return labels.dutch_number(value, 1).replace(".", "")
+        return nl.dutch_number(value, 0).replace(".", "")
+    return nl.dutch_number(value, 1).replace(".", "")
 
 
 def write_csv(table: ExportTable, out: Path | str) -> Path:
@@ -59,10 +59,10 @@ def write_csv(table: ExportTable, out: Path | str) -> Path:
             total = table.total(row)
             writer.writerow([
                 row.label,
-                row.norm_label or labels.DASH,
-                labels.UNIT_LABELS.get(row.unit, row.unit),
+                row.norm_label or nl.DASH,
+                nl.UNITS.get(row.unit, row.unit),
                 *(csv_value(cell.value, row.unit) for cell in row.cells),
-                labels.STATUS_LABELS.get(total.status, total.status),
+                nl.STATUS.get(total.status, total.status),
                 str(total.n),
                 "ja" if any(cell.provisional for cell in row.cells) else "nee",
             ])

@@ -15,7 +15,7 @@ import base64
 from html import escape
 from pathlib import Path
 
-from monitor.export import labels
+from monitor import nl
 from monitor.export.charts import Chart
 from monitor.export.table import ExportTable
 
@@ -79,13 +79,13 @@ def render_html(table: ExportTable, charts: tuple[Chart, ...] = ()) -> str:
     body = []
     for row in table.rows:
         cells = [f'<td class="text label">{escape(row.label)}</td>',
-                 f'<td class="text norm">{escape(row.norm_label or labels.DASH)}</td>']
+                 f'<td class="text norm">{escape(row.norm_label or nl.DASH)}</td>']
         for column, cell in zip(table.columns, row.cells):
             classes = ["num"] + {"total": ["total"], "previous_year": ["prev"]}.get(column.kind, [])
             text = cell.short_text if column.kind == "month" else cell.text
             cells.append(_value_cell(text, classes, cell.missed and column.kind != "previous_year"))
         total = table.total(row)
-        status = escape(labels.STATUS_LABELS.get(total.status, total.status))
+        status = escape(nl.STATUS.get(total.status, total.status))
         status_class = "text status-miss" if total.missed else "text"
         cells.append(f'<td class="{status_class}">{status}</td>')
         body.append(f'<tr data-indicator="{escape(row.indicator)}">{"".join(cells)}</tr>')

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from monitor.export import labels
+from monitor import nl
 from monitor.export.table import ExportTable
 
 
@@ -23,10 +23,10 @@ def render_markdown(table: ExportTable) -> str:
              "|" + "|".join([":---", ":---"] + ["---:"] * len(table.columns) + [":---"]) + "|"]
     for row in table.rows:
         total = table.total(row)
-        status = labels.STATUS_LABELS.get(total.status, total.status)
+        status = nl.STATUS.get(total.status, total.status)
         if total.missed:
             status = f"**{status}**"
-        cells = [_escape(row.label), _escape(row.norm_label or labels.DASH),
+        cells = [_escape(row.label), _escape(row.norm_label or nl.DASH),
                  *(_escape(c.short_text if col.kind == "month" else c.text)
                    for col, c in zip(table.columns, row.cells)), status]
         lines.append("| " + " | ".join(cells) + " |")

@@ -2,8 +2,8 @@
 
 One row per indicator and scope; one column per month of the period, the period
 total and, where a norm compares with it, the previous year. Every cell is a
-report row of ``monitor.report`` (KPIS.md "Report rows") taken as it is: the
-export never recomputes a formula, so its numbers equal ``kcc-monitor report``
+:class:`~monitor.report.ReportRow` taken as it is: the export never recomputes
+a formula nor re-derives which norm applied, so its numbers equal ``kcc-monitor report``
 for the same events and period. The total column is its own report over the
 whole period (computed from the events), not an average of the months.
 
@@ -16,14 +16,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
-from monitor.config import INDICATORS, Municipality
-from monitor.export import labels
+from monitor import nl
+from monitor.config import Municipality, Norm
+from monitor.indicators import REGISTRY
+from monitor.norms import uses_previous_year
 from monitor.periods import Period
+from monitor.report import Report, ReportRow
 
-ReportFor = Callable[[Period], dict[str, Any]]
-"""Builds the report dict (KPIS.md "Report rows") for one period."""
+ReportFor = Callable[[Period], Report]
+"""Builds the report of one period."""
 
 ColumnKind = Literal["month", "total", "previous_year"]
 ScopeKey = tuple[tuple[str, str], ...]
@@ -44,7 +47,8 @@ class Cell:
 
     ``value`` is in the row's unit: ratio 0..1, minutes, seconds, grade 1–10 or a
     count; ``None`` when there were no items. ``n`` items, ``pending`` items whose
-    outcome was not yet known at ``as_of``.
+    outcome was not yet known at ``as_of``. ``norm`` is the norm that applied,
+    ``target`` what the value was measured against (see :class:`~monitor.report.ReportRow`).
     """
 
     value: float | None
@@ -53,7 +57,8 @@ class Cell:
     n: int
     hits: int | None
     pending: int
-    norm: Mapping[str, Any] | None
+    norm: Norm | None
+    target: float | None
     text: str
     """The value for people ("83,0%", "4,3 min", "–"), with "*" when provisional."""
 
@@ -101,17 +106,17 @@ class ExportTable:
     """The reports' ``as_of`` (ISO 8601): outcomes known at that moment."""
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
-    reports: Mapping[str, Mapping[str, Any]] = field(repr=False, default_factory=dict)
-    """The underlying report dicts by column period label, for audit and tests."""
+    reports: Mapping[str, Report] = field(repr=False, default_factory=dict)
+    """The underlying reports by column period label, for audit and tests."""
 
     @property
     def title(self) -> str:
         return (f"Prestatie-indicatoren dienstverlening gemeente {self.municipality.name} — "
-                f"{labels.period_title(self.period)}")
+                f"{nl.period_title(self.period)}")
 
     @property
     def subtitle(self) -> str:
-        stamp = labels.format_timestamp(datetime.fromisoformat(self.as_of).astimezone(self.municipality.tz))
+        stamp = nl.format_timestamp(datetime.fromisoformat(self.as_of).astimezone(self.municipality.tz))
         return f"Stand per {stamp} · KCC Monitor"
 
     @property
@@ -139,8 +144,8 @@ class ExportTable:
     def footnotes(self) -> tuple[str, ...]:
         notes = []
         if any(c.provisional for r in self.rows for c in r.cells):
-            notes.append(labels.PROVISIONAL_NOTE)
-        notes.append(labels.NO_DATA_NOTE)
+            notes.append(nl.PROVISIONAL_NOTE)
+        notes.append(nl.NO_DATA_NOTE)
         if self.month_columns and len(self.month_columns) > 1:
             notes.append(f"De kolom {self.columns[self.total_index].title} is berekend over alle "
                          "gebeurtenissen in de periode, niet als gemiddelde van de maanden.")
@@ -162,7 +167,7 @@ def build_table(municipality: Municipality, period: Period, report_for: ReportFo
     """Lay out the reports of ``period`` (and of each of its months) as an export table.
 
     ``period`` is a month, quarter or year. ``report_for(p)`` returns the report
-    dict for period ``p``; it is called once per month, once for the whole
+    for period ``p``; it is called once per month, once for the whole
     period and, with ``previous_year`` (default: when a configured norm compares
     with the previous year), once for the same period a year earlier.
     ``on_report(done, total, period)`` is called before each report, for progress.
@@ -170,19 +175,19 @@ def build_table(municipality: Municipality, period: Period, report_for: ReportFo
     if period.kind not in ("month", "quarter", "year"):
         raise ValueError(f"an export covers a month, quarter or year, not a {period.kind} ({period.label})")
     if previous_year is None:
-        previous_year = labels.uses_previous_year(municipality)
+        previous_year = uses_previous_year(municipality)
 
     columns: list[Column] = []
     if period.kind != "month":
         short = period.kind == "year"
-        columns += [Column("month", p, labels.month_column_title(p, short=short))
+        columns += [Column("month", p, nl.month_column_title(p, short=short))
                     for p in period.month_periods()]
-    columns.append(Column("total", period, labels.period_title(period)))
+    columns.append(Column("total", period, nl.period_title(period)))
     if previous_year:
         before = period.previous_year()
-        columns.append(Column("previous_year", before, f"Vorig jaar ({labels.period_title(before)})"))
+        columns.append(Column("previous_year", before, f"Vorig jaar ({nl.period_title(before)})"))
 
-    reports: dict[str, dict[str, Any]] = {}
+    reports: dict[str, Report] = {}
     for i, column in enumerate(columns):
         if on_report is not None:
             on_report(i, len(columns), column.period)
@@ -192,41 +197,40 @@ def build_table(municipality: Municipality, period: Period, report_for: ReportFo
     if on_report is not None:
         on_report(len(columns), len(columns), period)
 
-    as_of = str(reports[period.label].get("as_of", ""))
+    as_of = reports[period.label].as_of.isoformat()
     rows = _rows(municipality, period, columns, reports)
     return ExportTable(municipality=municipality, period=period, as_of=as_of,
                        columns=tuple(columns), rows=rows, reports=reports)
 
 
-def _check_report(report: Mapping[str, Any], municipality: Municipality, period: Period) -> None:
-    if report.get("municipality") != municipality.slug:
-        raise ValueError(f"report for {report.get('municipality')!r}, expected {municipality.slug!r}")
-    label = (report.get("period") or {}).get("label")
-    if label != period.label:
-        raise ValueError(f"report for period {label!r}, expected {period.label!r}")
+def _check_report(report: Report, municipality: Municipality, period: Period) -> None:
+    if report.municipality != municipality.slug:
+        raise ValueError(f"report for {report.municipality!r}, expected {municipality.slug!r}")
+    if report.period.label != period.label:
+        raise ValueError(f"report for period {report.period.label!r}, expected {period.label!r}")
 
 
-def _key(item: Mapping[str, Any]) -> tuple[str, ScopeKey]:
-    return str(item["id"]), tuple(sorted((str(k), str(v)) for k, v in (item.get("scope") or {}).items()))
+def _key(row: ReportRow) -> tuple[str, ScopeKey]:
+    return row.id, tuple(sorted(row.scope))
 
 
 def _rows(municipality: Municipality, period: Period, columns: list[Column],
-          reports: Mapping[str, Mapping[str, Any]]) -> tuple[Row, ...]:
+          reports: Mapping[str, Report]) -> tuple[Row, ...]:
     # Row order: the total report's order, then rows that only appear in a month
-    # or the previous year; grouped by indicator in INDICATORS order.
+    # or the previous year; grouped by indicator in registry order.
     order: list[tuple[str, ScopeKey]] = []
     sequence = [c for c in columns if c.kind == "total"] + [c for c in columns if c.kind != "total"]
-    items_by_period: dict[str, dict[tuple[str, ScopeKey], Mapping[str, Any]]] = {}
+    items_by_period: dict[str, dict[tuple[str, ScopeKey], ReportRow]] = {}
     for column in sequence:
         items = {}
-        for item in reports[column.period.label].get("indicators", []):
+        for item in reports[column.period.label].rows:
             key = _key(item)
             items[key] = item
             if key not in order and column.kind != "previous_year":
                 order.append(key)
         items_by_period[column.period.label] = items
     by_column = [items_by_period[c.period.label] for c in columns]
-    rank = {ind: i for i, ind in enumerate(INDICATORS)}
+    rank = {ind: i for i, ind in enumerate(REGISTRY.ids())}
     position = {k: i for i, k in enumerate(order)}
     order.sort(key=lambda k: (rank.get(k[0], len(rank)), position[k]))
 
@@ -234,18 +238,17 @@ def _rows(municipality: Municipality, period: Period, columns: list[Column],
     for key in order:
         indicator, scope = key
         present = [items[key] for items in by_column if key in items]
-        unit = str(present[0].get("unit", ""))
+        unit = present[0].unit
         cells = tuple(_cell(items.get(key), unit) for items in by_column)
         norms: list[str] = []
         for column, items in zip(columns, by_column):
             if column.kind == "previous_year" or key not in items:
                 continue
-            text = labels.norm_label(items[key].get("norm"), unit, indicator, dict(scope), municipality,
-                                     column.period.months)
+            text = nl.norm_text(items[key].norm, unit)
             if text and text not in norms:
                 norms.append(text)
         rows.append(Row(indicator=indicator, scope=scope,
-                        label=labels.indicator_label(indicator, dict(scope), municipality),
+                        label=nl.row_label(indicator, dict(scope), municipality),
                         unit=unit, norm_label="; ".join(norms), cells=cells))
     return _distinct_labels(rows)
 
@@ -262,17 +265,13 @@ def _distinct_labels(rows: list[Row]) -> tuple[Row, ...]:
     )
 
 
-def _cell(item: Mapping[str, Any] | None, unit: str) -> Cell:
+def _cell(item: ReportRow | None, unit: str) -> Cell:
     if item is None:  # the indicator had no data for this scope in that period
         return Cell(value=None, status="no_data", provisional=False, n=0, hits=None, pending=0,
-                    norm=None, text=labels.DASH)
-    value = item.get("value")
-    value = None if value is None else float(value)
-    provisional = bool(item.get("provisional"))
-    text = labels.format_value(value, unit)
-    if provisional:
-        text += labels.PROVISIONAL_MARK
-    hits = item.get("hits")
-    return Cell(value=value, status=str(item.get("status", "no_norm")), provisional=provisional,
-                n=int(item.get("n") or 0), hits=None if hits is None else int(hits),
-                pending=int(item.get("pending") or 0), norm=item.get("norm"), text=text)
+                    norm=None, target=None, text=nl.DASH)
+    value = None if item.value is None else float(item.value)
+    text = nl.format_value(value, unit)
+    if item.provisional:
+        text += nl.PROVISIONAL_MARK
+    return Cell(value=value, status=item.status, provisional=item.provisional, n=item.n, hits=item.hits,
+                pending=item.pending, norm=item.norm, target=item.target, text=text)

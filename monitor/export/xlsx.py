@@ -23,7 +23,7 @@ from openpyxl.drawing.image import Image
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from monitor.export import labels
+from monitor import nl
 from monitor.export.charts import Chart
 from monitor.export.table import ExportTable
 
@@ -45,7 +45,7 @@ _THIN = Side(style="thin", color="FFB0B0B0")
 
 def number_format(unit: str, provisional: bool) -> str:
     base = NUMBER_FORMATS.get(unit, "0.00")
-    return f'{base}"{labels.PROVISIONAL_MARK}"' if provisional else base
+    return f'{base}"{nl.PROVISIONAL_MARK}"' if provisional else base
 
 
 def write_xlsx(table: ExportTable, out: Path | str, charts: tuple[Chart, ...] = ()) -> Path:
@@ -70,12 +70,12 @@ def write_xlsx(table: ExportTable, out: Path | str, charts: tuple[Chart, ...] = 
     for i, row in enumerate(table.rows):
         r = FIRST_DATA_ROW + i
         sheet.cell(r, 1, row.label)
-        sheet.cell(r, 2, row.norm_label or labels.DASH)
-        sheet.cell(r, 3, labels.UNIT_LABELS.get(row.unit, row.unit))
+        sheet.cell(r, 2, row.norm_label or nl.DASH)
+        sheet.cell(r, 3, nl.UNITS.get(row.unit, row.unit))
         for j, (column, cell) in enumerate(zip(table.columns, row.cells)):
             target = sheet.cell(r, first_value_col + j)
             if cell.value is None:
-                target.value = labels.DASH
+                target.value = nl.DASH
                 target.alignment = Alignment(horizontal="right")
             else:
                 target.value = round(cell.value) if row.unit == "count" else cell.value
@@ -88,7 +88,7 @@ def write_xlsx(table: ExportTable, out: Path | str, charts: tuple[Chart, ...] = 
                 if not cell.missed:
                     target.font = Font(bold=True)
         total = table.total(row)
-        status = sheet.cell(r, last_col - 1, labels.STATUS_LABELS.get(total.status, total.status))
+        status = sheet.cell(r, last_col - 1, nl.STATUS.get(total.status, total.status))
         if total.missed:
             status.fill = MISSED_FILL
             status.font = MISSED_FONT

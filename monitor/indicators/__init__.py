@@ -17,13 +17,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from monitor.config import INDICATORS, Municipality
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from monitor.config import Municipality
 from monitor.indicators import callbacks, contacts, counter, letters, phone, surveys
-from monitor.indicators.base import DIMENSIONS, SCALE, SCOPES, UNITS, Contribution, ScopeKey, as_us
+from monitor.indicators.base import SCALE, Contribution, ScopeKey, as_us
+from monitor.indicators.spec import REGISTRY, IndicatorSpec
 from monitor.records import Record
 
-__all__ = ["Contribution", "ScopeKey", "DIMENSIONS", "INDICATORS", "SCALE", "SCOPES", "UNITS",
-           "contributions", "is_final"]
+__all__ = ["Contribution", "ScopeKey", "REGISTRY", "SCALE", "contributions", "is_final", "registered"]
+
+Contributor = Callable[[Record, Municipality, int], list[Contribution]]
+"""``(record, municipality, as_of in µs since the epoch) -> contributions`` of one record kind."""
 
 _MODULES = {
     "call": phone,
@@ -33,6 +39,7 @@ _MODULES = {
     "survey": surveys,
     "digital": contacts,
 }
+_EXTRA: dict[str, list[Contributor]] = {kind: [] for kind in _MODULES}
 
 
 def contributions(record: Record, municipality: Municipality, as_of: datetime | int) -> list[Contribution]:
@@ -41,7 +48,11 @@ def contributions(record: Record, municipality: Municipality, as_of: datetime | 
     Events after ``as_of`` are not known yet and are ignored; an item whose
     originating event is after ``as_of`` (or has not arrived) contributes nothing.
     """
-    return _MODULES[record.KIND].contributions(record, municipality, as_us(as_of))
+    as_of_us = as_us(as_of)
+    result = _MODULES[record.KIND].contributions(record, municipality, as_of_us)
+    for extra in _EXTRA[record.KIND]:
+        result += extra(record, municipality, as_of_us)
+    return result
 
 
 def is_final(record: Record, municipality: Municipality, as_of: datetime | int) -> bool:
@@ -49,3 +60,16 @@ def is_final(record: Record, municipality: Municipality, as_of: datetime | int) 
     decides its outcome has arrived. The stream may fold a final item into its per-day aggregates
     and forget the record; open items stay records and are evaluated at report time."""
     return _MODULES[record.KIND].is_final(record, municipality, as_us(as_of))
+
+
+@contextmanager
+def registered(spec: IndicatorSpec, kind: str, contributor: Contributor) -> Iterator[IndicatorSpec]:
+    """An extra indicator while the block runs: its row in :data:`REGISTRY` and the contributions
+    it draws from records of ``kind`` (decided when the kind's own items are: :func:`is_final`)."""
+    REGISTRY.register(spec)
+    _EXTRA[kind].append(contributor)
+    try:
+        yield spec
+    finally:
+        _EXTRA[kind].remove(contributor)
+        REGISTRY.unregister(spec.id)

@@ -1,4 +1,4 @@
-"""Contributions, units and scope dimensions shared by every indicator module.
+"""Contributions and the helpers every indicator module shares (units and scopes: :mod:`.spec`).
 
 Exact arithmetic: a contribution's ``sum`` is an integer in a fixed small unit
 per indicator unit (``SCALE``): milliseconds for ``seconds`` and ``minutes``
@@ -11,55 +11,17 @@ give the same value to the last bit.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
 from monitor.config import Municipality
+from monitor.indicators.spec import Unit
 from monitor.records import Record, to_us
-
-Unit = Literal["ratio", "minutes", "seconds", "grade", "count"]
 
 ScopeKey = tuple[tuple[str, str], ...]
 """A scope as ``((dimension, value), …)`` in the indicator's dimension order (hashable, JSON-able)."""
 
-UNITS: dict[str, Unit] = {
-    "bereikbaarheid": "ratio",
-    "servicelevel": "ratio",
-    "wachttijd_telefoon": "seconds",
-    "direct_geholpen": "ratio",
-    "terugbellen_1_werkdag": "ratio",
-    "terugbellen_2_werkdagen": "ratio",
-    "wachttijd_balie": "minutes",
-    "balie_binnen_norm": "ratio",
-    "klanttevredenheid": "grade",
-    "positief": "ratio",
-    "brieven_binnen_termijn": "ratio",
-    "aandeel_digitaal": "ratio",
-    "contacten": "count",
-}
-"""Unit of each indicator's value (KPIS.md "Report rows")."""
-
 SCALE: dict[Unit, int] = {"seconds": 1000, "minutes": 60_000, "grade": 1000}
 """Integer ``sum`` units per value unit: value = sum / n / SCALE[unit] (means only)."""
-
-SCOPES: dict[str, tuple[str, ...]] = {
-    "bereikbaarheid": ("line", "queue"),
-    "servicelevel": ("line", "queue"),
-    "wachttijd_telefoon": ("line", "queue"),
-    "direct_geholpen": ("line", "queue"),
-    "terugbellen_1_werkdag": ("department",),
-    "terugbellen_2_werkdagen": ("department",),
-    "wachttijd_balie": ("visit_type", "location"),
-    "balie_binnen_norm": ("visit_type", "location"),
-    "klanttevredenheid": ("channel", "location"),
-    "positief": ("channel", "location"),
-    "brieven_binnen_termijn": ("channel", "department"),
-    "aandeel_digitaal": (),
-    "contacten": ("channel",),
-}
-"""Scope dimensions of each indicator (KPIS.md indicator table), in display order."""
-
-DIMENSIONS: tuple[str, ...] = ("line", "queue", "department", "visit_type", "channel", "location")
-"""Every scope dimension, in the order rows are sorted."""
 
 _BOUNDED_BY_CONFIG = frozenset({"line", "queue", "department", "location"})
 
@@ -82,10 +44,6 @@ class Contribution(NamedTuple):
     hits: int = 0
     sum: int = 0
     pending: int = 0
-
-    @property
-    def kind(self) -> Literal["value", "pending"]:
-        return "pending" if self.pending else "value"
 
     @property
     def scope_dict(self) -> dict[str, str]:

@@ -1,0 +1,501 @@
+"""Every word a user reads, in Dutch, and how numbers are written: one vocabulary.
+
+The report table, the export, the alert texts, the dashboards and the wallboard
+take their words from here; nothing else spells a Dutch word for a status, a
+unit, a month, a visit type or channel, a norm. Indicator titles are the
+registry's (:func:`indicator_label`), so an indicator's name is in one place.
+
+Public surface: :data:`STATUS`, :data:`UNITS`, :data:`OPS`, :data:`MONTHS`,
+:data:`VISIT_TYPES`, :data:`CHANNELS`, :data:`WINDOWS`, :data:`DASHBOARDS`,
+:func:`indicator_label` (short title), :func:`row_label` (the export's row name
+per scope, as the seeds write it), :func:`dutch_number`, :func:`format_value`,
+:func:`format_target`, :func:`norm_text`, the period titles, and the alert
+texts (:data:`ALERTS` and the ``*_alert_texts`` functions).
+
+Controllers paste the export into the *programmabegroting* and *jaarstukken*,
+so rows carry the indicator names of the seeds ("Terugbellen binnen 1 werkdag",
+"Klanttevredenheid publieksbalie Kreupelstraat"), norms read like the texts
+("minimaal 80%", "maximaal 5 min", "ten minste gelijk aan vorig jaar") and
+numbers use the Dutch decimal comma and thousands dot ("83,0%", "4,3 min",
+"7,8", "1.234"). No value is shown as "–", as the texts do.
+
+Everything here only words and formats; no number is computed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from monitor.config import OTHER, Municipality, Norm
+from monitor.indicators.spec import REGISTRY
+from monitor.periods import Period
+
+DASH = "–"
+"""Shown where there is no value (the texts' *streepje*)."""
+
+PROVISIONAL_MARK = "*"
+PROVISIONAL_NOTE = "* voorlopig: nog niet alle uitkomsten bekend"
+NO_DATA_NOTE = "– geen gegevens in deze periode"
+
+STATUS: dict[str, str] = {
+    "meets_norm": "voldoet",
+    "misses_norm": "voldoet niet",
+    "no_norm": "geen norm",
+    "no_data": "geen gegevens",
+}
+"""Row status (KPIS.md) → words."""
+
+UNITS: dict[str, str] = {
+    "ratio": "%",
+    "minutes": "min",
+    "seconds": "sec",
+    "grade": "cijfer",
+    "count": "aantal",
+}
+"""Unit → the unit word of a column."""
+
+OPS = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}
+"""Norm operator → symbol (tables)."""
+OP_WORDS = {">=": "minimaal", "<=": "maximaal", ">": "meer dan", "<": "minder dan"}
+"""Norm operator → the programme texts' words."""
+PREVIOUS_YEAR_WORDS = {">=": "ten minste gelijk aan vorig jaar", ">": "hoger dan vorig jaar",
+                       "<=": "niet hoger dan vorig jaar", "<": "lager dan vorig jaar"}
+
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli",
+          "augustus", "september", "oktober", "november", "december")
+MONTHS_SHORT = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+
+VISIT_TYPES = {"appointment": "op afspraak", "walk_in": "vrije inloop"}
+CHANNELS = {"phone": "telefoon", "counter": "balie", "website": "website", "post": "post",
+            "email": "e-mail", "digital": "digitaal"}
+"""Channel slug (EVENTS.md) → word."""
+
+WINDOWS = {"15m": "de afgelopen 15 minuten", "30m": "de afgelopen 30 minuten", "1h": "het afgelopen uur",
+           "today": "vandaag", "month": "deze maand"}
+"""Live window → words in a sentence."""
+
+DASHBOARDS = {"wallboard": "Wallboard", "teamlead": "Teamleider", "programme": "Programmaverantwoording"}
+"""Dashboard kind → title."""
+
+
+def indicator_label(indicator: str) -> str:
+    """The indicator's short Dutch title ("Bereikbaarheid"), from the registry."""
+    return REGISTRY[indicator].title
+
+
+def scope_word(dimension: str, value: str) -> str | None:
+    """The word for a visit type or channel value ("vrije inloop"), None for other dimensions' values."""
+    return {"visit_type": VISIT_TYPES, "channel": CHANNELS}.get(dimension, {}).get(value)
+
+
+# ---------------------------------------------------------------- numbers
+
+def dutch_number(value: float, decimals: int = 0) -> str:
+    """``1234.5`` → ``"1.234,5"``: thousands dot, decimal comma.
+
+    Rounds half up on the shortest decimal form of the float (7.35 → "7,4"), as
+    Excel displays the same number, so the XLSX and the text exports agree.
+    """
+    exact = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    text = f"{exact:,.{decimals}f}"
+    if text.startswith("-") and float(text.replace(",", "")) == 0:
+        text = text[1:]  # no "-0,0"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def format_value(value: float | None, unit: str) -> str:
+    """A realised value for people: ratio 0.83 → "83,0%", minutes → "4,3 min",
+    seconds → "42 sec", grade → "7,8", count → "1.234"; ``None`` → "–"."""
+    if value is None:
+        return DASH
+    if unit == "ratio":
+        return f"{dutch_number(value * 100, 1)}%"
+    if unit == "minutes":
+        return f"{dutch_number(value, 1)} min"
+    if unit == "seconds":
+        return f"{dutch_number(value, 0)} sec"
+    if unit == "grade":
+        return dutch_number(value, 1)
+    if unit == "count":
+        return dutch_number(value, 0)
+    return dutch_number(value, 2)
+
+
+def format_target(value: float, unit: str) -> str:
+    """A norm target as the texts write it: 0.8 → "80%", 0.975 → "97,5%", 5 → "5 min", 7.5 → "7,5"."""
+    if unit == "ratio":
+        return f"{_trim(value * 100)}%"
+    if unit == "minutes":
+        return f"{_trim(value)} min"
+    if unit == "seconds":
+        return f"{_trim(value)} sec"
+    if unit == "count":
+        return dutch_number(value, 0)
+    return _trim(value)
+
+
+def _trim(value: float) -> str:
+    """Up to two decimals, without trailing zeros: 8 → "8", 7.5 → "7,5"."""
+    text = dutch_number(round(value, 2), 2)
+    return text.rstrip("0").rstrip(",") if "," in text else text
+
+
+# ---------------------------------------------------------------- norms
+
+
+def norm_text(norm: Norm | None, unit: str) -> str:
+    """A norm as the programme text writes it: its configured ``label``, else "minimaal 80%",
+    "maximaal 5 min", "ten minste gelijk aan vorig jaar"; no norm → ""."""
+    if norm is None:
+        return ""
+    if norm.label:
+        return norm.label
+    if norm.compare == "previous_year":
+        return PREVIOUS_YEAR_WORDS.get(norm.op, f"{norm.op} vorig jaar")
+    assert norm.target is not None  # a norm has a target or compares with the previous year
+    return f"{OP_WORDS.get(norm.op, norm.op)} {format_target(norm.target, unit)}"
+
+
+# ---------------------------------------------------------------- indicator names
+
+def _humanize(slug: str) -> str:
+    """``stedelijk-beheer`` → ``Stedelijk beheer``; the bounded label ``other`` → ``overig``."""
+    if slug == OTHER:
+        return "overig"
+    text = slug.replace("-", " ").replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def location_name(municipality: Municipality, slug: str) -> str:
+    """Display name of a location (``location_names`` from the configuration)."""
+    return municipality.location_names.get(slug) or _humanize(slug)
+
+
+def phone_number(line: str) -> str:
+    """``14050`` → ``14 050`` (how the texts write the 14+area-code numbers)."""
+    return f"{line[:2]} {line[2:]}" if len(line) == 5 and line.startswith("14") else line
+
+
+def _suffix(scope: Mapping[str, str], municipality: Municipality, skip: set[str]) -> str:
+    parts = []
+    for dim, value in scope.items():
+        if dim in skip:
+            continue
+        if dim == "line":
+            parts.append(f"lijn {value}")
+        elif dim == "queue":
+            parts.append(f"wachtrij {_humanize(value)}")
+        elif dim == "department":
+            parts.append(f"afdeling {_humanize(value)}")
+        elif dim == "location":
+            parts.append(location_name(municipality, value))
+        elif dim == "visit_type":
+            parts.append(VISIT_TYPES.get(value, _humanize(value)))
+        elif dim == "channel":
+            parts.append(CHANNELS.get(value, _humanize(value)))
+        else:
+            parts.append(f"{dim} {value}")
+    return "".join(f", {p}" for p in parts)
+
+
+def row_label(indicator: str, scope: Mapping[str, str], municipality: Municipality) -> str:
+    """The Dutch row name for an indicator and scope, as in the seeds.
+
+    ``klanttevredenheid`` with ``{"channel": "counter", "location": "kreupelstraat"}``
+    → "Klanttevredenheid publieksbalie Kreupelstraat".
+    """
+    scope = dict(scope)
+    maker = _LABELS.get(indicator)
+    if maker is None:  # an indicator without its own wording: the registry's title
+        return indicator_label(indicator) + _suffix(scope, municipality, set())
+    return maker(scope, municipality)
+
+
+def _phone_label(base: str, *, line_inline: bool = False):
+    def make(scope: dict[str, str], m: Municipality) -> str:
+        head = base
+        skip: set[str] = set()
+        if line_inline and "line" in scope:
+            head = f"{base} {scope['line']}"
+            skip.add("line")
+        return head + _suffix(scope, m, skip)
+    return make
+
+
+def _servicelevel(scope: dict[str, str], m: Municipality) -> str:
+    seconds = _trim(m.thresholds.service_level_seconds)
+    return f"% bellers binnen {seconds} seconden geholpen" + _suffix(scope, m, set())
+
+
+def _callback(days: int):
+    words = "1 werkdag" if days == 1 else f"{days} werkdagen"
+
+    def make(scope: dict[str, str], m: Municipality) -> str:
+        return f"Terugbellen binnen {words}" + _suffix(scope, m, set())
+    return make
+
+
+def _counter_wait(scope: dict[str, str], m: Municipality) -> str:
+    head = "Gemiddelde wachttijd balie"
+    if "location" in scope:
+        head += f" {location_name(m, scope['location'])}"
+    if "visit_type" in scope:
+        head += f" ({VISIT_TYPES.get(scope['visit_type'], scope['visit_type'])})"
+    return head + _suffix(scope, m, {"location", "visit_type"})
+
+
+def _counter_within(scope: dict[str, str], m: Municipality) -> str:
+    minutes = m.thresholds.counter_wait_minutes
+    visit_type = scope.get("visit_type")
+    if visit_type == "appointment":
+        head = f"Wachttijd: bezoekers op afspraak, geholpen binnen {_trim(minutes.appointment)} minuten"
+    elif visit_type == "walk_in":
+        head = f"Wachttijd: bezoekers vrije inloop, geholpen binnen {_trim(minutes.walk_in)} minuten"
+    else:
+        head = "Wachttijd: bezoekers geholpen binnen de norm"
+    return head + _suffix(scope, m, {"visit_type"})
+
+
+def _satisfaction(scope: dict[str, str], m: Municipality) -> str:
+    channel = scope.get("channel")
+    skip = {"channel"}
+    if channel is None and "location" in scope:  # every channel's answers about a location
+        head = f"Klanttevredenheid {location_name(m, scope['location'])} (alle kanalen)"
+        skip.add("location")
+    elif channel == "counter":
+        head = "Klanttevredenheid publieksbalie"
+        if "location" in scope:
+            head += f" {location_name(m, scope['location'])}"
+            skip.add("location")
+    elif channel == "phone":
+        head = f"Klanttevredenheid telefoonnummer {phone_number(m.lines[0])}" if m.lines \
+            else "Klanttevredenheid telefoon"
+    elif channel == "website":
+        head = "Klanttevredenheid Website"
+    elif channel == "email":
+        head = "Klanttevredenheid e-mail"
+    elif channel is None:
+        head = "Klanttevredenheid alle kanalen"
+    else:
+        head = f"Klanttevredenheid {_humanize(channel)}"
+    return head + _suffix(scope, m, skip)
+
+
+def _positive(scope: dict[str, str], m: Municipality) -> str:
+    channel = scope.get("channel")
+    skip = {"channel"}
+    where = ""
+    if "location" in scope:
+        where = f" {location_name(m, scope['location'])}"
+        skip.add("location")
+    if channel is None and where:  # every channel's answers about a location
+        head = f"% klanten bij{where} dat positief is over dienstverlening (alle kanalen)"
+    elif channel == "counter":
+        head = f"% bezoekers van de balie{where} dat positief is over dienstverlening"
+    elif channel == "phone":
+        head = "% bellers met het KCC dat positief is over dienstverlening"
+    elif channel == "website":
+        head = "% bezoekers van de website dat positief is"
+    elif channel == "email":
+        head = "% e-mailers dat positief is over dienstverlening"
+    elif channel is None:
+        head = "% klanten dat positief is over dienstverlening"
+    else:
+        head = f"% klanten via {_humanize(channel)} dat positief is over dienstverlening"
+    if where and channel not in (None, "counter"):
+        skip.discard("location")
+    return head + _suffix(scope, m, skip)
+
+
+def _letters(scope: dict[str, str], m: Municipality) -> str:
+    channel = scope.get("channel")
+    what = {"post": "brieven (post)", "email": "e-mails", "": "brieven"}.get(channel or "", f"{channel}-berichten")
+    return f"% {what} dat binnen de termijn beantwoord wordt" + _suffix(scope, m, {"channel"})
+
+
+def _contacts(scope: dict[str, str], m: Municipality) -> str:
+    channel = scope.get("channel")
+    what = CHANNELS.get(channel, _humanize(channel)) if channel else "totaal"
+    return f"Aantal contacten {what}" + _suffix(scope, m, {"channel"})
+
+
+_LABELS = {
+    "bereikbaarheid": _phone_label("% telefonische bereikbaarheid", line_inline=True),
+    "servicelevel": _servicelevel,
+    "wachttijd_telefoon": _phone_label("Gemiddelde wachttijd telefoon"),
+    "direct_geholpen": _phone_label("% bellers die direct zijn geholpen door KCC"),
+    "terugbellen_1_werkdag": _callback(1),
+    "terugbellen_2_werkdagen": _callback(2),
+    "wachttijd_balie": _counter_wait,
+    "balie_binnen_norm": _counter_within,
+    "klanttevredenheid": _satisfaction,
+    "positief": _positive,
+    "brieven_binnen_termijn": _letters,
+    "aandeel_digitaal": lambda scope, m: "Aandeel digitaal kanaal" + _suffix(scope, m, set()),
+    "contacten": _contacts,
+}
+
+
+# ---------------------------------------------------------------- periods and dates
+
+def period_title(period: Period) -> str:
+    """"april 2026", "2e kwartaal 2026", "2026", "week 15 2026", "7 april 2026"."""
+    first = period.first_day
+    if period.kind == "month":
+        return f"{MONTHS[first.month - 1]} {first.year}"
+    if period.kind == "quarter":
+        return f"{(first.month - 1) // 3 + 1}e kwartaal {first.year}"
+    if period.kind == "year":
+        return str(first.year)
+    if period.kind == "week":
+        return f"week {first.isocalendar().week} {first.isocalendar().year}"
+    return f"{first.day} {MONTHS[first.month - 1]} {first.year}"
+
+
+def month_column_title(period: Period, *, short: bool) -> str:
+    """Column header of one month: "apr" in a year table, "april" in a quarter."""
+    return (MONTHS_SHORT if short else MONTHS)[period.first_day.month - 1]
+
+
+def format_timestamp(ts: datetime) -> str:
+    """``2026-06-01T00:00+02:00`` → "1 juni 2026 00:00"."""
+    return f"{ts.day} {MONTHS[ts.month - 1]} {ts.year} {ts:%H:%M}"
+
+
+# ---------------------------------------------------------------- alert texts
+# Annotations are Go templates: ``{{ $labels.x }}`` and the value/gap templates are filled in by
+# Prometheus when the alert fires (monitor/rules/gotemplate.py writes and renders them).
+
+ALERTS: dict[str, tuple[str, str]] = {
+    "bereikbaarheid": (
+        "De bereikbaarheid",
+        "Zet extra medewerkers op de telefoon (of haal ze van de backoffice), controleer of er genoeg "
+        "medewerkers zijn ingelogd en zet zo nodig een wachtrijbericht met verwijzing naar de website aan."),
+    "servicelevel": (
+        "Het servicelevel",
+        "Zet extra medewerkers op de telefoon en controleer de verdeling over de wachtrijen."),
+    "wachttijd_telefoon": (
+        "De gemiddelde wachttijd aan de telefoon",
+        "Zet extra medewerkers op de telefoon en controleer de verdeling over de wachtrijen."),
+    "direct_geholpen": (
+        "Het aandeel direct geholpen bellers",
+        "Controleer of de kennisbank en werkinstructies actueel zijn en welke vragen nu worden doorverbonden."),
+    "terugbellen_1_werkdag": (
+        "Het aandeel terugbelverzoeken dat binnen 1 werkdag is afgehandeld",
+        "Vraag de afdeling de openstaande terugbelverzoeken vandaag af te handelen en spreek een vaste "
+        "terugbelmedewerker af."),
+    "terugbellen_2_werkdagen": (
+        "Het aandeel terugbelverzoeken dat binnen 2 werkdagen is afgehandeld",
+        "Vraag de afdeling de openstaande terugbelverzoeken vandaag af te handelen; escaleer naar de "
+        "afdelingsmanager als het verzoeken van meer dan 2 werkdagen oud zijn."),
+    "wachttijd_balie": (
+        "De gemiddelde wachttijd aan de balie",
+        "Open een extra balie of zet een medewerker van de backoffice in; informeer wachtende bezoekers."),
+    "balie_binnen_norm": (
+        "Het aandeel baliebezoekers dat binnen de norm is geholpen",
+        "Open een extra balie of zet een medewerker van de backoffice in; informeer wachtende bezoekers."),
+    "klanttevredenheid": (
+        "Het gemiddelde klanttevredenheidscijfer",
+        "Lees de toelichtingen bij de lage cijfers van vandaag en bespreek ze met het team."),
+    "positief": (
+        "Het aandeel positieve beoordelingen",
+        "Lees de toelichtingen bij de lage cijfers van vandaag en bespreek ze met het team."),
+    "brieven_binnen_termijn": (
+        "Het aandeel brieven en e-mails binnen de termijn",
+        "Verdeel de openstaande brieven en e-mails over de afdelingen en beantwoord eerst die bijna verlopen."),
+}
+"""Per indicator with norm alerts (``IndicatorSpec.alert``): (its name in a sentence, what the team lead does)."""
+
+_ALERT_WHERE = {"line": "lijn {}", "queue": "wachtrij {}", "department": "afdeling {}", "location": "locatie {}",
+                "visit_type": "{}", "channel": "kanaal {}"}
+
+
+def alert_where(dimension: str, value: str | None) -> str:
+    """Where a norm alert is, for one dimension: a configured value in words ("vrije inloop"), or
+    ``value`` None for the alert's own label ("lijn {{ $labels.line }}")."""
+    if value is None:
+        return _ALERT_WHERE[dimension].format(f"{{{{ $labels.{dimension} }}}}")
+    return scope_word(dimension, value) or _ALERT_WHERE[dimension].format(value)
+
+
+def duration_words(seconds: float) -> str:
+    """300 → "5 minuten", 90 → "90 seconden"."""
+    number = f"{seconds / 60:g}" if seconds % 60 == 0 else f"{seconds:g}"
+    return f"{number} minuten" if seconds % 60 == 0 else f"{number} seconden"
+
+
+def norm_alert_texts(municipality: str, indicator: str, where: list[str], value: str, window: str,
+                     norm: str, months: list[int] | None, gap: str) -> dict[str, str]:
+    """Summary and description of a norm alert. ``value`` and ``gap`` are Go templates, ``norm`` the norm
+    in words, ``where`` the scope words, ``window`` a live window ("1h")."""
+    what, action = ALERTS[indicator]
+    place = f" ({', '.join(where)})" if where else ""
+    only = f" (deze norm geldt in maand {', '.join(map(str, months))})" if months else ""
+    return {
+        "summary": f"{municipality}: {what[0].lower()}{what[1:]}{place} haalt de norm niet ({value})",
+        "description": (f"{what}{place} bij gemeente {municipality} is {value} over {WINDOWS[window]}; "
+                        f"de norm is {norm}{only}. Verschil met de norm: {gap}. Wat te doen: {action}"),
+    }
+
+
+def caller_wait_alert_texts(municipality: str, limit_seconds: float) -> dict[str, str]:
+    return {
+        "summary": f"{municipality}: een beller wacht al {{{{ $value | humanizeDuration }}}} in wachtrij "
+                   "{{ $labels.queue }}",
+        "description": (
+            f"In wachtrij {{{{ $labels.queue }}}} van gemeente {municipality} wacht een beller nu "
+            f"{{{{ $value | humanizeDuration }}}}; de grens is {duration_words(limit_seconds)}. Wat te doen: neem "
+            "direct gesprekken aan in deze wachtrij en zet extra medewerkers op de telefoon."),
+    }
+
+
+def silence_alert_texts(municipality: str, limit_seconds: float) -> dict[str, str]:
+    return {
+        "summary": f"{municipality}: al {{{{ $value | humanizeDuration }}}} geen events van bron "
+                   "{{ $labels.family }}",
+        "description": (
+            f"De monitor heeft van gemeente {municipality} al {{{{ $value | humanizeDuration }}}} geen "
+            f"{{{{ $labels.family }}}}-events ontvangen, tijdens openingstijd (grens "
+            f"{duration_words(limit_seconds)}). De normmeldingen van deze gemeente zijn onderdrukt zolang dit "
+            "duurt. Wat te doen: controleer de koppeling met het bronsysteem en of de worker draait."),
+    }
+
+
+def callbacks_alert_texts(municipality: str, working_days: int) -> dict[str, str]:
+    return {
+        "summary": f"{municipality}: {{{{ $value }}}} terugbelverzoek(en) van afdeling "
+                   f"{{{{ $labels.department }}}} langer dan {working_days} werkdagen open",
+        "description": (
+            f"Afdeling {{{{ $labels.department }}}} van gemeente {municipality} heeft {{{{ $value }}}} "
+            f"terugbelverzoek(en) die na {working_days} werkdagen nog niet zijn afgehandeld; de norm vraagt "
+            f"afhandeling binnen {working_days} werkdagen. Wat te doen: vraag de afdeling deze burgers vandaag "
+            "terug te bellen."),
+    }
+
+
+def pipeline_alert_texts(lag_limit: int, dead_letter_percent: str) -> dict[str, dict[str, str]]:
+    """Texts of the pipeline alerts by alert name (they go to the operators)."""
+    return {
+        "KccWorkerDown": {
+            "summary": "Worker {{ $labels.instance }} is niet bereikbaar",
+            "description": "Prometheus kan worker {{ $labels.instance }} niet uitlezen. De andere workers nemen "
+                           "zijn partities over; alle normmeldingen zijn onderdrukt zolang geen enkele worker "
+                           "draait. Wat te doen: bekijk de logs van de worker en start hem opnieuw."},
+        "KccGeenWorkers": {
+            "summary": "Geen enkele worker van de KCC-monitor draait",
+            "description": "Er is geen worker bereikbaar: de live cijfers staan stil en alle normmeldingen zijn "
+                           "onderdrukt. Wat te doen: start de workers (kcc-monitor worker) en controleer Kafka."},
+        "KccConsumerAchterstand": {
+            "summary": "Workers lopen {{ $value }} berichten achter op topic {{ $labels.topic }}",
+            "description": f"De workers lopen {{{{ $value }}}} berichten achter op topic {{{{ $labels.topic }}}} "
+                           f"(grens {lag_limit}); de live cijfers lopen achter. Wat te doen: start "
+                           "extra workers (maximaal één per partitie) of zoek de trage stap in de worker-logs."},
+        "KccVeelOngeldigeBerichten": {
+            "summary": "{{ $value | humanizePercentage }} van de berichten is ongeldig",
+            "description": f"Over de afgelopen 15 minuten ging {{{{ $value | humanizePercentage }}}} van de "
+                           f"berichten naar het dead-letter-topic (grens {dead_letter_percent}%). Wat te "
+                           "doen: bekijk de reden per bericht (kcc_dead_letters_total{reason}) en neem contact op "
+                           "met de leverancier van het bronsysteem."},
+    }
