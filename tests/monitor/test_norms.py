@@ -152,9 +152,9 @@ def test_amersfoort_direct_geholpen_and_letters_norms_apply_to_every_row(config:
 # -- Nijmegen ------------------------------------------------------------------------------------
 
 def test_nijmegen_has_no_norm_for_any_row(config: Config) -> None:
-    from monitor.config import INDICATORS
+    from monitor.indicators import REGISTRY
 
-    for indicator in INDICATORS:
+    for indicator in REGISTRY.ids():
         assert _row(config["nijmegen"], indicator, {}, "2026-04", 0.54) == (None, "no_norm")
         assert _row(config["nijmegen"], indicator, {}, "2026-04", None) == (None, "no_data")
 

@@ -8,18 +8,20 @@ import pytest
 
 from monitor import metricspec as ms
 from monitor import promql as q
-from monitor.config import INDICATORS
+from monitor.indicators.spec import REGISTRY
 
 
 def test_every_indicator_of_the_report_is_live() -> None:
-    assert set(q.INDICATORS) == set(INDICATORS)
+    recorded = {rule_name.split(":")[1] for rule_name in
+                (q.record_name(spec.id, ("municipality",), "1h") for spec in REGISTRY)}
+    assert recorded == {spec.metric for spec in REGISTRY}
 
 
 def test_record_names_follow_level_metric_operations() -> None:
     assert q.record_name("bereikbaarheid", ("municipality", "line"), "1h") == \
         "municipality_line:kcc_bereikbaarheid:ratio_rate1h"
-    assert q.record_name("wachttijd_balie", ("municipality", "location", "visit_type"), "today") == \
-        "municipality_location_visit_type:kcc_wachttijd_balie_seconds:mean_today"
+    assert q.record_name("wachttijd_balie", ("municipality", "visit_type", "location"), "today") == \
+        "municipality_visit_type_location:kcc_wachttijd_balie_seconds:mean_today"
     assert q.record_name("contacten", ("municipality", "channel"), "month") == \
         "municipality_channel:kcc_contacten:increase_month"
     assert q.items_record("bereikbaarheid", ("municipality",), "15m") == \
@@ -27,10 +29,10 @@ def test_record_names_follow_level_metric_operations() -> None:
 
 
 def test_indicators_are_recorded_for_the_municipality_each_dimension_and_their_combination() -> None:
-    assert q.INDICATORS["balie_binnen_norm"].levels() == (
-        ("municipality",), ("municipality", "location"), ("municipality", "visit_type"),
-        ("municipality", "location", "visit_type"))
-    assert q.INDICATORS["aandeel_digitaal"].levels() == (("municipality",),)
+    assert q.levels(REGISTRY["balie_binnen_norm"]) == (
+        ("municipality",), ("municipality", "visit_type"), ("municipality", "location"),
+        ("municipality", "visit_type", "location"))
+    assert q.levels(REGISTRY["aandeel_digitaal"]) == (("municipality",),)
 
 
 def test_a_ratio_has_no_value_without_items_and_zero_without_hits() -> None:
@@ -55,11 +57,11 @@ def test_every_series_an_indicator_reads_is_a_metric_spec_or_a_recorded_name(win
     known = {spec.series for spec in ms.ALL} | {f"{s.name}_{x}" for s in ms.ALL if s.kind == "histogram"
                                                  for x in ("sum", "count", "bucket")}
     recorded = {q.period_increase_record(t.spec, w, suffix=t.suffix) for t in q.period_terms() for w in q.PERIOD_WINDOWS}
-    for ind in q.INDICATORS.values():
-        for level in ind.levels():
-            exprs = [ind.numerator_expr(window, level)]
-            if ind.kind != "count":
-                exprs.append(ind.items_expr(window, level))
+    for ind in REGISTRY:
+        for level in q.levels(ind):
+            exprs = [q.numerator_expr(ind, window, level)]
+            if ind.live.kind != "count":
+                exprs.append(q.denominator_expr(ind, window, level))
             for expr in exprs:
                 for name in re.findall(r"[a-z_:][a-z0-9_:]*(?=[{\[)])", re.sub(r"by \([^)]*\)", "", expr)):
                     if name in {"sum", "increase", "rate", "by"}:
@@ -68,6 +70,6 @@ def test_every_series_an_indicator_reads_is_a_metric_spec_or_a_recorded_name(win
 
 
 def test_label_names_used_in_by_clauses_exist_on_the_metrics() -> None:
-    for ind in q.INDICATORS.values():
-        for term in ind.terms():
-            assert set(ind.dimensions) <= set(term.spec.labels), (ind.id, term.spec.name)
+    for ind in REGISTRY:
+        for term in ind.live.terms():
+            assert set(ind.scope) <= set(term.spec.labels), (ind.id, term.spec.name)

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from monitor.config import INDICATORS
+from monitor.indicators import REGISTRY
 from monitor.periods import parse_period
 from monitor.report import build_report, render
 from reportkit import at, call, event, source
@@ -15,7 +15,9 @@ ROW_KEYS = {"id", "scope", "unit", "value", "n", "hits", "pending", "norm", "sta
 
 
 def _rows(report, indicator):
-    return {tuple(r["scope"].items()): r for r in report["indicators"] if r["id"] == indicator}
+    """The JSON rows of one indicator by scope items (``report`` typed or already JSON)."""
+    rows = report["indicators"] if isinstance(report, dict) else report.as_json()["indicators"]
+    return {tuple(r["scope"].items()): r for r in rows if r["id"] == indicator}
 
 
 def _report(events, config, municipality, period, as_of="2027-01-15T00:00:00+01:00"):
@@ -37,7 +39,8 @@ def test_report_has_the_kpis_json_shape_and_a_deterministic_row_order(config):
                    line="14033", queue="algemeen", municipality="amersfoort")
               + call("k2", "2026-04-07T09:00:00+02:00", abandoned=("2026-04-07T09:01:00+02:00", 60),
                      line="14033", queue="wijkteams", municipality="amersfoort"))
-    report = _report(events, config, "amersfoort", "2026-04", as_of="2026-06-01T00:00:00+02:00")
+    typed = _report(events, config, "amersfoort", "2026-04", as_of="2026-06-01T00:00:00+02:00")
+    report = typed.as_json()
     assert list(report) == ["municipality", "period", "as_of", "indicators"]
     assert report["municipality"] == "amersfoort"
     assert report["period"] == {"kind": "month", "label": "2026-04", "start": "2026-04-01T00:00:00+02:00",
@@ -45,7 +48,7 @@ def test_report_has_the_kpis_json_shape_and_a_deterministic_row_order(config):
     assert report["as_of"] == "2026-06-01T00:00:00+02:00"
     assert all(set(r) == ROW_KEYS for r in report["indicators"])
     ids = [r["id"] for r in report["indicators"]]
-    assert sorted(set(ids), key=INDICATORS.index) == list(dict.fromkeys(ids)) == list(INDICATORS)
+    assert sorted(set(ids), key=list(REGISTRY.ids()).index) == list(dict.fromkeys(ids)) == list(REGISTRY.ids())
     scopes = [r["scope"] for r in report["indicators"] if r["id"] == "bereikbaarheid"]
     assert scopes == [{}, {"line": "14033"}, {"queue": "algemeen"}, {"queue": "wijkteams"},
                       {"line": "14033", "queue": "algemeen"}, {"line": "14033", "queue": "wijkteams"}]
@@ -57,15 +60,15 @@ def test_report_has_the_kpis_json_shape_and_a_deterministic_row_order(config):
     assert (wait["unit"], wait["value"], wait["n"], wait["hits"]) == ("seconds", 20, 1, None)
     contacts = _rows(report, "contacten")[(("channel", "phone"),)]
     assert (contacts["unit"], contacts["value"], contacts["n"], contacts["hits"]) == ("count", 2, 2, None)
-    assert json.loads(render(report, "json")) == report
+    assert json.loads(render(typed, "json")) == report
     assert _report(list(reversed(events)), config, "amersfoort", "2026-04",
-                   as_of="2026-06-01T00:00:00+02:00") == report
+                   as_of="2026-06-01T00:00:00+02:00") == typed
 
 
 def test_no_data_gives_one_row_per_indicator_with_null_value_and_status_no_data(config):
     report = _report([], config, "groningen", "2026-04")
-    assert [r["id"] for r in report["indicators"]] == list(INDICATORS)
-    for r in report["indicators"]:
+    assert [r["id"] for r in report.as_json()["indicators"]] == list(REGISTRY.ids())
+    for r in report.as_json()["indicators"]:
         assert (r["scope"], r["value"], r["n"], r["pending"], r["status"], r["provisional"]) == (
             {}, None, 0, 0, "no_data", False)
 
@@ -101,7 +104,7 @@ def test_nijmegen_has_no_norms(config):
     report = _report(events, config, "nijmegen", "2026-04")
     direct = _rows(report, "direct_geholpen")[()]
     assert (direct["value"], direct["norm"], direct["status"]) == (1.0, None, "no_norm")
-    assert {r["status"] for r in report["indicators"]} <= {"no_norm", "no_data"}
+    assert {r["status"] for r in report.as_json()["indicators"]} <= {"no_norm", "no_data"}
 
 
 def test_an_open_callback_before_its_deadline_makes_the_row_provisional(config):
@@ -122,13 +125,13 @@ def test_csv_and_table_renderings_carry_every_row(config):
     events = call("k1", "2026-04-07T09:00:00+02:00", answered=("2026-04-07T09:00:20+02:00", 20))
     report = _report(events, config, "groningen", "2026-04")
     parsed = list(csv.DictReader(io.StringIO(render(report, "csv"))))
-    assert len(parsed) == len(report["indicators"])
+    assert len(parsed) == len(report.as_json()["indicators"])
     first = next(r for r in parsed if r["indicator"] == "bereikbaarheid" and r["scope"] == "line=14050;queue=algemeen")
     assert (first["value"], first["n"], first["hits"], first["status"]) == ("1.0", "1", "1", "no_norm")
     table = render(report, "table")
     assert "Gemeente groningen" in table and "geen gegevens" in table and "–" in table
-    body = [line for line in table.splitlines() if line.split(" ", 1)[0] in INDICATORS]
-    assert len(body) == len(report["indicators"])
+    body = [line for line in table.splitlines() if line.split(" ", 1)[0] in REGISTRY]
+    assert len(body) == len(report.as_json()["indicators"])
     assert "voorlopig" in table  # the answered call has not ended: direct_geholpen is pending
 
 
@@ -136,7 +139,7 @@ def test_scoped_rows_follow_the_dimension_order_of_the_indicator(config):
     events = [event("letter.received", "2026-04-07T10:00:00+02:00", municipality="amersfoort", letter_id="l1",
                     channel="post", department="wijkteams", due_at="2026-04-20T17:00:00+02:00")]
     report = _report(events, config, "amersfoort", "2026-04")
-    scopes = [r["scope"] for r in report["indicators"] if r["id"] == "brieven_binnen_termijn"]
+    scopes = [r["scope"] for r in report.as_json()["indicators"] if r["id"] == "brieven_binnen_termijn"]
     assert scopes == [{}, {"channel": "post"}, {"department": "wijkteams"},
                       {"channel": "post", "department": "wijkteams"}]
 

@@ -34,7 +34,7 @@ def test_amersfoort_bereikbaarheid_alert_compares_line_14033_over_the_last_hour_
 def test_groningen_counter_wait_norm_in_minutes_becomes_seconds_per_location(config: Config) -> None:
     rule = next(a for a in _alerts(config)
                 if a["alert"] == "KccWachttijdBalieBovenNorm" and a["labels"].get("norm") == "visit_type=walk_in")
-    assert rule["expr"].startswith("municipality_location_visit_type:kcc_wachttijd_balie_seconds:mean_rate30m{")
+    assert rule["expr"].startswith("municipality_visit_type_location:kcc_wachttijd_balie_seconds:mean_rate30m{")
     assert " > 900" in rule["expr"]
 
 

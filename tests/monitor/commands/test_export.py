@@ -56,7 +56,7 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 
-from monitor.export import labels
+from monitor import nl
 from monitor.periods import parse_period
 
 AS_OF = "2027-01-01T12:00:00+01:00"
@@ -166,7 +166,7 @@ def _expected_rows(reports, config):
             item = next((i for i in reports[label]["indicators"]
                          if i["id"] == indicator and tuple(sorted(i["scope"].items())) == scope), None)
             values.append(item)
-        expected[labels.indicator_label(indicator, dict(scope), municipality)] = values
+        expected[nl.row_label(indicator, dict(scope), municipality)] = values
     assert len(expected) == len(keys)  # every row has its own name
     return expected
 
@@ -191,7 +191,7 @@ def test_xlsx_export_of_a_year_equals_build_report_for_each_month_and_the_year(
             else:  # the report's float, to the 15-16 significant digits a workbook stores
                 assert cell.value == pytest.approx(item["value"], rel=1e-15, abs=1e-15), (label, j)
         year_item = expected[label][-1]
-        assert sheet.cell(r, 17).value == labels.STATUS_LABELS[year_item["status"]]
+        assert sheet.cell(r, 17).value == nl.STATUS[year_item["status"]]
         assert sheet.cell(r, 18).value == year_item["n"]
     assert seen == set(expected)
 
@@ -267,7 +267,7 @@ def test_previous_year_column_equals_the_report_of_the_same_quarter_a_year_earli
     by_label = {sheet.cell(r, 1).value: r for r in range(5, sheet.max_row + 1)}
     hengelo = config["hengelo"]
     for item in before["indicators"]:
-        r = by_label[labels.indicator_label(item["id"], item["scope"], hengelo)]
+        r = by_label[nl.row_label(item["id"], item["scope"], hengelo)]
         cell = sheet.cell(r, 8).value
         if item["value"] is None:
             assert cell == "–"

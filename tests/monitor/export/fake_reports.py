@@ -1,4 +1,4 @@
-"""Hand-made report dicts in the KPIS.md "Report rows" shape, for the export's unit tests.
+"""Hand-made reports (typed rows, as ``monitor.report`` builds them), for the export's unit tests.
 
 The export only lays report rows out; these fakes give it every case it must
 show: a ratio, minutes, a grade, a count, a missed norm, no norm, no data, a
@@ -7,9 +7,12 @@ provisional row, a scoped row, and a row that exists in some months only.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from monitor.config import Norm
 from monitor.periods import Period
+from monitor.report import Report, ReportRow
 
 AS_OF = "2027-01-15T00:00:00+01:00"
 
@@ -24,12 +27,14 @@ def _status(value: float | None, norm: dict[str, Any] | None) -> str:
 
 
 def _row(ind: str, scope: dict[str, str], unit: str, value: float | None, n: int,
-         norm: dict[str, Any] | None, *, hits: int | None = None, pending: int = 0) -> dict[str, Any]:
-    return {"id": ind, "scope": scope, "unit": unit, "value": value, "n": n, "hits": hits,
-            "pending": pending, "norm": norm, "status": _status(value, norm), "provisional": pending > 0}
+         norm: dict[str, Any] | None, *, hits: int | None = None, pending: int = 0) -> ReportRow:
+    configured = None if norm is None else Norm(indicator=ind, scope=scope, **norm)
+    return ReportRow(id=ind, scope=tuple(scope.items()), unit=unit, value=value, n=n, hits=hits,  # type: ignore[arg-type]
+                     pending=pending, norm=configured, target=None if norm is None else norm["target"],
+                     status=_status(value, norm), provisional=pending > 0)  # type: ignore[arg-type]
 
 
-def fake_report(municipality: str, period: Period) -> dict[str, Any]:
+def fake_report(municipality: str, period: Period) -> Report:
     """A deterministic Groningen-like report; values vary with the period's first month."""
     m = period.first_day.month
     whole = period.kind != "month"
@@ -50,6 +55,12 @@ def fake_report(municipality: str, period: Period) -> dict[str, Any]:
     if m % 2 == 0 or whole:  # present in even months and in the total only
         rows.insert(4, _row("wachttijd_balie", {"visit_type": "walk_in"}, "minutes", 16.0, 20,
                             {"op": "<=", "target": 15}))
-    return {"municipality": municipality, "period": period.as_json(), "as_of": AS_OF, "indicators": rows}
+    return Report(municipality=municipality, period=period, as_of=datetime.fromisoformat(AS_OF), rows=tuple(rows))
 
 
+
+
+def one_row_report(municipality: str, period: Period, row: ReportRow) -> Report:
+    """A report of a single row (the row's own norm and status as given)."""
+    return Report(municipality=municipality, period=period, as_of=datetime.fromisoformat("2027-01-01T00:00:00+01:00"),
+                  rows=(row,))

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
-from fake_reports import fake_report
+from fake_reports import fake_report, one_row_report
+from monitor.config import Norm
 from monitor.export.charts import NORM_GID, chart_rows, charts, indicator_figure, render_png
 from monitor.export.table import build_table
+from monitor.norms import applicable_norm, status, target
 from monitor.periods import parse_period
+from monitor.report import ReportRow
 
 
 def _norm_lines(fig):
@@ -53,15 +57,13 @@ def test_missed_months_are_hatched_for_grayscale(year_table):
 def test_norm_that_differs_per_month_is_a_step_line(config):
     amersfoort = config["amersfoort"]
 
-    def report_for(period):
-        month = period.first_day.month
-        target = 0.90 if period.kind == "month" and month in (5, 6, 7, 8) else 0.93
-        return {"municipality": "amersfoort", "period": period.as_json(), "as_of": "2027-01-01T00:00:00+01:00",
-                "indicators": [{"id": "balie_binnen_norm", "scope": {"visit_type": "walk_in"}, "unit": "ratio",
-                                "value": 0.91, "n": 100, "hits": 91, "pending": 0,
-                                "norm": {"op": ">=", "target": target},
-                                "status": "meets_norm" if 0.91 >= target else "misses_norm",
-                                "provisional": False}]}
+    def report_for(period):  # the configured seasonal norms, applied as the report applies them
+        scope = {"visit_type": "walk_in"}
+        norm = applicable_norm(amersfoort, "balie_binnen_norm", scope, period)
+        goal = target(norm)
+        return one_row_report("amersfoort", period, ReportRow(
+            id="balie_binnen_norm", scope=tuple(scope.items()), unit="ratio", value=0.91, n=100, hits=91,
+            pending=0, norm=norm, target=goal, status=status(norm, 0.91, goal), provisional=False))
 
     table = build_table(amersfoort, parse_period("2026", amersfoort.tz), report_for)
     row = table.rows[0]
@@ -94,13 +96,12 @@ def test_charts_render_to_png_files(year_table, tmp_path):
 
 def test_scoped_row_identical_to_a_charted_row_gets_no_second_chart(groningen):
     def report_for(period):
-        same = {"unit": "ratio", "value": 0.9, "n": 10, "hits": 9, "pending": 0,
-                "norm": {"op": ">=", "target": 0.8}, "status": "meets_norm", "provisional": False}
-        return {"municipality": "groningen", "period": period.as_json(), "as_of": "2027-01-01T00:00:00+01:00",
-                "indicators": [{"id": "direct_geholpen", "scope": {}, **same},
-                               {"id": "direct_geholpen", "scope": {"line": "14050"}, **same},
-                               {"id": "direct_geholpen", "scope": {"queue": "afval"}, **same, "value": 0.7,
-                                "status": "misses_norm"}]}
+        norm = Norm(indicator="direct_geholpen", op=">=", target=0.8)
+        same = ReportRow(id="direct_geholpen", scope=(), unit="ratio", value=0.9, n=10, hits=9, pending=0,
+                         norm=norm, target=0.8, status="meets_norm", provisional=False)
+        rows = (same, replace(same, scope=(("line", "14050"),)),
+                replace(same, scope=(("queue", "afval"),), value=0.7, status="misses_norm"))
+        return replace(one_row_report("groningen", period, same), rows=rows)
 
     table = build_table(groningen, parse_period("2026-Q1", groningen.tz), report_for)
     assert [dict(r.scope) for r in chart_rows(table)] == [{}, {"queue": "afval"}]

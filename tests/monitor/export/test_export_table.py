@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from fake_reports import fake_report
+from fake_reports import fake_report, one_row_report
 from monitor.export.table import build_table
+from monitor.config import Norm
 from monitor.periods import parse_period
+from monitor.report import ReportRow
 
 
 def test_year_has_a_column_per_month_and_the_period_total(year_table):
@@ -27,7 +29,7 @@ def test_month_export_has_one_value_column(month_table):
 def test_every_cell_is_the_report_value_of_its_period_unchanged(year_table):
     for column_index, column in enumerate(year_table.columns):
         report = fake_report("groningen", column.period)
-        expected = {(i["id"], tuple(sorted(i["scope"].items()))): i for i in report["indicators"]}
+        expected = {(i["id"], tuple(sorted(i["scope"].items()))): i for i in report.as_json()["indicators"]}
         for row in year_table.rows:
             cell = row.cells[column_index]
             item = expected.get((row.indicator, row.scope))
@@ -82,11 +84,11 @@ def test_previous_year_column_when_a_norm_compares_with_last_year(config):
 
     def report_for(period):
         calls.append(period.label)
-        return {"municipality": "hengelo", "period": period.as_json(), "as_of": "2027-01-01T00:00:00+01:00",
-                "indicators": [{"id": "klanttevredenheid", "scope": {}, "unit": "grade",
-                                "value": 7.0 if period.label.startswith("2025") else 7.4, "n": 10, "hits": None,
-                                "pending": 0, "norm": {"op": ">=", "compare": "previous_year"},
-                                "status": "meets_norm", "provisional": False}]}
+        norm = Norm(indicator="klanttevredenheid", op=">=", compare="previous_year")
+        value = 7.0 if period.label.startswith("2025") else 7.4
+        return one_row_report("hengelo", period, ReportRow(
+            id="klanttevredenheid", scope=(), unit="grade", value=value, n=10, hits=None, pending=0,
+            norm=norm, target=None, status="no_norm", provisional=False))
 
     table = build_table(hengelo, parse_period("2026-Q1", hengelo.tz), report_for)
     assert calls == ["2026-01", "2026-02", "2026-03", "2026-Q1", "2025-Q1"]

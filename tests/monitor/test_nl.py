@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.export import labels
+from monitor import nl
+from monitor.config import Norm
+from monitor.norms import applicable_norm
 from monitor.periods import parse_period
 
 
@@ -24,15 +26,16 @@ from monitor.periods import parse_period
     ],
 )
 def test_values_use_the_dutch_decimal_comma_and_thousands_dot(value, unit, text):
-    assert labels.format_value(value, unit) == text
+    assert nl.format_value(value, unit) == text
 
 
 def test_configured_norm_label_is_used_as_the_text_writes_it(config):
     groningen = config["groningen"]
-    assert labels.norm_label({"op": ">=", "target": 0.8}, "ratio", "terugbellen_1_werkdag", {},
-                             groningen) == "minimaal 80%"
-    assert labels.norm_label({"op": "<=", "target": 5}, "minutes", "wachttijd_balie",
-                             {"visit_type": "appointment", "location": "haren"}, groningen) == "maximaal 5 min"
+    period = parse_period("2026-04")
+    callbacks = applicable_norm(groningen, "terugbellen_1_werkdag", {}, period)
+    counter = applicable_norm(groningen, "wachttijd_balie", {"visit_type": "appointment", "location": "haren"}, period)
+    assert nl.norm_text(callbacks, "ratio") == "minimaal 80%"
+    assert nl.norm_text(counter, "minutes") == "maximaal 5 min"
 
 
 @pytest.mark.parametrize(
@@ -48,25 +51,40 @@ def test_configured_norm_label_is_used_as_the_text_writes_it(config):
         (None, "ratio", ""),
     ],
 )
-def test_norm_without_configured_label_is_written_from_op_target_and_unit(config, norm, unit, text):
-    nijmegen = config["nijmegen"]  # no norms configured, so nothing to borrow a label from
-    assert labels.norm_label(norm, unit, "klanttevredenheid", {}, nijmegen) == text
+def test_norm_without_configured_label_is_written_from_op_target_and_unit(norm, unit, text):
+    configured = None if norm is None else Norm(indicator="klanttevredenheid", **norm)
+    assert nl.norm_text(configured, unit) == text
 
 
 def test_amersfoort_walk_in_norm_label_follows_the_month(config):
     amersfoort = config["amersfoort"]
     scope = {"visit_type": "walk_in", "location": "stadhuis"}
-    june = labels.norm_label({"op": ">=", "target": 0.90}, "ratio", "balie_binnen_norm", scope, amersfoort, (6,))
-    march = labels.norm_label({"op": ">=", "target": 0.93}, "ratio", "balie_binnen_norm", scope, amersfoort, (3,))
-    assert june == "minimaal 90% binnen 10 min (mei t/m aug.)"
-    assert march == "minimaal 93% binnen 10 min (rest van het jaar)"
+    june = applicable_norm(amersfoort, "balie_binnen_norm", scope, parse_period("2026-06"))
+    march = applicable_norm(amersfoort, "balie_binnen_norm", scope, parse_period("2026-03"))
+    assert nl.norm_text(june, "ratio") == "minimaal 90% binnen 10 min (mei t/m aug.)"
+    assert nl.norm_text(march, "ratio") == "minimaal 93% binnen 10 min (rest van het jaar)"
 
 
-def test_previous_year_norm_label_found_when_report_filled_in_last_years_value(config):
-    hengelo = config["hengelo"]
-    label = labels.norm_label({"op": ">=", "target": 7.9}, "grade", "klanttevredenheid",
-                              {"channel": "phone"}, hengelo)
-    assert label == "ten minste gelijk aan vorig jaar"
+def test_status_words_are_the_same_in_every_output():
+    assert nl.STATUS == {"meets_norm": "voldoet", "misses_norm": "voldoet niet", "no_norm": "geen norm",
+                         "no_data": "geen gegevens"}
+
+
+def test_indicator_label_is_the_registry_title():
+    assert nl.indicator_label("bereikbaarheid") == "Bereikbaarheid"
+    assert nl.indicator_label("balie_binnen_norm") == "Balie binnen norm"
+
+
+def test_scope_words_for_visit_types_and_channels_only():
+    assert nl.scope_word("visit_type", "walk_in") == "vrije inloop"
+    assert nl.scope_word("channel", "email") == "e-mail"
+    assert nl.scope_word("line", "14050") is None
+
+
+def test_alert_where_names_a_configured_value_or_the_alert_label():
+    assert nl.alert_where("visit_type", "appointment") == "op afspraak"
+    assert nl.alert_where("location", "haren") == "locatie haren"
+    assert nl.alert_where("location", None) == "locatie {{ $labels.location }}"
 
 
 @pytest.mark.parametrize(
@@ -109,19 +127,19 @@ def test_previous_year_norm_label_found_when_report_filled_in_last_years_value(c
     ],
 )
 def test_row_names_follow_the_seeds(config, municipality, indicator, scope, text):
-    assert labels.indicator_label(indicator, scope, config[municipality]) == text
+    assert nl.row_label(indicator, scope, config[municipality]) == text
 
 
 def test_every_indicator_has_a_dutch_name(config):
-    from monitor.config import INDICATORS
-    for indicator in INDICATORS:
-        assert labels.indicator_label(indicator, {}, config["groningen"]) != indicator
+    from monitor.indicators import REGISTRY
+    for indicator in REGISTRY.ids():
+        assert nl.row_label(indicator, {}, config["groningen"]) != indicator
 
 
 @pytest.mark.parametrize("label, title", [("2026-04", "april 2026"), ("2026-Q2", "2e kwartaal 2026"),
                                           ("2026", "2026")])
 def test_period_titles_are_dutch(label, title):
-    assert labels.period_title(parse_period(label)) == title
+    assert nl.period_title(parse_period(label)) == title
 
 
 _VALUES = {
@@ -150,21 +168,21 @@ def _values(municipality, dimension, indicator=""):
 def test_every_row_the_report_can_produce_has_its_own_name(config, slug):
     from itertools import product
 
-    from monitor.indicators import SCOPES
+    from monitor.indicators import REGISTRY
 
     municipality = config[slug]
     names: dict[str, tuple] = {}
-    for indicator, dims in SCOPES.items():
+    for indicator, dims in ((spec.id, spec.scope) for spec in REGISTRY):
         scopes = [{}] + [{d: v} for d in dims for v in _values(municipality, d, indicator)]
         if len(dims) > 1:
             scopes += [dict(zip(dims, combo))
                        for combo in product(*(_values(municipality, d, indicator) for d in dims))]
         for scope in scopes:
-            name = labels.indicator_label(indicator, scope, municipality)
+            name = nl.row_label(indicator, scope, municipality)
             key = (indicator, tuple(sorted(scope.items())))
             assert names.setdefault(name, key) == key, f"{name!r} names {names[name]} and {key}"
 
 
 def test_other_label_value_reads_as_overig(config):
-    assert labels.indicator_label("terugbellen_1_werkdag", {"department": "other"}, config["groningen"]) == \
+    assert nl.row_label("terugbellen_1_werkdag", {"department": "other"}, config["groningen"]) == \
         "Terugbellen binnen 1 werkdag, afdeling overig"
