@@ -129,7 +129,7 @@ def year_events(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def reports(year_events, config):
-    """build_report for every month of 2026 and for the year, from the same file at the same as_of."""
+    """build_report for every month of 2026 and for the year (as report JSON), from the same file at the same as_of."""
     from monitor.report import build_report
     from monitor.sources import EventFileSource
 
@@ -137,8 +137,8 @@ def reports(year_events, config):
     source = EventFileSource(year_events, config)
     as_of = datetime.fromisoformat(AS_OF)
     year = parse_period("2026", municipality.tz)
-    result = {p.label: build_report(source, "amersfoort", p, as_of) for p in year.month_periods()}
-    result["2026"] = build_report(source, "amersfoort", year, as_of)
+    result = {p.label: build_report(source, "amersfoort", p, as_of).as_json() for p in year.month_periods()}
+    result["2026"] = build_report(source, "amersfoort", year, as_of).as_json()
     return result
 
 
@@ -263,7 +263,7 @@ def test_previous_year_column_equals_the_report_of_the_same_quarter_a_year_earli
     headers = [c.value for c in sheet[4]]
     assert headers[3:8] == ["januari", "februari", "maart", "1e kwartaal 2026", "Vorig jaar (1e kwartaal 2025)"]
     before = build_report(EventFileSource(events, config), "hengelo", parse_period("2025-Q1", "Europe/Amsterdam"),
-                          datetime.fromisoformat(AS_OF))
+                          datetime.fromisoformat(AS_OF)).as_json()
     by_label = {sheet.cell(r, 1).value: r for r in range(5, sheet.max_row + 1)}
     hengelo = config["hengelo"]
     for item in before["indicators"]:
