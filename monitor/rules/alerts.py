@@ -82,6 +82,8 @@ class AlertCase:
     """Test value that must not fire (default: exactly the threshold, the boundary)."""
     series_labels_on_alert: bool = True
     """False for ``absent()`` rules, whose alert carries no series labels."""
+    norm: Norm | None = None
+    """The configured norm of a norm alert (its applicability decides the expected test outcomes)."""
 
 
 def alert_cases(config: Config, options: AlertOptions = AlertOptions()) -> list[AlertCase]:
@@ -144,7 +146,7 @@ def _norm_case(m: Municipality, norm: Norm, options: AlertOptions) -> AlertCase:
                                            gotemplate.gap(spec.live_unit, target)),
     }
     labels = {**matchers, **{d: _first_value(m, d) for d in dims if d not in matchers}}
-    return AlertCase(rule, record, labels, target, op, spec.live_unit, items, office, month)
+    return AlertCase(rule, record, labels, target, op, spec.live_unit, items, office, month, norm=norm)
 
 
 def _norm_id(norm: Norm) -> str:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from monitor.config import Config, Municipality, load_config
-from monitor.norms import STATUSES, applicable_norm, evaluate
+from monitor.norms import (
+    STATUSES, applicable_norm, applicable_norms, evaluate, norm_applies, norm_json, status, target,
+)
 from monitor.periods import parse_period
 
 
@@ -285,3 +287,37 @@ def test_every_status_is_one_of_the_four_report_statuses(config: Config) -> None
                 for previous in (None, 0.5):
                     seen.add(evaluate(norm, value, previous)[1])
     assert seen == set(STATUSES)
+
+
+# -- one applicability rule for report, export, alerts and dashboards ---------------------------
+
+def test_a_month_limited_norm_applies_only_when_every_month_of_the_period_is_one_of_its_months() -> None:
+    m = _municipality([{"indicator": "balie_binnen_norm", "op": ">=", "target": 0.9, "scope": {"visit_type": "walk_in"},
+                        "months": [5, 6, 7, 8]}])
+    (norm,) = m.norms
+    scope = {"visit_type": "walk_in", "location": "x"}
+    assert norm_applies(norm, "balie_binnen_norm", scope, [5])
+    assert norm_applies(norm, "balie_binnen_norm", scope, [5, 6, 7])
+    assert not norm_applies(norm, "balie_binnen_norm", scope, [4, 5, 6])  # overlapping is not enough
+    assert not norm_applies(norm, "balie_binnen_norm", {"visit_type": "appointment"}, [5])
+    assert not norm_applies(norm, "wachttijd_balie", scope, [5])
+    assert norm_applies(norm, "balie_binnen_norm", scope, None)  # live: whichever month it is
+
+
+def test_dashboards_see_every_seasonal_norm_and_the_report_only_the_month_s(config: Config) -> None:
+    from dashboards.norms import applicable
+
+    amersfoort = config["amersfoort"]
+    scope = {"visit_type": "walk_in"}
+    seasonal = applicable(amersfoort, "balie_binnen_norm", scope)
+    assert sorted(n.target for n in seasonal) == [0.9, 0.93]
+    assert applicable_norms(amersfoort, "balie_binnen_norm", scope, parse_period("2026-06").months) == \
+        [n for n in seasonal if n.target == 0.9]
+
+
+def test_status_and_norm_json_of_a_row() -> None:
+    (norm,) = _municipality([{"indicator": "positief", "op": ">", "compare": "previous_year"}]).norms
+    assert status(norm, 0.8, 0.8) == "misses_norm" and status(norm, 0.81, 0.8) == "meets_norm"
+    assert status(norm, 0.8, None) == "no_norm" and status(None, None, None) == "no_data"
+    assert norm_json(norm, 0.8) == {"op": ">", "target": 0.8, "compare": "previous_year"}
+    assert target(norm, previous=0.7) == 0.7

@@ -198,3 +198,36 @@ def test_pre_aggregated_finished_items_plus_open_records_give_the_same_report(co
     for period in ("2026-04", "2026-05", "2026"):
         expected = build_report(plain, "groningen", parse_period(period), as_of)
         assert build_report(_SplitSource(plain, as_of), "groningen", parse_period(period), as_of) == expected
+
+
+def test_typed_rows_carry_the_norm_that_applied_and_the_previous_year_target(config):
+    def answer(ts, score):
+        return event("survey.answered", ts, municipality="hengelo", survey_id=f"s-{ts[:10]}", channel="phone",
+                     score=score)
+    report = _report([answer("2025-04-08T12:00:00+02:00", 7), answer("2026-04-08T12:00:00+02:00", 7.5)],
+                     config, "hengelo", "2026-04")
+    row = next(r for r in report.rows if r.id == "klanttevredenheid" and r.scope == (("channel", "phone"),))
+    configured = next(n for n in config["hengelo"].norms if n.indicator == "klanttevredenheid")
+    assert row.norm == configured  # the configuration's own Norm, not a copy of its words
+    assert (row.target, row.value, row.status, row.unit) == (7.0, 7.5, "meets_norm", "grade")
+    assert row.as_json()["norm"] == {"op": ">=", "target": 7.0, "compare": "previous_year",
+                                     **({"label": configured.label} if configured.label else {})}
+
+
+def test_seasonal_norm_applies_to_a_month_not_to_a_quarter_mixing_seasons(config):
+    events = _walk_ins("2026-05-12", 10, 9)
+    may = _report(events, config, "amersfoort", "2026-05")
+    q2 = _report(events, config, "amersfoort", "2026-Q2")
+    walk_in = (("visit_type", "walk_in"),)
+    may_row = next(r for r in may.rows if r.id == "balie_binnen_norm" and r.scope == walk_in)
+    q2_row = next(r for r in q2.rows if r.id == "balie_binnen_norm" and r.scope == walk_in)
+    assert may_row.norm is not None and may_row.norm.months == [5, 6, 7, 8]
+    assert (q2_row.norm, q2_row.target, q2_row.status) == (None, None, "no_norm")
+
+
+def test_table_rendering_formats_numbers_as_the_export_does(config):
+    events = call("k1", "2026-04-07T09:00:00+02:00", answered=("2026-04-07T09:00:42+02:00", 42))
+    table = render(_report(events, config, "groningen", "2026-04"), "table")
+    line = next(line for line in table.splitlines() if line.startswith("wachttijd_telefoon") and "totaal" in line)
+    assert "42 sec" in line
+    assert "voldoet" not in line and "geen norm" in line
