@@ -4,7 +4,13 @@ KPIS.md "Norms from the programme texts": a norm is ``>=``/``<=`` (``>``/``<``
 for "above the previous year") a fixed target or the value of the same period
 one year earlier, optionally limited to months, optionally naming part of a
 scope. Norms live in configuration (``Municipality.norms``); this module holds
-the three rules that turn them into a row's ``norm`` and ``status``:
+the three rules that turn them into a row's ``norm`` and ``status``, for every
+reader: the report (:func:`applicable_norm`), the export (which reads the
+report rows' norms), the alert rules' test expectations and the dashboards'
+colours (:func:`applicable_norms` without months: a live value is "now", so
+every seasonal norm of the row may apply; the alert rules express the month
+rule in PromQL on the local month). Norm targets are in the indicator's report
+unit; :func:`monitor.indicators.spec.to_live` converts them for live values.
 
 Scope containment
     A norm applies to every row of its indicator whose scope contains all of the
@@ -123,7 +129,8 @@ def target(norm: Norm | None, previous: float | None = None) -> float | None:
     return previous if norm.compare == "previous_year" else norm.target
 
 
-def evaluate(norm: Norm | None, value: float | None, previous: float | None = None) -> tuple[dict[str, Any] | None, str]:
+def evaluate(norm: Norm | None, value: float | None,
+             previous: float | None = None) -> tuple[dict[str, Any] | None, str]:
     """The row's ``norm`` JSON and ``status`` for ``value`` (in the indicator's unit).
 
     ``previous`` is the same row's value in the same period one year earlier; only

@@ -55,7 +55,7 @@ class Term:
 
 @dataclass(frozen=True)
 class Live:
-    """The live formula: ``numerator ÷ (Σ plus − Σ minus)`` (``ratio``/``mean``) or the ``numerator`` (``count``)."""
+    """The live formula: ``numerator ÷ (Σ plus − Σ minus)`` (``ratio``/``mean``) or ``numerator`` (``count``)."""
 
     kind: Literal["ratio", "mean", "count"]
     numerator: Term

@@ -51,7 +51,8 @@ def _case_tests(case: AlertCase, siblings: list[AlertCase]) -> list[dict]:
     def inputs(value_series: str, env: dict) -> list:
         rows = [{"series": q.selector(case.series, case.series_labels), "values": value_series}]
         if case.items:
-            rows.append({"series": q.selector(case.items[0], case.series_labels), "values": f"{env['items']}+0x{total}"})
+            rows.append({"series": q.selector(case.items[0], case.series_labels),
+                         "values": f"{env['items']}+0x{total}"})
         if case.office:
             rows.append({"series": case.office, "values": f"{env['office']}+0x{total}"})
         if case.month:
