@@ -38,7 +38,7 @@ def _bars(m: Municipality, ind: str, year: bool) -> object:
     low, high = _RANGES.get(definition.live_unit, (None, None))
     panel = panels.bargauge_panel(
         definition.title, [panels.prometheus_query(expr, legend, instant=True)],
-        unit=_UNITS[definition.live_unit], steps=norms.norm_steps(m, ind, {}) if ind != "contacten" else norms.NO_NORM,
+        unit=_UNITS[definition.live_unit], steps=norms.norm_steps(m, ind, {}),
         field_steps=norms.per_value_steps(m, ind, {}, by, _values(m, by)) if by else {},
         names={v: word for v in _values(m, by) if (word := nl.scope_word(by, v))} if by else {},
         min_value=low, max_value=high, span=8, height=7,

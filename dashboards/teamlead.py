@@ -13,13 +13,12 @@ from grafana_foundation_sdk.builders.dashboard import Dashboard
 
 from dashboards import common, norms, panels, queries as q
 from dashboards.panels import COUNT, PER_SECOND, RATIO, SECONDS
-from monitor import promql
+from monitor import nl, promql
 from monitor.config import Config, Municipality
 
 REFRESH = "30s"
 WORKER_JOB = "kcc-worker"
 """Prometheus job that scrapes the workers (``config/prometheus/prometheus.yml``, docker-compose)."""
-_VISIT_TYPES = {"appointment": "op afspraak", "walk_in": "vrije inloop"}
 _TREND = "1h"
 
 
@@ -71,7 +70,7 @@ def _phone(m: Municipality) -> list:
 def _counter(m: Municipality) -> list:
     names = common.location_names(m)
     result = []
-    for visit_type, words in _VISIT_TYPES.items():
+    for visit_type, words in nl.VISIT_TYPES.items():
         scope = {"visit_type": visit_type}
         limit = getattr(m.thresholds.counter_wait_minutes, visit_type)
         result += [

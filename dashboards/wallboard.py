@@ -12,10 +12,10 @@ from grafana_foundation_sdk.builders.dashboard import Dashboard
 
 from dashboards import common, norms, panels, queries as q
 from dashboards.panels import COUNT, RATIO, SECONDS
+from monitor import nl
 from monitor.config import Config, Municipality
 
 REFRESH = "10s"
-_VISIT_TYPES = {"appointment": "op afspraak", "walk_in": "vrije inloop"}
 
 
 def _phone(m: Municipality) -> list:
@@ -81,7 +81,7 @@ def _counter(m: Municipality) -> list:
             unit=COUNT, steps=norms.NO_NORM, span=24, height=6, names=names, decimals=0,
         ),
     ]
-    for visit_type, words in _VISIT_TYPES.items():
+    for visit_type, words in nl.VISIT_TYPES.items():
         scope = {"visit_type": visit_type}
         wait = q.indicator("wachttijd_balie", "today", "location", "visit_type", equal=scope)
         within = q.indicator("balie_binnen_norm", "today", "location", "visit_type", equal=scope)
