@@ -120,7 +120,7 @@ LAST_EVENT = MetricSpec(
     "kcc_last_event_timestamp_seconds", "gauge",
     "Unix time at which the worker last processed an event of a source family.", ("municipality", "family"))
 
-# Added for the rules (monitor/promql.py, monitor/rules.py). PromQL has no time zones and no
+# Added for the rules (monitor/promql.py, monitor/rules/). PromQL has no time zones and no
 # working-day calendar, so the worker exports what only the municipality's calendar knows.
 CALLBACKS_MISSED_DEADLINE = MetricSpec(
     "kcc_callbacks_missed_deadline", "counter",

@@ -1,4 +1,4 @@
-"""monitor/rules.py: rule groups generated from metric specs and the norms in the configuration."""
+"""monitor/rules/alerts.py: alert rules generated from the registry and the norms in the configuration."""
 
 from __future__ import annotations
 
@@ -67,13 +67,3 @@ def test_every_series_the_alerts_read_is_recorded_or_exported(config: Config) ->
     for alert in _alerts(config):
         for name in re.findall(r"[a-z_:][a-z0-9_:]*(?=\{)", alert["expr"]):
             assert name in recorded | exported, f"{alert['alert']}: {name}"
-
-
-def test_recording_rules_have_unique_names_per_label_set() -> None:
-    names = [r["record"] for g in rules.recording_groups() for r in g["rules"]]
-    assert len(names) == len(set(names))
-    assert q.OFFICE_OPEN_RECORD in names and q.LOCAL_MONTH_RECORD in names
-
-
-def test_output_is_deterministic(config: Config) -> None:
-    assert rules.generate(config) == rules.generate(config)
