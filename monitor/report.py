@@ -25,7 +25,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from monitor import nl

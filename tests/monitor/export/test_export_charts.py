@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from fake_reports import fake_report, one_row_report
+from fake_reports import one_row_report
 from monitor.config import Norm
 from monitor.export.charts import NORM_GID, chart_rows, charts, indicator_figure, render_png
 from monitor.export.table import build_table

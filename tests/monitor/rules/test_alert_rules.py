@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from monitor import metricspec as ms
-from monitor import promql as q
 from monitor import rules
 from monitor.config import Config
 
