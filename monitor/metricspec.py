@@ -159,8 +159,12 @@ def call_wait_buckets(config: Config) -> tuple[float, ...]:
 
 def visit_wait_buckets(config: Config) -> tuple[float, ...]:
     """Counter-wait buckets (seconds), including every configured threshold and wait norm."""
+    from monitor.indicators.spec import to_live  # the registry names these metric specs: import on use
+
     extra: set[float] = set()
     for m in config.municipalities.values():
-        extra |= {m.thresholds.counter_wait_minutes.appointment * 60, m.thresholds.counter_wait_minutes.walk_in * 60}
-        extra |= {n.target * 60 for n in m.norms if n.indicator == "wachttijd_balie" and n.target is not None}
+        waits = m.thresholds.counter_wait_minutes
+        extra |= {to_live(waits.appointment, "minutes"), to_live(waits.walk_in, "minutes")}
+        extra |= {to_live(n.target, "minutes") for n in m.norms
+                  if n.indicator == "wachttijd_balie" and n.target is not None}
     return tuple(sorted(set(_BASE_VISIT_WAIT_BUCKETS) | extra))
