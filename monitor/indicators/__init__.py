@@ -8,9 +8,12 @@ only *adds* contributions (exact integers, so the order of adding never matters)
 and divides at the end (:func:`monitor.aggregates.value`). So the numbers are
 identical by construction wherever they are computed.
 
-Modules, one per concept: :mod:`.phone` (calls), :mod:`.callbacks`,
-:mod:`.counter` (visits), :mod:`.surveys`, :mod:`.letters`, :mod:`.contacts`
-(``contacten``, ``aandeel_digitaal`` and digital transactions).
+Modules, one per concept: :mod:`.spec` (the registry: what each indicator is —
+unit, scope dimensions, Dutch title, live formula, alert settings),
+:mod:`.phone` (calls), :mod:`.callbacks`, :mod:`.counter` (visits),
+:mod:`.surveys`, :mod:`.letters`, :mod:`.contacts` (``contacten``,
+``aandeel_digitaal`` and digital transactions). :func:`registered` adds an
+indicator (a registry row and its contributions) for as long as a block runs.
 """
 
 from __future__ import annotations
