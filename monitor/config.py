@@ -137,6 +137,13 @@ class Norm(_Strict):
     def _target_or_compare(self) -> "Norm":
         if (self.target is None) == (self.compare is None):
             raise ValueError("a norm has either a target or compare: previous_year")
+        from monitor.indicators.spec import REGISTRY
+
+        dimensions = REGISTRY[self.indicator].scope
+        unknown = sorted(set(self.scope) - set(dimensions))
+        if unknown:  # such a norm would silently apply to no row
+            raise ValueError(f"{self.indicator} has no scope dimension {', '.join(unknown)} "
+                             f"(its dimensions: {', '.join(dimensions) or 'none'})")
         return self
 
 

@@ -40,6 +40,22 @@ def test_norm_needs_target_or_previous_year(tmp_path):
         load_municipality(path)
 
 
+def test_norm_of_an_unknown_indicator_names_the_known_ones(tmp_path):
+    path = tmp_path / "zwolle.yaml"
+    path.write_text("slug: zwolle\nname: Zwolle\nlines: ['14038']\nqueues: [algemeen]\n"
+                    "norms: [{indicator: wachttijd_loket, op: '<=', target: 5}]\n")
+    with pytest.raises(ConfigError, match=r"norms\.0\.indicator: .*unknown indicator 'wachttijd_loket'.*wachttijd_balie"):
+        load_municipality(path)
+
+
+def test_norm_scope_must_name_dimensions_of_its_indicator(tmp_path):
+    path = tmp_path / "zwolle.yaml"
+    path.write_text("slug: zwolle\nname: Zwolle\nlines: ['14038']\nqueues: [algemeen]\n"
+                    "norms: [{indicator: wachttijd_balie, op: '<=', target: 5, scope: {line: '14038'}}]\n")
+    with pytest.raises(ConfigError, match="wachttijd_balie has no scope dimension line"):
+        load_municipality(path)
+
+
 def test_slug_must_match_file_name(tmp_path):
     path = tmp_path / "zwolle.yaml"
     path.write_text("slug: kampen\nname: Kampen\nlines: ['14038']\nqueues: [algemeen]\n")
