@@ -135,10 +135,10 @@ def _stream_source(config: Any, municipality: Municipality) -> Any:
     return stream_source(config, municipalities={municipality.slug})
 
 
-def _report_for(source: Any, municipality: Municipality, as_of: datetime) -> Callable[[Period], dict[str, Any]]:
+def _report_for(source: Any, municipality: Municipality, as_of: datetime) -> Callable[[Period], Any]:
     from monitor.report import build_report
 
-    def report(period: Period) -> dict[str, Any]:
+    def report(period: Period) -> Any:
         return build_report(source, municipality.slug, period, as_of)
     return report
 
