@@ -17,15 +17,17 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from monitor.commands.report import parse_as_of
 from monitor.config import ConfigError, Municipality, load_config
 from monitor.periods import Period, parse_period
 
+if TYPE_CHECKING:
+    from monitor.report import Report
+
 FORMATS = ("xlsx", "csv", "md", "html")
 _SUFFIXES = {".xlsx": "xlsx", ".csv": "csv", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
-
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -135,10 +137,10 @@ def _stream_source(config: Any, municipality: Municipality) -> Any:
     return stream_source(config, municipalities={municipality.slug})
 
 
-def _report_for(source: Any, municipality: Municipality, as_of: datetime) -> Callable[[Period], Any]:
+def _report_for(source: Any, municipality: Municipality, as_of: datetime) -> Callable[[Period], Report]:
     from monitor.report import build_report
 
-    def report(period: Period) -> Any:
+    def report(period: Period) -> Report:
         return build_report(source, municipality.slug, period, as_of)
     return report
 
