@@ -23,14 +23,16 @@ COPY pyproject.toml README.md ./
 COPY monitor/__init__.py monitor/__init__.py
 COPY streams/__init__.py streams/__init__.py
 COPY dashboards/__init__.py dashboards/__init__.py
+COPY kcc/__init__.py kcc/__init__.py
 RUN pip install -e . && pip uninstall -y kcc-monitor
 
 COPY monitor monitor
 COPY streams streams
 COPY dashboards dashboards
+COPY kcc kcc
 COPY config config
 RUN pip install --no-deps -e . \
- && python -c "import monitor.cli, monitor.config; monitor.config.load_config()"
+ && python -c "import kcc.cli, monitor.config; monitor.config.load_config()"
 
 USER kcc:kcc
 # The worker's web server (/metrics); see KCC_WORKER_PORT.

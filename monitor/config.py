@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from monitor.errors import KccError
 from monitor.events import SLUG_PATTERN
 
 #: The repository's own configuration folder (the default for every command).
@@ -35,7 +36,7 @@ Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
-class ConfigError(ValueError):
+class ConfigError(KccError, ValueError):
     """A configuration file that cannot be used; the message names file, key and problem."""
 
 

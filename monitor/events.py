@@ -29,6 +29,8 @@ from pydantic import (
     model_validator,
 )
 
+from monitor.errors import KccError
+
 SLUG_PATTERN = r"^[a-z0-9-]{1,40}$"
 EVENT_ID_PATTERN = r"^[A-Za-z0-9._:-]{1,64}$"
 
@@ -51,7 +53,7 @@ ItemId = Annotated[str, Field(pattern=EVENT_ID_PATTERN)]
 """Opaque identifier chosen by the source system (never personal data)."""
 
 
-class InvalidEvent(ValueError):
+class InvalidEvent(KccError, ValueError):
     """A message that breaks the event contract."""
 
     def __init__(self, reason: str, detail: str) -> None:

@@ -36,6 +36,7 @@ from collections.abc import Collection, Iterable
 from typing import Any
 
 from monitor.config import Config
+from monitor.errors import ServiceError
 from monitor.settings import Settings
 from monitor.sources import StreamSource
 
@@ -49,10 +50,13 @@ Entries = list[tuple[str, bytes]]
 """A table's current entries: (key, JSON value bytes), at most one per key and partition."""
 
 
-class ChangelogUnavailable(RuntimeError):
+class ChangelogUnavailable(ServiceError):
     """The broker cannot be reached, a changelog topic does not exist, or reading timed out.
 
     The message says which, with the broker address and topic names, for the command line."""
+
+    exit_status = 2
+    """As for bad input: ``report``/``export --from-stream`` cannot be answered from what exists."""
 
 
 def changelog_topic(app_id: str, table: str) -> str:

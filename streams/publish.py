@@ -29,13 +29,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from monitor.errors import ServiceError
 from monitor.events import FAMILIES, Event, InvalidEvent, event_to_json, family, parse_event
 from monitor.settings import Settings
 
 _KEY_FIELDS = ("call_id", "callback_id", "visit_id", "letter_id", "survey_id", "transaction_id")
 
 
-class PublishError(RuntimeError):
+class PublishError(ServiceError):
     """Kafka refused or lost messages (the count and the first error are in the message)."""
 
 
@@ -61,24 +62,10 @@ class Publisher:
 
     def ensure_topics(self, families: Iterable[str] = FAMILIES) -> list[str]:
         """Create the missing event topics; returns the names created (existing ones are left alone)."""
-        from kafka import KafkaAdminClient
-        from kafka.admin import NewTopic
-        from kafka.errors import TopicAlreadyExistsError
+        from streams.topics import create_topics
 
-        names = [self.settings.event_topic(f) for f in families]
-        admin = KafkaAdminClient(**self.settings.kafka_python_kwargs(), client_id="kcc-simulator-admin")
-        try:
-            missing = sorted(set(names) - set(admin.list_topics()))
-            if missing:
-                topics = [NewTopic(name=n, num_partitions=self.settings.kafka.topic_partitions,
-                                   replication_factor=self.settings.kafka.replication_factor) for n in missing]
-                try:
-                    admin.create_topics(topics)
-                except TopicAlreadyExistsError:
-                    pass  # created meanwhile by another producer or a worker
-            return missing
-        finally:
-            admin.close()
+        return create_topics(self.settings, [self.settings.event_topic(f) for f in families],
+                             client_id="kcc-simulator-admin")
 
     # -- sending -------------------------------------------------------------------------------
 

@@ -7,17 +7,22 @@
 - ``<prefix>.deadletter``: invalid messages with their reason (:mod:`streams.deadletter`).
 
 Keys and values are raw bytes: parsing is the contract's job (``parse_event``), not Faust's.
+:func:`create_topics` is the one place that creates topics (the worker, the producers and
+the tests call it); it needs kafka-python only, so producers do not load Faust.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-
-import faust
-from faust.types import TopicT
+from typing import TYPE_CHECKING
 
 from monitor.events import FAMILIES
 from monitor.settings import Settings
+
+if TYPE_CHECKING:
+    import faust
+    from faust.types import TopicT
 
 
 @dataclass(frozen=True)
@@ -61,26 +66,42 @@ def topic_names(settings: Settings) -> list[str]:
 
 
 def ensure(settings: Settings, timeout: float = 30.0) -> list[str]:
-    """Create the missing topics on the broker (partitions and replication from settings); returns those created.
+    """Create the worker's missing topics on the broker; returns those created.
 
     Faust declares only its internal topics; a consumer that subscribes to a topic
     that does not exist yet gets no partitions of it until the next metadata refresh.
     Creating them before the worker starts makes the first assignment complete.
     """
+    return create_topics(settings, topic_names(settings), timeout=timeout, client_id=f"{settings.app_id}-admin")
+
+
+def create_topics(settings: Settings, names: Iterable[str], *, partitions: int | None = None,
+                  configs: Mapping[str, str] | None = None, timeout: float = 30.0,
+                  client_id: str = "kcc-admin") -> list[str]:
+    """Create those of ``names`` the broker does not have yet; returns the names created, in order.
+
+    Partitions default to ``settings.kafka.topic_partitions``, replication is
+    ``settings.kafka.replication_factor``; ``configs`` are topic configs (e.g.
+    ``cleanup.policy``). A topic created meanwhile by another process counts as existing.
+    ``timeout`` is the admin request timeout in seconds.
+    """
     from kafka.admin import KafkaAdminClient, NewTopic
     from kafka.errors import TopicAlreadyExistsError
 
-    admin = KafkaAdminClient(client_id=f"{settings.app_id}-admin", request_timeout_ms=int(timeout * 1000),
+    admin = KafkaAdminClient(client_id=client_id, request_timeout_ms=int(timeout * 1000),
                              **settings.kafka_python_kwargs())
     try:
         existing = set(admin.list_topics())
-        missing = [name for name in topic_names(settings) if name not in existing]
         created = []
-        for name in missing:
+        for name in dict.fromkeys(names):
+            if name in existing:
+                continue
+            topic = NewTopic(name, partitions or settings.kafka.topic_partitions, settings.kafka.replication_factor,
+                             topic_configs=dict(configs or {}))
             try:
-                admin.create_topics([NewTopic(name, settings.kafka.topic_partitions, settings.kafka.replication_factor)])
+                admin.create_topics([topic])
                 created.append(name)
-            except TopicAlreadyExistsError:  # another worker was first
+            except TopicAlreadyExistsError:  # another worker or producer was first
                 pass
         return created
     finally:

@@ -347,7 +347,7 @@ class WorkerProcess:
         assert self.process is None or self.process.poll() is not None, "already running"
         offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         self.process = _subprocess.Popen(
-            [_sys.executable, "-m", "monitor.cli", "worker", "--port", str(self.port), "--loglevel", "info"],
+            [_sys.executable, "-m", "kcc.cli", "worker", "--port", str(self.port), "--loglevel", "info"],
             env=self.env, cwd=_REPO, stdout=self.log_path.open("ab"), stderr=_subprocess.STDOUT)
         deadline = _time.monotonic() + timeout
         while _time.monotonic() < deadline:

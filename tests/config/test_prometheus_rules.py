@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 from monitor import rules
-from monitor.cli import main
+from kcc.cli import main
 from monitor.config import Config
 
 PROMETHEUS_DIR = rules.PROMETHEUS_DIR

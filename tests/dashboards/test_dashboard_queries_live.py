@@ -181,7 +181,7 @@ def test_every_dashboard_query_returns_series_from_a_real_worker_fed_by_the_simu
 
     def simulate(start: str, seed: int) -> None:
         done = subprocess.run(
-            [sys.executable, "-m", "monitor.cli", "simulate", "-m", "groningen", "--start", start,
+            [sys.executable, "-m", "kcc.cli", "simulate", "-m", "groningen", "--start", start,
              "--days", "0.05", "--seed", str(seed), "--speed", "max", "--summary-seconds", "60"],
             env=worker.env, cwd=ROOT, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr[-3000:]

@@ -14,7 +14,7 @@ import yaml
 from dashboards import render
 from dashboards.panels import DATASOURCE_UID
 from monitor import metricspec
-from monitor.cli import main
+from kcc.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 CURRENT_TYPES = {"stat", "gauge", "bargauge", "timeseries", "table", "state-timeline", "row"}

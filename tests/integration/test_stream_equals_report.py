@@ -41,7 +41,7 @@ VOLUME = 0.1
 
 
 def _cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
-    done = subprocess.run([sys.executable, "-m", "monitor.cli", *args], cwd=REPO, env=env, capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "kcc.cli", *args], cwd=REPO, env=env, capture_output=True,
                           timeout=timeout)
     assert done.returncode == 0, f"kcc-monitor {' '.join(args)} exited {done.returncode}:\n{done.stderr.decode()}"
     return done

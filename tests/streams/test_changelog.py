@@ -23,6 +23,7 @@ from monitor.settings import Settings
 from monitor.sources import StreamSource
 from streams.changelog import (ChangelogUnavailable, changelog_topic, decode_key, read_tables,
                                stream_source)
+from streams.topics import create_topics
 from tests.conftest import free_port
 from tests.monitor.reportkit import at, call, event, source
 
@@ -78,15 +79,8 @@ def settings(kafka_broker, monkeypatch: pytest.MonkeyPatch) -> Settings:
 
 
 def _create_topics(settings: Settings) -> None:
-    from kafka.admin import KafkaAdminClient, NewTopic
-
-    admin = KafkaAdminClient(**settings.kafka_python_kwargs())
-    try:
-        admin.create_topics([NewTopic(changelog_topic(settings.app_id, table), PARTITIONS, 1,
-                                      topic_configs={"cleanup.policy": "compact"})
-                             for table in ("records", "daily")])
-    finally:
-        admin.close()
+    create_topics(settings, [changelog_topic(settings.app_id, table) for table in ("records", "daily")],
+                  partitions=PARTITIONS, configs={"cleanup.policy": "compact"})
 
 
 def _produce(settings: Settings, messages: list[tuple[str, int, str, object]]) -> None:
@@ -174,7 +168,7 @@ def test_report_from_the_stream_equals_the_report_from_the_same_events_in_a_file
 
 def test_report_command_from_stream_prints_the_same_json_as_from_the_event_file(settings, config, tmp_path,
                                                                                 capsys):
-    from monitor.cli import main
+    from kcc.cli import main
     from monitor.events import event_to_json
 
     events = _events()
@@ -203,7 +197,7 @@ def test_missing_changelog_topics_are_named_in_the_error(settings, config):
 
 
 def test_report_command_exits_2_with_a_clear_message_when_the_broker_is_unreachable(monkeypatch, capsys):
-    from monitor.cli import main
+    from kcc.cli import main
 
     monkeypatch.setenv("KCC_KAFKA__BOOTSTRAP_SERVERS", f"127.0.0.1:{free_port()}")
     code = main(["report", "--from-stream", "--municipality", "groningen", "--period", "2026-04"])
@@ -213,7 +207,7 @@ def test_report_command_exits_2_with_a_clear_message_when_the_broker_is_unreacha
 
 
 def test_export_command_exits_2_when_the_changelog_topics_do_not_exist(settings, tmp_path, capsys):
-    from monitor.cli import main
+    from kcc.cli import main
 
     code = main(["export", "--from-stream", "--municipality", "groningen", "--period", "2026-04",
                  "--out", str(tmp_path / "x.csv"), "--no-progress"])

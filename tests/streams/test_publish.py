@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from monitor.cli import main
-from monitor.commands.replay import arrange
+from kcc.cli import main
+from kcc.commands.replay import arrange
 from monitor.events import FAMILIES, event_to_json, family, parse_event
 from monitor.settings import Settings
 from monitor.simulator import simulate, write_jsonl

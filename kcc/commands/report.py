@@ -23,7 +23,8 @@ from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
-from monitor.config import ConfigError, Municipality, load_config
+from kcc.cli import fail
+from monitor.config import Municipality, load_config
 
 MAX_INVALID_SHOWN = 20
 """Invalid lines named one by one on stderr; the rest are counted."""
@@ -47,35 +48,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from monitor.periods import parse_period
 
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        return _fail(str(exc))
+    config = load_config(args.config)
     if args.municipality not in config.slugs:
-        return _fail(f"unknown municipality {args.municipality!r} (configured: {', '.join(sorted(config.slugs))})")
+        return fail(f"unknown municipality {args.municipality!r} (configured: {', '.join(sorted(config.slugs))})")
     municipality = config[args.municipality]
     try:
         period = parse_period(args.period, municipality.tz)
         as_of = parse_as_of(args.as_of, municipality)
     except ValueError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
 
     from monitor.report import build_report, render
     from monitor.sources import EventFileSource
 
     if getattr(args, "from_stream", False):
-        from streams.changelog import ChangelogUnavailable, stream_source
+        from streams.changelog import stream_source
 
-        try:
-            stream = stream_source(config, municipalities={municipality.slug})
-        except ChangelogUnavailable as exc:
-            return _fail(str(exc))
+        stream = stream_source(config, municipalities={municipality.slug})
         sys.stdout.write(render(build_report(stream, municipality.slug, period, as_of), args.format))
         return 0
     try:
         source = EventFileSource(args.events, config, municipalities={municipality.slug})
     except OSError as exc:
-        return _fail(f"{args.events}: cannot read: {exc.strerror or exc}")
+        return fail(f"{args.events}: cannot read: {exc.strerror or exc}")
     _warn_invalid(source.invalid)
     report = replace(build_report(source, municipality.slug, period, as_of), invalid_events=len(source.invalid))
     sys.stdout.write(render(report, args.format))
@@ -105,8 +100,3 @@ def _warn_invalid(invalid: list) -> None:
         print(f"kcc-monitor report: … and {len(invalid) - MAX_INVALID_SHOWN} more invalid lines", file=sys.stderr)
     if invalid:
         print(f"kcc-monitor report: {len(invalid)} invalid line(s) skipped", file=sys.stderr)
-
-
-def _fail(message: str) -> int:
-    print(f"kcc-monitor report: error: {message}", file=sys.stderr)
-    return 2

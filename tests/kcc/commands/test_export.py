@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.cli import main
+from kcc.cli import main
 
 
 def _run(capsys, *argv):

@@ -18,14 +18,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="output folder (default: config/grafana/dashboards in the repository)")
     parser.add_argument("--check", action="store_true",
                         help="compare instead of write; exit 1 if any dashboard is missing, stale or differs")
-    parser.add_argument("--config-dir", type=Path, default=None, help="municipality configuration folder")
+    parser.add_argument("--config", type=Path, metavar="DIR", help="municipality configuration folder")
 
 
 def run(args: argparse.Namespace) -> int:
     from dashboards import render
     from monitor.config import load_config
 
-    config = load_config(args.config_dir)
+    config = load_config(args.config)
     out = args.out or render.DEFAULT_OUT
     if args.check:
         problems = render.check(config, out)

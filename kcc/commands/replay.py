@@ -28,13 +28,13 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 import threading
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
-from monitor.commands.simulate import DEFAULT_SEED, Summary, parse_speed, stop_on_signals
+from kcc.cli import fail
+from kcc.commands.simulate import DEFAULT_SEED, Summary, parse_speed, stop_on_signals
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         with open(args.file, "rb"):
             pass
     except OSError as exc:
-        return _fail(f"{args.file}: cannot read: {exc.strerror or exc}")
+        return fail(f"{args.file}: cannot read: {exc.strerror or exc}")
     settings = Settings()
     stop = threading.Event()
     summary = Summary("replay", args.summary_seconds)
@@ -93,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
                           lambda n, routed: summary.tick(n, _when(routed.ts)))
     except (KafkaError, PublishError) as exc:
         summary.done(None)
-        return _fail(f"Kafka at {settings.bootstrap()}: {exc}", status=1)
+        return fail(f"Kafka at {settings.bootstrap()}: {exc}", 1)
     summary.done("stopped" if stop.is_set() else "done")
     return 0
 
@@ -110,8 +110,3 @@ def _rate(text: str) -> float:
     if not 0 <= value <= 1:
         raise argparse.ArgumentTypeError(f"invalid rate {text!r}: a number from 0 to 1")
     return value
-
-
-def _fail(message: str, status: int = 2) -> int:
-    print(f"kcc-monitor: {message}", file=sys.stderr)
-    return status

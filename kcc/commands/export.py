@@ -19,8 +19,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from monitor.commands.report import parse_as_of
-from monitor.config import ConfigError, Municipality, load_config
+from kcc.cli import fail
+from kcc.commands.report import parse_as_of
+from monitor.config import Municipality, load_config
 from monitor.periods import Period, parse_period
 
 if TYPE_CHECKING:
@@ -53,63 +54,51 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from monitor.export.progress import Progress
 
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        return _fail(str(exc), 2)
+    config = load_config(args.config)
     if args.municipality not in config.slugs:
-        return _fail(f"unknown municipality {args.municipality!r} (configured: {', '.join(sorted(config.slugs))})", 2)
+        return fail(f"unknown municipality {args.municipality!r} (configured: {', '.join(sorted(config.slugs))})")
     municipality = config[args.municipality]
     try:
         period = parse_period(args.period, municipality.tz)
     except ValueError as exc:
-        return _fail(str(exc), 2)
+        return fail(str(exc))
     if period.kind not in ("month", "quarter", "year"):
-        return _fail(f"an export covers a month, quarter or year, not a {period.kind} ({args.period})", 2)
+        return fail(f"an export covers a month, quarter or year, not a {period.kind} ({args.period})")
     fmt = args.format or _SUFFIXES.get(args.out.suffix.lower())
     if fmt is None:
-        return _fail(f"cannot tell the format from {args.out.name!r}; give --format {'|'.join(FORMATS)}", 2)
+        return fail(f"cannot tell the format from {args.out.name!r}; give --format {'|'.join(FORMATS)}")
     try:
         as_of = parse_as_of(args.as_of, municipality)
     except ValueError as exc:
-        return _fail(str(exc), 2)
+        return fail(str(exc))
     if not args.out.parent.exists():
-        return _fail(f"{args.out.parent}: no such directory", 2)
+        return fail(f"{args.out.parent}: no such directory")
 
     if args.events is not None and not args.events.is_file():
-        return _fail(f"{args.events}: no such file", 2)
+        return fail(f"{args.events}: no such file")
 
     progress = Progress(sys.stderr, sys.stderr.isatty() if args.progress is None else args.progress)
     try:
         if args.from_stream:
-            try:
-                source = _stream_source(config, municipality)
-            except RuntimeError as exc:  # streams.changelog.ChangelogUnavailable: broker down, no topics
-                progress.close()
-                return _fail(str(exc), 2)
+            source = _stream_source(config, municipality)  # ChangelogUnavailable: the CLI prints it, exit 2
         else:
             try:
                 source = _file_source(args.events, config, municipality, progress)
             except OSError as exc:
                 progress.close()
-                return _fail(f"{args.events}: cannot read: {exc.strerror or exc}", 2)
+                return fail(f"{args.events}: cannot read: {exc.strerror or exc}")
         try:
             table = _build(source, municipality, period, as_of, progress)
             path = _write(table, fmt, args.out, charts=not args.no_charts and fmt in ("xlsx", "html"),
                           progress=progress)
         except (ValueError, OSError) as exc:  # a report that does not fit, an unwritable --out
             progress.close()
-            return _fail(f"cannot export: {exc}", 1)
+            return fail(f"cannot export: {exc}", 1)
     finally:
         progress.close()
     _warn_invalid(source)
     print(table.summary(str(path)), file=sys.stderr)
     return 0
-
-
-def _fail(message: str, code: int) -> int:
-    print(f"kcc-monitor export: error: {message}", file=sys.stderr)
-    return code
 
 
 # ------------------------------------------------------------------ sources and reports
@@ -131,7 +120,7 @@ def _file_source(path: Path, config: Any, municipality: Municipality, progress: 
 
 def _stream_source(config: Any, municipality: Municipality) -> Any:
     """The workers' durable state read from the Kafka changelog topics (broker and app id from
-    ``Settings()``); raises ``streams.changelog.ChangelogUnavailable`` (a RuntimeError)."""
+    ``Settings()``); raises ``streams.changelog.ChangelogUnavailable``."""
     from streams.changelog import stream_source
 
     return stream_source(config, municipalities={municipality.slug})

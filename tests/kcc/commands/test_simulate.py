@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from monitor.cli import main
-from monitor.commands.replay import arrange
-from monitor.commands.simulate import parse_speed, parse_start
+from kcc.cli import main
+from kcc.commands.replay import arrange
+from kcc.commands.simulate import parse_speed, parse_start
 from monitor.events import parse_event
 from monitor.simulator import simulate, write_jsonl
 

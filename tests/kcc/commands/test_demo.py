@@ -40,7 +40,7 @@ def test_demo_starts_broker_worker_and_simulator_and_ctrl_c_stops_them(tmp_path:
     log = tmp_path / "demo.log"
     # A busy simulated Tuesday morning at 30× real time: calls arrive whatever the wall clock says.
     demo = subprocess.Popen(
-        [sys.executable, "-m", "monitor.cli", "demo", "--start", "2026-04-07T09:00", "--speed", "30",
+        [sys.executable, "-m", "kcc.cli", "demo", "--start", "2026-04-07T09:00", "--speed", "30",
          "--municipality", "groningen"],
         env=env, cwd=REPO, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     try:

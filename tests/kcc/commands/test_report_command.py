@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from monitor.cli import main
+from kcc.cli import main
 
 LINES = [
     '{"event_id":"c-1","type":"call.offered","ts":"2026-04-07T09:00:00+02:00","municipality":"groningen",'
@@ -64,7 +64,7 @@ def test_bad_arguments_exit_2_with_a_clear_error(events_file, capsys, args, mess
 
 
 def test_the_installed_command_runs_as_a_process(events_file):
-    done = subprocess.run([sys.executable, "-m", "monitor.cli", "report", "--events", str(events_file),
+    done = subprocess.run([sys.executable, "-m", "kcc.cli", "report", "--events", str(events_file),
                            "--municipality", "groningen", "--period", "2026-04", "--as-of", "2026-05-01"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr

@@ -37,7 +37,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from monitor.config import ConfigError, load_config
+from kcc.cli import fail
+from monitor.config import load_config
 
 DEFAULT_SEED = 1
 
@@ -92,26 +93,23 @@ def parse_start(text: str, tz: ZoneInfo) -> datetime:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        return _fail(str(exc))
+    config = load_config(args.config)
     slugs = sorted(set(args.municipality or config.slugs))
     unknown = [s for s in slugs if s not in config.slugs]
     if unknown:
-        return _fail(f"unknown municipality {', '.join(unknown)} (configured: {', '.join(sorted(config.slugs))})")
+        return fail(f"unknown municipality {', '.join(unknown)} (configured: {', '.join(sorted(config.slugs))})")
     if args.realtime and (args.start or args.out or args.speed not in (None, 1.0)):
-        return _fail("--realtime means: from now, --speed 1, to Kafka; drop --start/--out/--speed")
+        return fail("--realtime means: from now, --speed 1, to Kafka; drop --start/--out/--speed")
     if args.days is not None and not args.days > 0:
-        return _fail("--days must be > 0")
+        return fail("--days must be > 0")
     if not args.volume >= 0:
-        return _fail("--volume must be >= 0")
+        return fail("--volume must be >= 0")
     tz = config[slugs[0]].tz
     realtime = args.realtime or (args.start is None and args.out is None)
     try:
         start = parse_start(args.start or "now", tz)
     except ValueError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
     if args.days is not None:
         end: datetime | None = start + timedelta(days=args.days)
     else:
@@ -137,7 +135,7 @@ def _write(events: Iterator[Any], out: str, start: datetime, end: datetime | Non
     try:
         count = write_jsonl(events, sys.stdout if out == "-" else out)
     except OSError as exc:
-        return _fail(f"{out}: cannot write: {exc.strerror or exc}")
+        return fail(f"{out}: cannot write: {exc.strerror or exc}")
     elapsed = time.monotonic() - began
     print(f"simulate: {count} events {start.isoformat()} .. {end.isoformat() if end else '…'} "
           f"written to {out} in {elapsed:.1f} s ({count / max(elapsed, 1e-9):,.0f} events/s)", file=sys.stderr)
@@ -160,7 +158,7 @@ def _produce(events: Iterator[Any], start: datetime, speed: float | None, every:
             produce_events(events, publisher, pacer, lambda n, e: progress.tick(n, e.ts))
     except (KafkaError, PublishError) as exc:
         progress.done(None)
-        return _fail(f"Kafka at {settings.bootstrap()}: {exc}", status=1)
+        return fail(f"Kafka at {settings.bootstrap()}: {exc}", 1)
     progress.done("stopped" if stop.is_set() else "done")
     return 0
 
@@ -223,9 +221,3 @@ def stop_on_signals(stop: threading.Event) -> Iterator[None]:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-
-
-def _fail(message: str, status: int = 2) -> int:
-    print(f"kcc-monitor: {message}", file=sys.stderr)
-    return status
-

@@ -1,0 +1,1 @@
+"""The command-line layer above the domain (``monitor``) and the Faust app (``streams``)."""
