@@ -47,12 +47,14 @@ def _mounts(service: dict) -> dict[str, str]:
     return mounts
 
 
+@pytest.mark.integration
 def test_compose_file_is_valid_with_and_without_the_simulator_profile():
     for args in (("config", "-q"), ("--profile", "simulator", "config", "-q")):
         result = _compose(*args)
         assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.integration
 def test_worker_can_be_scaled_no_fixed_name_or_host_port(stack):
     worker = stack["services"]["worker"]
     assert "container_name" not in worker
@@ -64,6 +66,7 @@ def test_worker_can_be_scaled_no_fixed_name_or_host_port(stack):
     assert worker["depends_on"]["kafka"]["condition"] == "service_healthy"
 
 
+@pytest.mark.integration
 def test_simulator_runs_only_under_its_profile(stack):
     simulator = stack["services"]["simulator"]
     assert simulator["profiles"] == ["simulator"]
@@ -71,6 +74,7 @@ def test_simulator_runs_only_under_its_profile(stack):
     assert "simulator" not in {name for name, s in stack["services"].items() if not s.get("profiles")}
 
 
+@pytest.mark.integration
 def test_kafka_is_a_single_kraft_node_reachable_in_the_network(stack):
     kafka = stack["services"]["kafka"]
     assert kafka["image"].startswith("apache/kafka:3.9.")
@@ -80,6 +84,7 @@ def test_kafka_is_a_single_kraft_node_reachable_in_the_network(stack):
     assert env["KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR"] == "1"
 
 
+@pytest.mark.integration
 def test_prometheus_mounts_the_generated_rules_and_scrapes_every_worker_replica(stack):
     prometheus = stack["services"]["prometheus"]
     host = Path(_mounts(prometheus)["/etc/prometheus"])
@@ -95,11 +100,13 @@ def test_prometheus_mounts_the_generated_rules_and_scrapes_every_worker_replica(
     assert "alertmanager:9093" in targets
 
 
+@pytest.mark.integration
 def test_alertmanager_mounts_its_configuration(stack):
     host = Path(_mounts(stack["services"]["alertmanager"])["/etc/alertmanager"])
     assert (host / "alertmanager.yml").is_file()
 
 
+@pytest.mark.integration
 def test_grafana_provisions_the_datasource_the_dashboards_reference_and_the_generated_dashboards(stack):
     grafana = stack["services"]["grafana"]
     major = int(grafana["image"].split(":")[1].split(".")[0])
@@ -117,6 +124,7 @@ def test_grafana_provisions_the_datasource_the_dashboards_reference_and_the_gene
         "programme.json", "teamlead.json", "wallboard.json"]
 
 
+@pytest.mark.integration
 def test_every_long_running_service_has_a_healthcheck_and_waits_for_healthy_dependencies(stack):
     for name, service in stack["services"].items():
         if name != "simulator":

@@ -23,12 +23,8 @@ import argparse
 import asyncio
 import itertools
 import json
-import os
 import shutil
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -37,12 +33,12 @@ import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from kcc import stack
 from monitor import metricspec
 from monitor.config import load_config
 from monitor.events import event_to_json, family
 from monitor.settings import Settings
 
-_ROOT = Path(__file__).resolve().parents[2]
 _COUNTED = (metricspec.EVENTS.series, metricspec.EVENTS_DUPLICATE.series, metricspec.DEAD_LETTERS.series)
 
 
@@ -60,23 +56,25 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings()
     messages = _simulated_messages(args.events, args.seed, args.start)
     print(f"benchmark: {len(messages):,} simulated events", flush=True)
-    broker = _Broker(settings)
+    if settings.kafka.bootstrap_servers:
+        broker = stack.Broker.existing(settings.kafka.bootstrap_servers)
+    else:
+        print("benchmark: starting a private local broker …", flush=True)
+        broker = stack.Broker.local(stack.free_port(), Path(tempfile.mkdtemp(prefix="kcc-bench-kafka-")), remove=True)
     try:
         bootstrap = broker.start()
-        run_id = uuid.uuid4().hex[:8]
-        env = {**os.environ, "KCC_KAFKA__BOOTSTRAP_SERVERS": bootstrap,
-               "KCC_TOPIC_PREFIX": f"bench{run_id}", "KCC_APP_ID": f"bench-{run_id}",
-               "KCC_WORKER_PORT": str(_free_port()), "KCC_WORKER_BIND": "127.0.0.1",
-               "KCC_DATA_DIR": tempfile.mkdtemp(prefix="kcc-bench-")}
-        bench = Settings(_env_file=None, **_settings_overrides(env))
-        worker = _start_worker(env, bench.worker_port)
+        data_dir = Path(tempfile.mkdtemp(prefix="kcc-bench-"))
+        port = stack.free_port()
+        worker = stack.worker(stack.isolated_settings(bootstrap, f"bench{uuid.uuid4().hex[:8]}", data_dir), port,
+                              log=data_dir / "worker.log")
+        bench = Settings(_env_file=None, **_settings_overrides(worker.env))
+        worker.start(timeout=120)
         try:
             figures = _measure_worker(worker, bench, messages, args.timeout, args.rate)
         finally:
-            worker.terminate()
-            worker.wait(30)
+            worker.stop()
         baseline = asyncio.run(_decode_only(bench, len(messages), args.timeout))
-        shutil.rmtree(env["KCC_DATA_DIR"], ignore_errors=True)  # kept (with worker.log) only when a run fails
+        shutil.rmtree(data_dir, ignore_errors=True)  # kept (with worker.log) only when a run fails
     finally:
         broker.stop()
     print(f"worker:   {figures['rate']:,.0f} events/s sustained ({len(messages):,} events in {figures['seconds']:.1f} s)")
@@ -99,50 +97,12 @@ def _simulated_messages(count: int, seed: int, start: str) -> list[tuple[str, by
             for e in itertools.islice(events, count)]
 
 
-class _Broker:
-    """The configured broker, or a private local one on a free port for this run."""
-
-    def __init__(self, settings: Settings) -> None:
-        self._configured = settings.kafka.bootstrap_servers
-        self._env: dict[str, str] | None = None
-
-    def start(self) -> str:
-        if self._configured:
-            return self._configured
-        port, run_dir = _free_port(), tempfile.mkdtemp(prefix="kcc-bench-kafka-")
-        self._env = {**os.environ, "KCC_KAFKA_PORT": str(port),
-                     "KCC_KAFKA_CONTROLLER_PORT": str(_free_port()), "KCC_KAFKA_DIR": run_dir}
-        print("benchmark: starting a private local broker …", flush=True)
-        subprocess.run([str(_ROOT / "scripts" / "kafka"), "start"], env=self._env, check=True,
-                       stdout=subprocess.DEVNULL)
-        return f"127.0.0.1:{port}"
-
-    def stop(self) -> None:
-        if self._env is not None:
-            subprocess.run([str(_ROOT / "scripts" / "kafka"), "stop"], env=self._env, check=False)
-            shutil.rmtree(self._env["KCC_KAFKA_DIR"], ignore_errors=True)
-
 
 def _settings_overrides(env: dict[str, str]) -> dict[str, object]:
     return {"kafka": {"bootstrap_servers": env["KCC_KAFKA__BOOTSTRAP_SERVERS"]},
             "topic_prefix": env["KCC_TOPIC_PREFIX"], "app_id": env["KCC_APP_ID"],
             "worker_port": int(env["KCC_WORKER_PORT"]), "data_dir": env["KCC_DATA_DIR"]}
 
-
-def _start_worker(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    log = open(Path(env["KCC_DATA_DIR"]) / "worker.log", "wb")  # noqa: SIM115 - lives as long as the worker
-    worker = subprocess.Popen([str(Path(sys.executable).with_name("kcc-monitor")), "worker"],
-                              env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if worker.poll() is not None:
-            raise SystemExit(f"benchmark: the worker exited (log: {log.name})")
-        # Ready = partitions assigned and tables recovered (Faust logs it), and /metrics answers.
-        if "[^Worker]: Ready" in Path(log.name).read_text(errors="replace") and _counted(port) is not None:
-            return worker
-        time.sleep(0.5)
-    worker.kill()
-    raise SystemExit(f"benchmark: the worker did not start (log: {log.name})")
 
 
 def _counted(port: int) -> float | None:
@@ -156,7 +116,7 @@ def _counted(port: int) -> float | None:
                if line.startswith(_COUNTED) and not line.startswith("#"))
 
 
-def _measure_worker(worker: subprocess.Popen[bytes], settings: Settings,
+def _measure_worker(worker: stack.Managed, settings: Settings,
                     messages: list[tuple[str, bytes, bytes]], timeout: float,
                     rate: float | None = None) -> dict[str, float]:
     import psutil
@@ -253,9 +213,3 @@ async def _decode_only(settings: Settings, total: int, timeout: float) -> float:
     if seen < total:
         raise SystemExit(f"benchmark: the baseline consumer read {seen:,} of {total:,} events")
     return seen / elapsed
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]

@@ -10,19 +10,12 @@ if it started it, each cleanly.
 from __future__ import annotations
 
 import argparse
-import os
 import signal
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
+from kcc import stack
 from monitor.events import FAMILIES
 from monitor.settings import Settings
-
-_ROOT = Path(__file__).resolve().parents[2]
-_KAFKA_SCRIPT = _ROOT / "scripts" / "kafka"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -46,74 +39,48 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
 
-    started_broker = False
     if settings.kafka.bootstrap_servers is None:
         _say("starting the local Kafka broker (scripts/kafka start) …")
-        subprocess.run([str(_KAFKA_SCRIPT), "start"], check=True, stdout=subprocess.DEVNULL)
-        started_broker = True
-    bootstrap = settings.bootstrap()
-    env = {**os.environ, "KCC_KAFKA__BOOTSTRAP_SERVERS": bootstrap}
-    exe = str(Path(sys.executable).with_name("kcc-monitor"))
-    processes: list[tuple[str, subprocess.Popen[bytes]]] = []
+        broker = stack.Broker.local()
+    else:
+        broker = stack.Broker.existing(settings.kafka.bootstrap_servers)
+    bootstrap = broker.start()
+    env = {"KCC_KAFKA__BOOTSTRAP_SERVERS": bootstrap}
+    processes: list[stack.Managed] = []
     try:
-        worker = subprocess.Popen([exe, "worker"], env=env)
-        processes.append(("worker", worker))
-        metrics_url = f"http://127.0.0.1:{settings.worker_port}/metrics"
-        _wait_for(metrics_url, worker, lambda: stopping)
-        simulate = [exe, "simulate", "--speed", str(args.speed), "--seed", str(args.seed)]
+        worker = stack.worker(env, settings.worker_port)
+        processes.append(worker)
+        worker.start(timeout=90, stopping=lambda: stopping)  # a worker that dies raises StackError
+        simulate = ["simulate", "--speed", str(args.speed), "--seed", str(args.seed)]
         for slug in args.municipality or []:
             simulate += ["--municipality", slug]
         if args.start:
             simulate += ["--start", args.start]
-        processes.append(("simulator", subprocess.Popen(simulate, env=env)))
-        _say(f"broker:     {bootstrap}{' (local, scripts/kafka)' if started_broker else ''}")
+        simulator = stack.Managed("simulator", stack.kcc_monitor(*simulate), env=worker.env)
+        processes.append(simulator.start())
+        _say(f"broker:     {bootstrap}{' (local, scripts/kafka)' if broker.started_here else ''}")
         _say(f"topics:     {', '.join(settings.event_topic(f) for f in FAMILIES)}, {settings.dead_letter_topic}")
-        _say(f"metrics:    {metrics_url}")
+        _say(f"metrics:    {worker.ready_url}")
         _say("simulator:  real time" if str(args.speed) == "1" else f"simulator:  speed {args.speed}")
         _say("Ctrl-C stops everything.")
         deadline = time.monotonic() + args.duration if args.duration else None
-        while not stopping and all(p.poll() is None for _, p in processes):
+        while not stopping and all(p.running for p in processes):
             if deadline is not None and time.monotonic() > deadline:
                 break
             time.sleep(0.2)
-        for name, process in processes:
-            if process.poll() is not None and not stopping:
-                _say(f"{name} exited with status {process.returncode}")
+        for process in processes:
+            if not process.running and not stopping:
+                _say(f"{process.name} exited with status {process.process.returncode}")
     finally:
-        for name, process in reversed(processes):
-            _terminate(name, process)
-        if started_broker:
+        for process in reversed(processes):
+            if process.running:
+                _say(f"stopping the {process.name} …")
+            process.stop()
+        if broker.started_here:
             _say("stopping the local Kafka broker …")
-            subprocess.run([str(_KAFKA_SCRIPT), "stop"], check=False)
+        broker.stop()
     _say("stopped.")
     return 0
-
-
-def _wait_for(url: str, process: subprocess.Popen[bytes], stopping, timeout: float = 90) -> None:
-    """Wait until the worker serves ``url``; the worker printing its own errors if it dies."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and not stopping():
-        if process.poll() is not None:
-            raise SystemExit(f"kcc-monitor demo: the worker exited with status {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=1):
-                return
-        except OSError:
-            time.sleep(0.5)
-    if not stopping():
-        raise SystemExit(f"kcc-monitor demo: the worker did not serve {url} within {timeout:.0f} s")
-
-
-def _terminate(name: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
-    if process.poll() is not None:
-        return
-    _say(f"stopping the {name} …")
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def _say(message: str) -> None:

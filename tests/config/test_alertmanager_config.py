@@ -20,10 +20,12 @@ def _amtool(*args: str) -> str:
     return result.stdout.strip()
 
 
+@pytest.mark.integration
 def test_amtool_accepts_the_config_and_its_templates() -> None:
     assert "SUCCESS" in _amtool("check-config", "alertmanager.yml")
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize(("labels", "receivers"), [
     (["municipality=groningen", "severity=critical", "alertname=KccBellerWachtTeLang", "kind=live"],
      "kcc-teamleads-mail,kcc-webhook"),

@@ -11,8 +11,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from monitor import rules
+import pytest
+
 from kcc.cli import main
+from monitor import rules
 from monitor.config import Config
 
 PROMETHEUS_DIR = rules.PROMETHEUS_DIR
@@ -36,21 +38,25 @@ def test_rules_check_command_fails_on_a_stale_file_and_passes_on_fresh_ones(tmp_
     assert main(["rules", "--out", str(tmp_path), "--check"]) == 1
 
 
+@pytest.mark.integration
 def test_promtool_accepts_the_rule_files() -> None:
     result = _promtool("check", "rules", rules.RECORDING_FILE, rules.ALERT_FILE)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.integration
 def test_promtool_accepts_the_full_stack_prometheus_config() -> None:
     result = _promtool("check", "config", "prometheus.yml")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.integration
 def test_every_alert_fires_and_is_silent_at_its_norm_in_promtool() -> None:
     result = _promtool("test", "rules", rules.ALERT_TEST_FILE)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.integration
 def test_recording_rules_compute_the_indicators_in_promtool() -> None:
     result = _promtool("test", "rules", "tests/recording_rules_test.yml")
     assert result.returncode == 0, result.stdout + result.stderr

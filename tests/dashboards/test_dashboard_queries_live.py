@@ -26,7 +26,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, star
 from dashboards import render
 from monitor import metricspec as ms
 from monitor.config import Config, Municipality
-from tests.conftest import free_port, wait_until
+from tests.support import free_port, wait_until
 
 pytestmark = pytest.mark.integration
 

@@ -13,8 +13,8 @@ import yaml
 
 from dashboards import render
 from dashboards.panels import DATASOURCE_UID
-from monitor import metricspec
 from kcc.cli import main
+from monitor import metricspec
 
 ROOT = Path(__file__).resolve().parents[2]
 CURRENT_TYPES = {"stat", "gauge", "bargauge", "timeseries", "table", "state-timeline", "row"}

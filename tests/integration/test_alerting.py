@@ -26,7 +26,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, start_http_serv
 from monitor import metricspec as ms
 from monitor import rules
 from monitor.config import Config
-from tests.conftest import free_port, wait_until
+from tests.support import free_port, wait_until
 
 pytestmark = pytest.mark.integration
 

@@ -26,7 +26,7 @@ from monitor.report import build_report
 from monitor.settings import KafkaSettings, Settings
 from monitor.sources import EventFileSource
 from streams.changelog import stream_source
-from tests.conftest import wait_until
+from tests.support import wait_until
 
 pytestmark = pytest.mark.integration
 

@@ -110,16 +110,9 @@ def test_every_family_gives_exact_metrics_with_out_of_order_events_and_duplicate
     producer.close()
 
     distinct = sum(len(items) for items in events.values())
-    deadline = time.monotonic() + 90
-    while True:
-        samples = worker.samples()
-        counted = sum(v for (name, _), v in samples.items() if name == "kcc_events_total")
-        dupes = sum(v for (name, _), v in samples.items() if name == "kcc_events_duplicate_total")
-        if (counted, dupes) == (distinct, 4):
-            break
-        if time.monotonic() > deadline:
-            pytest.fail(f"{counted} events, {dupes} duplicates\n{worker.log()[-3000:]}")
-        time.sleep(0.3)
+    worker.wait_for_total("kcc_events_total", distinct)
+    worker.wait_for_total("kcc_events_duplicate_total", 4)
+    samples = worker.samples()
 
     def value(name: str, **labels: str) -> float:
         return samples.get((name, frozenset({"municipality": G, **labels}.items())), 0.0)

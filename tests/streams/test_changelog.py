@@ -24,7 +24,7 @@ from monitor.sources import StreamSource
 from streams.changelog import (ChangelogUnavailable, changelog_topic, decode_key, read_tables,
                                stream_source)
 from streams.topics import create_topics
-from tests.conftest import free_port
+from tests.support import free_port
 from tests.monitor.reportkit import at, call, event, source
 
 pytestmark = pytest.mark.integration

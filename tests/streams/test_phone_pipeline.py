@@ -11,6 +11,8 @@ import json
 import pytest
 import requests
 
+from tests.support import wait_until
+
 pytestmark = pytest.mark.integration
 
 TS = "2026-04-07T09:{minute:02d}:00+02:00"
@@ -34,20 +36,6 @@ def produce(broker, topic: str, events: list[dict | tuple[bytes | None, bytes]])
         producer.flush(timeout=30)
     finally:
         producer.close()
-
-
-def total(worker, name: str) -> float:
-    return sum(v for (sample, _), v in worker.samples().items() if sample == name)
-
-
-def wait_total(worker, name: str, expected: float, timeout: float = 90) -> None:
-    import time
-
-    deadline = time.monotonic() + timeout
-    while (current := total(worker, name)) != expected:
-        if time.monotonic() > deadline:
-            pytest.fail(f"sum of {name} = {current}, expected {expected}\n{worker.log()[-3000:]}")
-        time.sleep(0.2)
 
 
 PHONE = {"municipality": "groningen", "line": "14050", "queue": "algemeen"}
@@ -75,8 +63,8 @@ DUPLICATES = [EVENTS[0], EVENTS[4], EVENTS[4]]
 def test_phone_counters_are_exact_and_duplicates_count_once(kafka_broker, start_worker) -> None:
     worker = start_worker()
     produce(kafka_broker, worker.topic("call"), EVENTS + DUPLICATES)
-    wait_total(worker, "kcc_events_total", len(EVENTS))
-    wait_total(worker, "kcc_events_duplicate_total", len(DUPLICATES))
+    worker.wait_for_total("kcc_events_total", len(EVENTS))
+    worker.wait_for_total("kcc_events_duplicate_total", len(DUPLICATES))
 
     samples = worker.samples()
 
@@ -151,7 +139,7 @@ def test_invalid_messages_go_to_the_dead_letter_topic_and_processing_continues(k
         assert record["detail"]
         assert by_reason[reason].key == key
         assert worker.value("kcc_dead_letters_total", topic=topic, reason=reason) == 1
-    assert total(worker, "kcc_events_total") == 2
+    assert worker.total("kcc_events_total") == 2
 
 
 def test_dead_letter_keeps_at_most_the_configured_bytes(kafka_broker, start_worker) -> None:
@@ -174,8 +162,8 @@ def test_wrongly_keyed_message_is_rekeyed_and_counted_once(kafka_broker, start_w
         (None, json.dumps(answered).encode()),
         offered,  # the same event again, keyed properly: a duplicate
     ])
-    wait_total(worker, "kcc_events_total", 2)
-    wait_total(worker, "kcc_events_duplicate_total", 1)
+    worker.wait_for_total("kcc_events_total", 2)
+    worker.wait_for_total("kcc_events_duplicate_total", 1)
     assert worker.value("kcc_calls_offered_total", **PHONE) == 1
     assert worker.value("kcc_calls_answered_total", **PHONE) == 1
     rekeyed = kafka_broker.read(f"{worker.prefix}.rekeyed.call", 2)
@@ -187,15 +175,15 @@ def test_restarted_worker_recovers_its_records_from_the_changelog(kafka_broker, 
     first = [call("r1", "call.offered", f"k{i}") for i in range(1, 9)]
     first = [dict(e, event_id=f"r{i}") for i, e in enumerate(first, 1)]
     produce(kafka_broker, worker.topic("call"), first)
-    wait_total(worker, "kcc_calls_offered_total", len(first))
+    worker.wait_for_total("kcc_calls_offered_total", len(first))
     worker.stop()
 
     worker.start()  # same app id, topics and group: a new process with empty memory
-    assert total(worker, "kcc_calls_offered_total") == 0
+    assert worker.total("kcc_calls_offered_total") == 0
     later = call("r100", "call.offered", "k100")
     produce(kafka_broker, worker.topic("call"), [*first, later])
-    wait_total(worker, "kcc_events_duplicate_total", len(first))
-    wait_total(worker, "kcc_calls_offered_total", 1)
+    worker.wait_for_total("kcc_events_duplicate_total", len(first))
+    worker.wait_for_total("kcc_calls_offered_total", 1)
     assert worker.value("kcc_events_total", municipality="groningen", type="call.offered") == 1
 
 
@@ -227,7 +215,7 @@ def test_final_records_are_compacted_into_daily_aggregates_and_open_ones_stay(ka
             call("c3", "call.ended", "k1", 3, talk_seconds=90, outcome="resolved")]
     still_open = call("c4", "call.offered", "k2")
     produce(kafka_broker, worker.topic("call"), [*done, still_open])
-    wait_total(worker, "kcc_events_total", 4)
+    worker.wait_for_total("kcc_events_total", 4)
     # records: JSON values of k1 (one per batch that changed it) and k2, then k1's tombstone once compacted.
     records = _read_until(kafka_broker, f"{worker.app_id}-records-changelog",
                           lambda rs: any(r.value is None for r in rs) and b"k2" in b"".join(r.key for r in rs),
@@ -265,21 +253,16 @@ def test_worker_serves_metrics_but_not_tables_or_routes(start_worker) -> None:
 
 
 def test_two_workers_of_one_app_share_the_partitions(kafka_broker, start_worker) -> None:
-    import time
-
     first = start_worker()
     second = start_worker(KCC_APP_ID=first.app_id, KCC_TOPIC_PREFIX=first.prefix)
     events = [call(f"s{i}", "call.offered", f"k{i}") for i in range(40)]
     produce(kafka_broker, first.topic("call"), events + events[:10])
 
     def both(name: str) -> float:
-        return total(first, name) + total(second, name)
+        return first.total(name) + second.total(name)
 
-    deadline = time.monotonic() + 90
-    while (both("kcc_events_total"), both("kcc_events_duplicate_total")) != (40, 10):
-        if time.monotonic() > deadline:
-            pytest.fail(f"{both('kcc_events_total')} counted, {both('kcc_events_duplicate_total')} duplicates\n"
-                        f"{first.log()[-2000:]}\n{second.log()[-2000:]}")
-        time.sleep(0.3)
+    wait_until(lambda: (both("kcc_events_total"), both("kcc_events_duplicate_total")) == (40, 10), 90,
+               lambda: f"{both('kcc_events_total')} counted, {both('kcc_events_duplicate_total')} duplicates\n"
+                       f"{first.log()[-2000:]}\n{second.log()[-2000:]}", interval=0.3)
     # Each worker counted its own share of the items, and no item twice.
-    assert total(first, "kcc_calls_offered_total") > 0 and total(second, "kcc_calls_offered_total") > 0
+    assert first.total("kcc_calls_offered_total") > 0 and second.total("kcc_calls_offered_total") > 0

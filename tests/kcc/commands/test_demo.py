@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -14,11 +13,11 @@ import psutil
 import pytest
 import requests
 
-from tests.conftest import free_port, wait_until
+from tests.support import free_port, wait_until
 
 pytestmark = pytest.mark.integration
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def _offered(url: str) -> float:

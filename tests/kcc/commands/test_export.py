@@ -280,7 +280,7 @@ def test_previous_year_column_equals_the_report_of_the_same_quarter_a_year_earli
 
 
 def test_from_stream_without_a_reachable_broker_exits_2_and_writes_nothing(capsys, tmp_path, monkeypatch):
-    from tests.conftest import free_port
+    from tests.support import free_port
 
     monkeypatch.setenv("KCC_KAFKA__BOOTSTRAP_SERVERS", f"127.0.0.1:{free_port()}")
     code = main(["export", "--municipality", "amersfoort", "--period", "2026-04", "--from-stream",

@@ -1,0 +1,46 @@
+"""Helpers the tests import (always as ``tests.support``): free ports, the one wait loop, binaries.
+
+Fixtures live in the plugin modules under ``tests/plugins/``; this module holds what
+tests call directly.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+import pytest
+
+from kcc.stack import free_port
+
+__all__ = ["binary", "free_port", "wait_until"]
+
+T = TypeVar("T")
+
+
+def wait_until(check: Callable[[], T], timeout: float, what: str | Callable[[], str],
+               interval: float = 0.5) -> T:
+    """Poll ``check`` every ``interval`` seconds until it returns something truthy and return that.
+
+    Fails the test after ``timeout`` seconds with ``what`` (a text, or a function giving
+    it at that moment: the last value seen, a log tail).
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout}s waiting for {what() if callable(what) else what}")
+        time.sleep(interval)
+
+
+def binary(*names: str) -> str:
+    """The path of the first installed program of ``names``; a missing one fails the test (never a skip)."""
+    for name in names:
+        path = shutil.which(name)
+        if path:
+            return path
+    pytest.fail(f"{' / '.join(names)} not installed (scripts/setup installs the Debian packages)")
