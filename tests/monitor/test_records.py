@@ -9,7 +9,7 @@ import random
 import pytest
 
 from monitor.records import CallRecord, RecordStore, VisitRecord, fold, record_from_json, record_key
-from reportkit import call, event
+from tests.events import call, event
 
 T = "2026-04-07T09:00:00+02:00"
 

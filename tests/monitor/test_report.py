@@ -9,7 +9,8 @@ import json
 from monitor.indicators import REGISTRY
 from monitor.periods import parse_period
 from monitor.report import build_report, render
-from reportkit import at, call, event, source
+from tests.events import call, event
+from tests.monitor.reportkit import at, source
 
 ROW_KEYS = {"id", "scope", "unit", "value", "n", "hits", "pending", "norm", "status", "provisional"}
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from monitor.events import event_to_json
 from monitor.sources import EventFileSource, InvalidLine, ReportSource
-from reportkit import call, event
+from tests.events import call, event
 
 T = "2026-04-07T09:00:00+02:00"
 

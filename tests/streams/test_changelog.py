@@ -25,7 +25,8 @@ from streams.changelog import (ChangelogUnavailable, changelog_topic, decode_key
                                stream_source)
 from streams.topics import create_topics
 from tests.support import free_port
-from tests.monitor.reportkit import at, call, event, source
+from tests.events import call, event
+from tests.monitor.reportkit import at, source
 
 pytestmark = pytest.mark.integration
 

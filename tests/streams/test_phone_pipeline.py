@@ -11,6 +11,7 @@ import json
 import pytest
 import requests
 
+from tests.events import raw
 from tests.support import wait_until
 
 pytestmark = pytest.mark.integration
@@ -18,10 +19,11 @@ pytestmark = pytest.mark.integration
 TS = "2026-04-07T09:{minute:02d}:00+02:00"
 
 
-def call(event_id: str, event_type: str, call_id: str, minute: int = 0, queue: str = "algemeen",
-         municipality: str = "groningen", **fields: object) -> dict:
-    return {"event_id": event_id, "type": event_type, "ts": TS.format(minute=minute), "municipality": municipality,
-            "call_id": call_id, "line": "14050", "queue": queue, **fields}
+def phone_event(event_id: str, event_type: str, call_id: str, minute: int = 0, queue: str = "algemeen",
+                municipality: str = "groningen", **fields: object) -> dict:
+    """One call event as a producer sends it, at 09:``minute`` on Tuesday 7 April 2026."""
+    return raw(event_type, TS.format(minute=minute), municipality, event_id, call_id=call_id, line="14050",
+               queue=queue, **fields)
 
 
 def produce(broker, topic: str, events: list[dict | tuple[bytes | None, bytes]]) -> None:
@@ -43,19 +45,19 @@ OTHER = {**PHONE, "queue": "other"}
 
 # Groningen: service level 30 s (at most), short abandon 5 s (less than).
 EVENTS = [
-    call("e1", "call.offered", "k1"),
-    call("e2", "call.answered", "k1", 1, wait_seconds=30),           # exactly the service level: within
-    call("e3", "call.ended", "k1", 4, talk_seconds=180, outcome="resolved"),
-    call("e4", "call.offered", "k2"),
-    call("e5", "call.answered", "k2", 1, wait_seconds=31),           # just outside
-    call("e6", "call.ended", "k2", 5, talk_seconds=240, outcome="transferred"),
-    call("e7", "call.offered", "k3"),
-    call("e8", "call.abandoned", "k3", 1, wait_seconds=4),           # short abandon
-    call("e9", "call.offered", "k4"),
-    call("e10", "call.abandoned", "k4", 1, wait_seconds=5),          # exactly the threshold: not short
-    call("e11", "call.offered", "k5", queue="geheim"),               # unconfigured queue → other
-    call("e12", "call.answered", "k5", 1, queue="geheim", wait_seconds=10),
-    call("e13", "call.ended", "k5", 3, queue="geheim", talk_seconds=60, outcome="callback_requested"),
+    phone_event("e1", "call.offered", "k1"),
+    phone_event("e2", "call.answered", "k1", 1, wait_seconds=30),           # exactly the service level: within
+    phone_event("e3", "call.ended", "k1", 4, talk_seconds=180, outcome="resolved"),
+    phone_event("e4", "call.offered", "k2"),
+    phone_event("e5", "call.answered", "k2", 1, wait_seconds=31),           # just outside
+    phone_event("e6", "call.ended", "k2", 5, talk_seconds=240, outcome="transferred"),
+    phone_event("e7", "call.offered", "k3"),
+    phone_event("e8", "call.abandoned", "k3", 1, wait_seconds=4),           # short abandon
+    phone_event("e9", "call.offered", "k4"),
+    phone_event("e10", "call.abandoned", "k4", 1, wait_seconds=5),          # exactly the threshold: not short
+    phone_event("e11", "call.offered", "k5", queue="geheim"),               # unconfigured queue → other
+    phone_event("e12", "call.answered", "k5", 1, queue="geheim", wait_seconds=10),
+    phone_event("e13", "call.ended", "k5", 3, queue="geheim", talk_seconds=60, outcome="callback_requested"),
 ]
 DUPLICATES = [EVENTS[0], EVENTS[4], EVENTS[4]]
 
@@ -108,10 +110,10 @@ def test_phone_counters_are_exact_and_duplicates_count_once(kafka_broker, start_
 def test_invalid_messages_go_to_the_dead_letter_topic_and_processing_continues(kafka_broker, start_worker) -> None:
     worker = start_worker()
     topic = worker.topic("call")
-    naive = call("d2", "call.offered", "k2")
+    naive = phone_event("d2", "call.offered", "k2")
     naive["ts"] = "2026-04-07T09:00:00"
-    unknown_field = call("d3", "call.offered", "k3", caller_name="x")
-    unknown_municipality = call("d4", "call.offered", "k4", municipality="atlantis")
+    unknown_field = phone_event("d3", "call.offered", "k3", caller_name="x")
+    unknown_municipality = phone_event("d4", "call.offered", "k4", municipality="atlantis")
     visit = {"event_id": "d5", "type": "visit.no_show", "ts": TS.format(minute=0), "municipality": "groningen",
              "visit_id": "b5", "location": "haren"}
     invalid = {
@@ -121,7 +123,7 @@ def test_invalid_messages_go_to_the_dead_letter_topic_and_processing_continues(k
         "unknown_municipality": (b"k4", json.dumps(unknown_municipality).encode()),
         "wrong_topic": (b"b5", json.dumps(visit).encode()),
     }
-    valid_after = [call("ok1", "call.offered", "k1"), call("ok2", "call.offered", "k6")]
+    valid_after = [phone_event("ok1", "call.offered", "k1"), phone_event("ok2", "call.offered", "k6")]
     produce(kafka_broker, topic, [*invalid.values(), *valid_after])
 
     worker.wait_for("kcc_calls_offered_total", 2, **PHONE)
@@ -155,8 +157,8 @@ def test_dead_letter_keeps_at_most_the_configured_bytes(kafka_broker, start_work
 
 def test_wrongly_keyed_message_is_rekeyed_and_counted_once(kafka_broker, start_worker) -> None:
     worker = start_worker()
-    offered = call("w1", "call.offered", "k1")
-    answered = call("w2", "call.answered", "k1", 1, wait_seconds=12)
+    offered = phone_event("w1", "call.offered", "k1")
+    answered = phone_event("w2", "call.answered", "k1", 1, wait_seconds=12)
     produce(kafka_broker, worker.topic("call"), [
         (b"not-the-call-id", json.dumps(offered).encode()),
         (None, json.dumps(answered).encode()),
@@ -172,7 +174,7 @@ def test_wrongly_keyed_message_is_rekeyed_and_counted_once(kafka_broker, start_w
 
 def test_restarted_worker_recovers_its_records_from_the_changelog(kafka_broker, start_worker) -> None:
     worker = start_worker()
-    first = [call("r1", "call.offered", f"k{i}") for i in range(1, 9)]
+    first = [phone_event("r1", "call.offered", f"k{i}") for i in range(1, 9)]
     first = [dict(e, event_id=f"r{i}") for i, e in enumerate(first, 1)]
     produce(kafka_broker, worker.topic("call"), first)
     worker.wait_for_total("kcc_calls_offered_total", len(first))
@@ -180,7 +182,7 @@ def test_restarted_worker_recovers_its_records_from_the_changelog(kafka_broker, 
 
     worker.start()  # same app id, topics and group: a new process with empty memory
     assert worker.total("kcc_calls_offered_total") == 0
-    later = call("r100", "call.offered", "k100")
+    later = phone_event("r100", "call.offered", "k100")
     produce(kafka_broker, worker.topic("call"), [*first, later])
     worker.wait_for_total("kcc_events_duplicate_total", len(first))
     worker.wait_for_total("kcc_calls_offered_total", 1)
@@ -211,9 +213,9 @@ def _read_until(broker, topic: str, done, timeout: float) -> list:
 
 def test_final_records_are_compacted_into_daily_aggregates_and_open_ones_stay(kafka_broker, start_worker) -> None:
     worker = start_worker(KCC_COMPACTION_AFTER_SECONDS="1", KCC_LIVE_TIMER_SECONDS="0.5")
-    done = [call("c1", "call.offered", "k1"), call("c2", "call.answered", "k1", 1, wait_seconds=12),
-            call("c3", "call.ended", "k1", 3, talk_seconds=90, outcome="resolved")]
-    still_open = call("c4", "call.offered", "k2")
+    done = [phone_event("c1", "call.offered", "k1"), phone_event("c2", "call.answered", "k1", 1, wait_seconds=12),
+            phone_event("c3", "call.ended", "k1", 3, talk_seconds=90, outcome="resolved")]
+    still_open = phone_event("c4", "call.offered", "k2")
     produce(kafka_broker, worker.topic("call"), [*done, still_open])
     worker.wait_for_total("kcc_events_total", 4)
     # records: JSON values of k1 (one per batch that changed it) and k2, then k1's tombstone once compacted.
@@ -255,7 +257,7 @@ def test_worker_serves_metrics_but_not_tables_or_routes(start_worker) -> None:
 def test_two_workers_of_one_app_share_the_partitions(kafka_broker, start_worker) -> None:
     first = start_worker()
     second = start_worker(KCC_APP_ID=first.app_id, KCC_TOPIC_PREFIX=first.prefix)
-    events = [call(f"s{i}", "call.offered", f"k{i}") for i in range(40)]
+    events = [phone_event(f"s{i}", "call.offered", f"k{i}") for i in range(40)]
     produce(kafka_broker, first.topic("call"), events + events[:10])
 
     def both(name: str) -> float:

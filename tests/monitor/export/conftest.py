@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fake_reports import fake_report
+from tests.monitor.export.fake_reports import fake_report
 from monitor.config import Config, Municipality
 from monitor.export.table import ExportTable, build_table
 from monitor.periods import parse_period

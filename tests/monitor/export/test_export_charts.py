@@ -5,13 +5,13 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from fake_reports import one_row_report
 from monitor.config import Norm
 from monitor.export.charts import NORM_GID, chart_rows, charts, indicator_figure, render_png
 from monitor.export.table import build_table
 from monitor.norms import applicable_norm, status, target
 from monitor.periods import parse_period
 from monitor.report import ReportRow
+from tests.monitor.export.fake_reports import one_row_report
 
 
 def _norm_lines(fig):

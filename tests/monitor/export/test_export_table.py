@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from fake_reports import fake_report, one_row_report
 from monitor.export.table import build_table
 from monitor.config import Norm
 from monitor.periods import parse_period
 from monitor.report import ReportRow
+from tests.monitor.export.fake_reports import fake_report, one_row_report
 
 
 def test_year_has_a_column_per_month_and_the_period_total(year_table):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from reportkit import at, event, row
+from tests.events import event
+from tests.monitor.reportkit import at, row
 
 FRIDAY = "2026-04-24T15:00:00+02:00"   # Friday before Koningsdag (Monday 27 April 2026)
 

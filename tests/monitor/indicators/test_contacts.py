@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from reportkit import at, call, event, row, rows
+from tests.events import call, event
+from tests.monitor.reportkit import at, row, rows
 
 AS_OF = at("2026-05-01T00:00:00+02:00")
 T = "2026-04-07T10:00:00+02:00"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-from reportkit import at, event, row, rows
+from tests.events import event
+from tests.monitor.reportkit import at, row, rows
 
 AS_OF = at("2026-05-01T00:00:00+02:00")
 

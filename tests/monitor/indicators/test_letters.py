@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from monitor.config import LetterTerm
 
-from reportkit import at, event, row
+from tests.events import event
+from tests.monitor.reportkit import at, row
 
 AS_OF = at("2026-06-01T00:00:00+02:00")
 

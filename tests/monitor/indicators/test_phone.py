@@ -9,7 +9,8 @@ import pytest
 
 from monitor.indicators import contributions, is_final
 from monitor.records import fold
-from reportkit import at, call, row, rows
+from tests.events import call
+from tests.monitor.reportkit import at, row, rows
 
 AS_OF = at("2026-05-01T00:00:00+02:00")
 T = "2026-04-07T09:00:00+02:00"

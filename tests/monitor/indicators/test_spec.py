@@ -16,7 +16,8 @@ from monitor.periods import parse_period
 from monitor.records import CallRecord
 from monitor.report import build_report
 from monitor.rules import recording_groups
-from reportkit import at, call, source
+from tests.events import call
+from tests.monitor.reportkit import at, source
 
 KPIS_ORDER = (
     "bereikbaarheid", "servicelevel", "wachttijd_telefoon", "direct_geholpen",
