@@ -10,11 +10,12 @@ user: it names the file, line, setting or broker concerned and what is wrong.
     KccError                       exit 2: the input cannot be used
     ├── ConfigError (ValueError)   a configuration file (monitor/config.py)
     ├── InvalidEvent (ValueError)  a message that breaks the event contract (monitor/events.py)
-    ├── UsageError                 a command-line argument (kcc/commands/*)
     └── ServiceError               exit 1: a component the command needs failed
         ├── PublishError           Kafka refused or lost messages (streams/publish.py)
         ├── ChangelogUnavailable   the changelog topics cannot be read (streams/changelog.py); exit 2
-        └── StackError             a local process (broker, worker) did not start (kcc/stack.py)
+        └── StackError             a local process (broker, worker) died or did not start (kcc/stack.py)
+
+A command's own argument problems are reported by ``kcc.cli.fail`` (exit 2) without an exception.
 
 ``ConfigError`` and ``InvalidEvent`` stay ``ValueError``\\ s and the service errors
 ``RuntimeError``\\ s, so existing ``except ValueError`` / ``except RuntimeError``
@@ -29,10 +30,6 @@ class KccError(Exception):
 
     exit_status = 2
     """The process exit status when this error ends a command (2: unusable input)."""
-
-
-class UsageError(KccError):
-    """A command-line argument that cannot be used (the message names the option)."""
 
 
 class ServiceError(KccError, RuntimeError):

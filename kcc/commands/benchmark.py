@@ -36,6 +36,7 @@ from pathlib import Path
 from kcc import stack
 from monitor import metricspec
 from monitor.config import load_config
+from monitor.errors import ServiceError
 from monitor.events import event_to_json, family
 from monitor.settings import Settings
 
@@ -170,7 +171,7 @@ def _measure_worker(worker: stack.Managed, settings: Settings,
     watcher.join(5)
     end, counted = counted_at[-1]
     if counted < total:
-        raise SystemExit(f"benchmark: the worker counted {counted:,.0f} of {total:,} events within {timeout:.0f} s")
+        raise ServiceError(f"benchmark: the worker counted {counted:,.0f} of {total:,} events within {timeout:.0f} s")
     lags = [_first_time_reaching(counted_at, k) - t for t, k in sent_at]
     lags = [lag for lag in lags if lag >= 0]
     return {"rate": total / (end - start), "seconds": end - start, "rss": rss[0],
@@ -211,5 +212,5 @@ async def _decode_only(settings: Settings, total: int, timeout: float) -> float:
     finally:
         await consumer.stop()
     if seen < total:
-        raise SystemExit(f"benchmark: the baseline consumer read {seen:,} of {total:,} events")
+        raise ServiceError(f"benchmark: the baseline consumer read {seen:,} of {total:,} events")
     return seen / elapsed
