@@ -24,7 +24,6 @@ from monitor.sources import StreamSource
 from streams.changelog import (ChangelogUnavailable, changelog_topic, decode_key, read_tables,
                                stream_source)
 from streams.topics import create_topics
-from tests.support import free_port
 from tests.events import call, event
 from tests.monitor.reportkit import at, source
 
@@ -195,16 +194,6 @@ def test_missing_changelog_topics_are_named_in_the_error(settings, config):
     assert changelog_topic(settings.app_id, "records") in str(error.value)
     assert changelog_topic(settings.app_id, "daily") in str(error.value)
     assert "KCC_APP_ID" in str(error.value)
-
-
-def test_report_command_exits_2_with_a_clear_message_when_the_broker_is_unreachable(monkeypatch, capsys):
-    from kcc.cli import main
-
-    monkeypatch.setenv("KCC_KAFKA__BOOTSTRAP_SERVERS", f"127.0.0.1:{free_port()}")
-    code = main(["report", "--from-stream", "--municipality", "groningen", "--period", "2026-04"])
-    assert code == 2
-    err = capsys.readouterr().err
-    assert "cannot reach the Kafka broker" in err and "127.0.0.1" in err
 
 
 def test_export_command_exits_2_when_the_changelog_topics_do_not_exist(settings, tmp_path, capsys):

@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from kcc.cli import main
+from tests.support import free_port
 
 LINES = [
     '{"event_id":"c-1","type":"call.offered","ts":"2026-04-07T09:00:00+02:00","municipality":"groningen",'
@@ -69,3 +70,11 @@ def test_the_installed_command_runs_as_a_process(events_file):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "line 2" in done.stderr and json.loads(done.stdout)["invalid_events"] == 1
+
+
+def test_from_stream_exits_2_with_one_line_naming_the_unreachable_broker(monkeypatch, capsys):
+    monkeypatch.setenv("KCC_KAFKA__BOOTSTRAP_SERVERS", f"127.0.0.1:{free_port()}")
+    code = main(["report", "--from-stream", "--municipality", "groningen", "--period", "2026-04"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kcc-monitor: ") and "cannot reach the Kafka broker" in err and "127.0.0.1" in err
