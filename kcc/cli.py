@@ -5,7 +5,7 @@ Each sub-command lives in its own module with ``add_arguments(parser)`` and
 ``kcc-monitor report`` never loads Faust or Kafka clients. A :class:`~monitor.errors.KccError`
 that ends a command is printed as one line, ``kcc-monitor: <message>``, with its exit
 status (2 unusable input, 1 a component failed); commands report their own problems
-the same way through :func:`fail`.
+the same way through :func:`kcc.commands.fail`.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import argparse
 import importlib
 import sys
 
+from kcc.commands import fail
 from monitor.errors import KccError
 
 _COMMANDS: dict[str, tuple[str, str]] = {
@@ -46,12 +47,6 @@ def main(argv: list[str] | None = None) -> int:
         return int(module.run(args) or 0)
     except KccError as exc:
         return fail(str(exc), exc.exit_status)
-
-
-def fail(message: str, status: int = 2) -> int:
-    """Print ``kcc-monitor: <message>`` on stderr; the exit status to return (2 bad input, 1 failure)."""
-    print(f"kcc-monitor: {message}", file=sys.stderr)
-    return status
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kcc.cli import fail
+from kcc.commands import fail
 from kcc.commands.report import parse_as_of
 from monitor.config import Municipality, load_config
 from monitor.periods import Period, parse_period

@@ -33,7 +33,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
-from kcc.cli import fail
+from kcc.commands import fail
 from kcc.commands.simulate import DEFAULT_SEED, Summary, parse_speed, stop_on_signals
 
 

@@ -23,7 +23,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
-from kcc.cli import fail
+from kcc.commands import fail
 from monitor.config import Municipality, load_config
 
 MAX_INVALID_SHOWN = 20

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from kcc.cli import fail
+from kcc.commands import fail
 from monitor.config import load_config
 
 DEFAULT_SEED = 1
