@@ -158,13 +158,14 @@ class Managed:
 
 
 def worker(env: Mapping[str, str], port: int, *, log: Path | None = None, name: str = "worker",
-           loglevel: str | None = None, cwd: Path | None = None) -> Managed:
+           loglevel: str | None = None, config: Path | None = None, cwd: Path | None = None) -> Managed:
     """``kcc-monitor worker`` with ``os.environ`` updated by ``env`` (settings as ``KCC_*``), /metrics on ``port``.
 
-    Ready when /metrics answers and, with a ``log``, Faust logged that the worker has its
+    ``config`` is its ``--config`` folder. Ready when /metrics answers and, with a ``log``, Faust logged that the worker has its
     partitions and recovered tables. Not started yet: call :meth:`Managed.start`.
     """
-    argv = kcc_monitor("worker", "--port", str(port), *(["--loglevel", loglevel] if loglevel else []))
+    argv = kcc_monitor("worker", "--port", str(port), *(["--loglevel", loglevel] if loglevel else []),
+                       *(["--config", str(config)] if config else []))
     return Managed(name, argv, env={**os.environ, "PYTHONUNBUFFERED": "1", **env, "KCC_WORKER_PORT": str(port)},
                    log=log, ready_url=f"http://127.0.0.1:{port}/metrics",
                    ready_line=WORKER_READY if log is not None else None, cwd=cwd)

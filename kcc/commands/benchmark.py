@@ -35,7 +35,7 @@ from pathlib import Path
 
 from kcc import stack
 from monitor import metricspec
-from monitor.config import load_config
+from monitor.config import Config, load_config
 from monitor.errors import ServiceError
 from monitor.events import event_to_json, family
 from monitor.settings import Settings
@@ -51,11 +51,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rate", type=float, default=None,
                         help="produce at most this many events/s (default: as fast as possible; the lag then "
                              "measures the backlog, paced below capacity it measures the pipeline's latency)")
+    parser.add_argument("--config", type=Path, metavar="DIR", help="municipality configuration folder")
 
 
 def run(args: argparse.Namespace) -> int:
     settings = Settings()
-    messages = _simulated_messages(args.events, args.seed, args.start)
+    messages = _simulated_messages(load_config(args.config), args.events, args.seed, args.start)
     print(f"benchmark: {len(messages):,} simulated events", flush=True)
     if settings.kafka.bootstrap_servers:
         broker = stack.Broker.existing(settings.kafka.bootstrap_servers)
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         data_dir = Path(tempfile.mkdtemp(prefix="kcc-bench-"))
         port = stack.free_port()
         worker = stack.worker(stack.isolated_settings(bootstrap, f"bench{uuid.uuid4().hex[:8]}", data_dir), port,
-                              log=data_dir / "worker.log")
+                              log=data_dir / "worker.log", config=args.config)
         bench = Settings(_env_file=None, **_settings_overrides(worker.env))
         worker.start(timeout=120)
         try:
@@ -87,11 +88,10 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _simulated_messages(count: int, seed: int, start: str) -> list[tuple[str, bytes, bytes]]:
+def _simulated_messages(config: Config, count: int, seed: int, start: str) -> list[tuple[str, bytes, bytes]]:
     """(family, key, value) for the first ``count`` simulated events from ``start`` on."""
     from monitor.simulator import simulate
 
-    config = load_config()
     first = datetime.fromisoformat(start).replace(tzinfo=config[sorted(config.slugs)[0]].tz)
     events = simulate(config, sorted(config.slugs), first, first + timedelta(days=3660), seed)
     return [(family(e.type), e.kafka_key.encode(), event_to_json(e).encode())

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import signal
 import time
+from pathlib import Path
 
 from kcc import stack
 from monitor.events import FAMILIES
@@ -26,6 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="simulated start instant (default: now); e.g. 2026-04-07T09:00 for a busy morning")
     parser.add_argument("--duration", type=float, default=None,
                         help="stop by itself after this many seconds (default: run until Ctrl-C)")
+    parser.add_argument("--config", type=Path, metavar="DIR", help="municipality configuration folder")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     env = {"KCC_KAFKA__BOOTSTRAP_SERVERS": bootstrap}
     processes: list[stack.Managed] = []
     try:
-        worker = stack.worker(env, settings.worker_port)
+        worker = stack.worker(env, settings.worker_port, config=args.config)
         processes.append(worker)
         worker.start(timeout=90, stopping=lambda: stopping)  # a worker that dies raises StackError
         simulate = ["simulate", "--speed", str(args.speed), "--seed", str(args.seed)]
@@ -56,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
             simulate += ["--municipality", slug]
         if args.start:
             simulate += ["--start", args.start]
+        if args.config:
+            simulate += ["--config", str(args.config)]
         simulator = stack.Managed("simulator", stack.kcc_monitor(*simulate), env=worker.env)
         processes.append(simulator.start())
         _say(f"broker:     {bootstrap}{' (local, scripts/kafka)' if broker.started_here else ''}")

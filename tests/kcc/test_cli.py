@@ -25,3 +25,17 @@ def test_a_command_reading_the_configuration_names_an_unusable_config_folder_in_
     assert status == 2
     assert err.splitlines() == [f"kcc-monitor: {tmp_path / 'missing'}: no municipality files (*.yaml)"]
 
+
+
+def test_every_command_reading_the_configuration_takes_config_and_none_config_dir() -> None:
+    import argparse
+    import importlib
+
+    from kcc.cli import _COMMANDS
+
+    for name, (module_name, _) in _COMMANDS.items():
+        parser = argparse.ArgumentParser()
+        importlib.import_module(module_name).add_arguments(parser)
+        options = {option for action in parser._actions for option in action.option_strings}
+        assert "--config-dir" not in options, name
+        assert ("--config" in options) == (name != "replay"), name  # replay sends lines unread
