@@ -8,8 +8,9 @@ ready, stop cleanly"; they get it here. Two kinds of parts:
   on a given port with its own data folder), stopped again only if started here;
 - :class:`Managed`: any long-running child process (name, argv, environment, log file,
   readiness URL and/or log line), started, waited for and stopped the same way.
-  :func:`worker` builds the one for ``kcc-monitor worker``; Prometheus, Alertmanager or a
-  wallboard server are further ``Managed`` processes with their own readiness URL.
+  :func:`worker` builds the one for ``kcc-monitor worker``, :func:`prometheus` and
+  :func:`alertmanager` those of the Debian packages; a further server (e.g. a wallboard)
+  is one more ``Managed`` with its own argv and readiness URL.
 
 A process that dies while it is awaited, or does not become ready in time, raises
 :class:`~monitor.errors.StackError` naming it, its exit status and the tail of its log.
@@ -169,6 +170,31 @@ def worker(env: Mapping[str, str], port: int, *, log: Path | None = None, name: 
     return Managed(name, argv, env={**os.environ, "PYTHONUNBUFFERED": "1", **env, "KCC_WORKER_PORT": str(port)},
                    log=log, ready_url=f"http://127.0.0.1:{port}/metrics",
                    ready_line=WORKER_READY if log is not None else None, cwd=cwd)
+
+
+def program(*names: str) -> str:
+    """The path of the first installed program of ``names`` (raises :class:`StackError` naming them)."""
+    for name in names:
+        path = shutil.which(name)
+        if path:
+            return path
+    raise StackError(f"{' / '.join(names)} is not installed (scripts/setup installs the Debian packages)")
+
+
+def prometheus(config_file: Path, data_dir: Path, port: int, *, log: Path, args: Sequence[str] = ()) -> Managed:
+    """Debian's Prometheus with ``config_file``, its TSDB in ``data_dir``, on 127.0.0.1:``port``; ready at /-/ready."""
+    return Managed("prometheus", [program("prometheus"), f"--config.file={config_file}",
+                                  f"--storage.tsdb.path={data_dir}", f"--web.listen-address=127.0.0.1:{port}",
+                                  "--log.level=warn", *args],
+                   log=log, ready_url=f"http://127.0.0.1:{port}/-/ready")
+
+
+def alertmanager(config_file: Path, data_dir: Path, port: int, *, log: Path, args: Sequence[str] = ()) -> Managed:
+    """Debian's Alertmanager (clustering off) with ``config_file`` on 127.0.0.1:``port``; ready at /-/ready."""
+    return Managed("alertmanager", [program("prometheus-alertmanager", "alertmanager"), f"--config.file={config_file}",
+                                    f"--storage.path={data_dir}", f"--web.listen-address=127.0.0.1:{port}",
+                                    "--cluster.listen-address=", "--log.level=warn", *args],
+                   log=log, ready_url=f"http://127.0.0.1:{port}/-/ready")
 
 
 def isolated_settings(bootstrap: str, name: str, data_dir: Path) -> dict[str, str]:

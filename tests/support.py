@@ -1,4 +1,4 @@
-"""Helpers the tests import (always as ``tests.support``): free ports, the one wait loop, binaries.
+"""Helpers the tests import (always as ``tests.support``): free ports and the one wait loop.
 
 Fixtures live in the plugin modules under ``tests/plugins/``; this module holds what
 tests call directly.
@@ -6,7 +6,6 @@ tests call directly.
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -15,7 +14,7 @@ import pytest
 
 from kcc.stack import free_port
 
-__all__ = ["binary", "free_port", "wait_until"]
+__all__ = ["free_port", "wait_until"]
 
 T = TypeVar("T")
 
@@ -36,11 +35,3 @@ def wait_until(check: Callable[[], T], timeout: float, what: str | Callable[[], 
             pytest.fail(f"timed out after {timeout}s waiting for {what() if callable(what) else what}")
         time.sleep(interval)
 
-
-def binary(*names: str) -> str:
-    """The path of the first installed program of ``names``; a missing one fails the test (never a skip)."""
-    for name in names:
-        path = shutil.which(name)
-        if path:
-            return path
-    pytest.fail(f"{' / '.join(names)} not installed (scripts/setup installs the Debian packages)")

@@ -1,8 +1,8 @@
 """Fixture plugin: real Prometheus and Alertmanager, and a webhook receiver for notifications.
 
-/usr/bin/prometheus and /usr/bin/prometheus-alertmanager run as :class:`kcc.stack.Managed`
-processes on free 127.0.0.1 ports with temporary config and data dirs. A binary that is
-missing or does not become ready fails the test (never a skip).
+/usr/bin/prometheus and /usr/bin/prometheus-alertmanager run as :func:`kcc.stack.prometheus`
+and :func:`kcc.stack.alertmanager` processes on free 127.0.0.1 ports with temporary config
+and data dirs. A binary that is missing or does not become ready fails the test (never a skip).
 """
 
 from __future__ import annotations
@@ -19,9 +19,17 @@ from typing import Any
 import pytest
 import yaml
 
+from kcc import stack
 from kcc.stack import REPO, Managed
 from monitor.errors import StackError
-from tests.support import binary, free_port
+from tests.support import free_port
+
+
+def _program(build: Callable[[], Managed]) -> Managed:
+    try:
+        return build()
+    except StackError as exc:  # the binary is missing: a failure, never a skip
+        pytest.fail(str(exc))
 
 
 def _start(process: Managed, timeout: float = 30) -> Managed:
@@ -80,13 +88,11 @@ def prometheus_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Call
             host = alertmanager_url.split("://", 1)[-1].rstrip("/")
             config["alerting"] = {"alertmanagers": [{"static_configs": [{"targets": [host]}]}]}
         (directory / "prometheus.yml").write_text(yaml.safe_dump(config))
-        url = f"http://127.0.0.1:{free_port()}"
-        managed = Managed(
-            "prometheus",
-            [binary("prometheus"), f"--config.file={directory / 'prometheus.yml'}",
-             f"--storage.tsdb.path={directory / 'data'}", f"--web.listen-address={url.split('//')[1]}",
-             "--rules.alert.resend-delay=1s", "--log.level=warn"],
-            log=directory / "prometheus.log", ready_url=f"{url}/-/ready")
+        port = free_port()
+        managed = _program(lambda: stack.prometheus(directory / "prometheus.yml", directory / "data", port,
+                                                    log=directory / "prometheus.log",
+                                                    args=["--rules.alert.resend-delay=1s"]))
+        url = f"http://127.0.0.1:{port}"
         server = PrometheusServer(url, directory, managed)
         started.append(server)
         _start(managed)
@@ -169,13 +175,10 @@ def alertmanager_server(tmp_path_factory: pytest.TempPathFactory, alert_receiver
     every receiver replaced by a webhook to ``alert_receiver``."""
     directory = tmp_path_factory.mktemp("alertmanager")
     (directory / "alertmanager.yml").write_text(yaml.safe_dump(_test_alertmanager_config(alert_receiver.url)))
-    url = f"http://127.0.0.1:{free_port()}"
-    managed = Managed(
-        "alertmanager",
-        [binary("prometheus-alertmanager", "alertmanager"), f"--config.file={directory / 'alertmanager.yml'}",
-         f"--storage.path={directory / 'data'}", f"--web.listen-address={url.split('//')[1]}",
-         "--cluster.listen-address=", "--log.level=warn"],
-        log=directory / "alertmanager.log", ready_url=f"{url}/-/ready")
+    port = free_port()
+    managed = _program(lambda: stack.alertmanager(directory / "alertmanager.yml", directory / "data", port,
+                                                  log=directory / "alertmanager.log"))
+    url = f"http://127.0.0.1:{port}"
     try:
         _start(managed)
         yield AlertmanagerServer(url, alert_receiver, directory, managed)
