@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kcc.commands import fail
+from kcc.commands import configured, fail
 from kcc.commands.report import parse_as_of
 from monitor.config import Municipality, load_config
 from monitor.periods import Period, parse_period
@@ -55,9 +55,7 @@ def run(args: argparse.Namespace) -> int:
     from monitor.export.progress import Progress
 
     config = load_config(args.config)
-    if args.municipality not in config.slugs:
-        return fail(f"unknown municipality {args.municipality!r} (configured: {', '.join(sorted(config.slugs))})")
-    municipality = config[args.municipality]
+    municipality = configured(config, args.municipality)
     try:
         period = parse_period(args.period, municipality.tz)
     except ValueError as exc:

@@ -23,7 +23,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
-from kcc.commands import fail
+from kcc.commands import configured, fail
 from monitor.config import Municipality, load_config
 
 MAX_INVALID_SHOWN = 20
@@ -49,9 +49,7 @@ def run(args: argparse.Namespace) -> int:
     from monitor.periods import parse_period
 
     config = load_config(args.config)
-    if args.municipality not in config.slugs:
-        return fail(f"unknown municipality {args.municipality!r} (configured: {', '.join(sorted(config.slugs))})")
-    municipality = config[args.municipality]
+    municipality = configured(config, args.municipality)
     try:
         period = parse_period(args.period, municipality.tz)
         as_of = parse_as_of(args.as_of, municipality)

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import math
 import random
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from monitor.simulator.day import seconds
+from monitor.simulator.day import Day, seconds
 from monitor.simulator.draws import grade, poissonish, weights
 from monitor.simulator.model import (
     APPOINTMENT_DESK_OCCUPANCY, APPOINTMENT_EARLY_MAX_SECONDS, APPOINTMENT_EARLY_MEAN_SECONDS,
@@ -26,9 +26,6 @@ from monitor.simulator.model import (
     WEEKDAY_FACTOR_COUNTER,
 )
 from monitor.simulator.queueing import serve
-
-if TYPE_CHECKING:
-    from monitor.simulator.day import Day
 
 Visit = tuple[int, "int | None", str, int, float]
 """(check-in, appointment or None, visit type, service start, service seconds); instants in epoch seconds."""

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 
+from monitor.simulator.day import Day
 from monitor.simulator.draws import grade, poissonish
 from monitor.simulator.model import (
     DEFAULT_DIGITAL_PRODUCTS, DIGITAL_CURVE, DIGITAL_SURVEY_DELAY_SECONDS, NON_WORKING_DIGITAL_FACTOR,
     OTHER_PRODUCT_WEIGHT, PRODUCT_WEIGHT, WORKING_DIGITAL_FACTOR,
 )
-
-if TYPE_CHECKING:
-    from monitor.simulator.day import Day
 
 
 def build(day: Day) -> None:

@@ -7,8 +7,9 @@ opening (and still in time if the opening is before the due time).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from monitor.simulator.day import Day
 from monitor.simulator.draws import grade, poissonish, weights
 from monitor.simulator.model import (
     DEFAULT_DEPARTMENTS, DEFAULT_LETTER_TERM_WORKING_DAYS, EMAIL_CURVE, EMAIL_CURVE_OTHER_HOURS, EMAIL_HOURS,
@@ -16,9 +17,6 @@ from monitor.simulator.model import (
     LETTER_LATE_SHARE, LETTER_MIN_ANSWER_SECONDS, LETTER_NEXT_OPENING_SECONDS, LETTER_OWN_DUE_DAYS,
     LETTER_OWN_DUE_SHARE, POST_HOURS, POST_SHARE,
 )
-
-if TYPE_CHECKING:
-    from monitor.simulator.day import Day
 
 
 def build(day: Day) -> None:

@@ -17,9 +17,9 @@ from __future__ import annotations
 import math
 import random
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from monitor.calendar import WorkingCalendar
+from monitor.simulator.day import Day
 from monitor.simulator.draws import grade, poissonish, weights
 from monitor.simulator.model import (
     AGENT_OCCUPANCY, AGENT_ROUNDING, CALLBACK_CANCEL_AFTER_SECONDS, CALLBACK_CANCEL_SHARE, CALLBACK_DONE_WITHIN,
@@ -30,9 +30,6 @@ from monitor.simulator.model import (
     TALK_MEDIAN_SECONDS, TALK_SECONDS_RANGE, TALK_SIGMA, TRANSFERRED_SHARE, WEEKDAY_FACTOR_PHONE, WRAP_UP_SECONDS,
 )
 from monitor.simulator.queueing import serve
-
-if TYPE_CHECKING:
-    from monitor.simulator.day import Day
 
 
 def _rate(wall_seconds: int) -> float:
