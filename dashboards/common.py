@@ -24,21 +24,21 @@ def base(kind: str, municipality: Municipality, *, refresh: str, time_from: str)
     colours. Drop-down links switch to the other municipalities and dashboards.
     """
     return (
-        Dashboard(f"KCC {municipality.name} — {nl.DASHBOARDS[kind]}")
+        Dashboard(nl.Dashboards.title(municipality.name, kind))
         .uid(uid(kind, municipality))
         .tags([TAG, f"{TAG}-{kind}", f"{TAG}-{municipality.slug}"])
         .timezone(municipality.timezone)
         .refresh(refresh)
         .time(time_from, "now")
         .timepicker(TimePicker().refresh_intervals(["10s", "30s", "1m", "5m", "15m"]))
-        .with_variable(panels.constant_variable("municipality", municipality.slug, "Gemeente"))
+        .with_variable(panels.constant_variable("municipality", municipality.slug, nl.Dashboards.MUNICIPALITY))
         .link(panels.dashboard_link(f"{municipality.name}", f"{TAG}-{municipality.slug}"))
         .link(panels.dashboard_link(nl.DASHBOARDS[kind], f"{TAG}-{kind}"))
     )
 
 
 def with_locations(dashboard: Dashboard) -> Dashboard:
-    return dashboard.with_variable(panels.query_variable("location", "Locatie", queries.location_values()))
+    return dashboard.with_variable(panels.query_variable("location", nl.Dashboards.LOCATION, queries.location_values()))
 
 
 def location_names(municipality: Municipality) -> dict[str, str]:

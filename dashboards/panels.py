@@ -17,6 +17,7 @@ from grafana_foundation_sdk.builders import gauge, prometheus, stat, statetimeli
 from grafana_foundation_sdk.models import common, dashboard as dm
 
 from dashboards.norms import NEUTRAL, Steps
+from monitor import nl
 
 DATASOURCE_UID = "kcc-prometheus"
 """Uid of the Prometheus datasource Grafana provisions (``config/grafana/provisioning``)."""
@@ -65,15 +66,15 @@ def _overrides(panel, field_steps: Mapping[str, Steps], names: Mapping[str, str]
 
 def _norm_text(steps: Steps, field_steps: Mapping[str, Steps], names: Mapping[str, str]) -> str:
     """The norms behind the colours, as the programme texts write them (panel description)."""
-    parts = [f"Norm: {steps.label}."] if steps.label else []
-    parts += [f"Norm {names.get(f, f)}: {s.label}." for f, s in sorted(field_steps.items()) if s.label]
+    parts = [nl.Dashboards.norm(steps.label)] if steps.label else []
+    parts += [nl.Dashboards.field_norm(names.get(f, f), s.label) for f, s in sorted(field_steps.items()) if s.label]
     return " ".join(parts)
 
 
 def _common(panel, title: str, description: str, targets, unit: str, steps: Steps, span: int, height: int,
             field_steps: Mapping[str, Steps] | None = None, names: Mapping[str, str] | None = None):
     panel = panel.title(title).datasource(DATASOURCE).unit(unit).span(span).height(height)
-    panel = panel.thresholds(thresholds(steps)).color_scheme(_color(steps)).no_value("–")
+    panel = panel.thresholds(thresholds(steps)).color_scheme(_color(steps)).no_value(nl.DASH)
     text = " ".join(p for p in (description, _norm_text(steps, field_steps or {}, names or {})) if p)
     if text:
         panel = panel.description(text)
@@ -221,7 +222,7 @@ def query_variable(name: str, label: str, query: str, *, multi: bool = True) -> 
     )
     if multi:
         variable = variable.all_value(".*").current(
-            dm.VariableOption(selected=True, text=["Alle"], value=["$__all"]))
+            dm.VariableOption(selected=True, text=[nl.Dashboards.ALL], value=["$__all"]))
     return variable
 
 

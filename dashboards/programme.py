@@ -33,7 +33,7 @@ def _bars(m: Municipality, ind: str, year: bool) -> object:
     definition = REGISTRY[ind]
     by = definition.shown_by
     dims = (by,) if by else ()
-    legend = "{{" + by + "}}" if by else "Totaal"
+    legend = "{{" + by + "}}" if by else nl.Dashboards.TOTAL
     expr = q.over_range(ind, *dims) if year else q.indicator(ind, "month", *dims)
     low, high = _RANGES.get(definition.live_unit, (None, None))
     panel = panels.bargauge_panel(
@@ -54,20 +54,20 @@ def _items_table(m: Municipality) -> object:
     ]
     organize = dm.DataTransformerConfig(id_val="organize", options={
         "excludeByName": {"Time": True, "__name__": True, "municipality": True},
-        "renameByName": {"indicator": "Indicator", "Value": "Aantal (maand)"},
+        "renameByName": nl.ProgrammeDashboard.ITEMS_COLUMNS,
     })
     return panels.table_panel(
-        "Aantallen deze maand", [panels.prometheus_query(" or ".join(parts), "", instant=True).format(pm.PromQueryFormat.TABLE)],
-        description="Aantal items waarover de maandwaarde berekend is (n in de maandexport).",
+        nl.ProgrammeDashboard.ITEMS, [panels.prometheus_query(" or ".join(parts), "", instant=True).format(pm.PromQueryFormat.TABLE)],
+        description=nl.ProgrammeDashboard.ITEMS_HELP,
         transformations=[organize], span=24, height=10,
     )
 
 
 def build(municipality: Municipality, config: Config) -> Dashboard:
     dashboard = common.base("programme", municipality, refresh=REFRESH, time_from="now/y")
-    for title, year in (("Deze maand (tot nu)", False), ("Dit jaar (tot nu)", True)):
+    for title, year in ((nl.ProgrammeDashboard.MONTH_SO_FAR, False), (nl.ProgrammeDashboard.YEAR_SO_FAR, True)):
         dashboard = dashboard.with_row(panels.row(title))
         for spec in REGISTRY:
             dashboard = dashboard.with_panel(_bars(municipality, spec.id, year))
-    dashboard = dashboard.with_row(panels.row("Onderbouwing"))
+    dashboard = dashboard.with_row(panels.row(nl.ProgrammeDashboard.BASIS))
     return dashboard.with_panel(_items_table(municipality))

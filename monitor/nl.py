@@ -499,3 +499,256 @@ def pipeline_alert_texts(lag_limit: int, dead_letter_percent: str) -> dict[str, 
                            "doen: bekijk de reden per bericht (kcc_dead_letters_total{reason}) en neem contact op "
                            "met de leverancier van het bronsysteem."},
     }
+
+
+# ---------------------------------------------------------------- screens and files
+# One namespace per screen or file a user reads (never instantiated), each naming where its words
+# appear. Words two screens share live in the shared namespace; an indicator's name is the
+# registry's title (:func:`indicator_label`), never spelled again here.
+
+
+def working_days_words(days: int) -> str:
+    """1 → "1 werkdag", 2 → "2 werkdagen"."""
+    return "1 werkdag" if days == 1 else f"{days} werkdagen"
+
+
+class Dashboards:
+    """What every Grafana dashboard shares (``dashboards/common.py``, ``panels.py``): the dashboard
+    title, variables, legends, row titles and panels on more than one dashboard, norm descriptions."""
+
+    MUNICIPALITY = "Gemeente"
+    """Label of the hidden municipality constant."""
+    LOCATION = "Locatie"
+    ALL = "Alle"
+    """The location picker's "all selected"."""
+    TOTAL = "Totaal"
+    """Legend of the whole-municipality series."""
+    PHONE = "Telefoon"
+    """Row title, and legend of the phone-wide live values."""
+    COUNTER = "Balie"
+    WAITING_PER_QUEUE = "Wachtenden per wachtrij"
+    VISITORS_WAITING_PER_LOCATION = "Wachtenden balie per locatie"
+
+    @staticmethod
+    def title(municipality: str, kind: str) -> str:
+        """"KCC Groningen — Wallboard"."""
+        return f"KCC {municipality} — {DASHBOARDS[kind]}"
+
+    @staticmethod
+    def norm(label: str) -> str:
+        """The norm behind a panel's colours, in its description: "Norm: minimaal 80%."."""
+        return f"Norm: {label}."
+
+    @staticmethod
+    def field_norm(name: str, label: str) -> str:
+        """The norm of one series with its own colours: "Norm Haren: maximaal 5 min."."""
+        return f"Norm {name}: {label}."
+
+    @staticmethod
+    def counter_wait(visit_type: str) -> str:
+        """"Wachttijd balie vrije inloop" (``visit_type`` in words)."""
+        return f"{indicator_label('wachttijd_balie')} {visit_type}"
+
+    @staticmethod
+    def counter_within(minutes: float, visit_type: str) -> str:
+        """"Binnen 5 min op afspraak"."""
+        return f"Binnen {minutes:g} min {visit_type}"
+
+
+class WallboardDashboard:
+    """The Grafana wallboard (``dashboards/wallboard.py``): big tiles read from five metres, today
+    since 0:00 and now."""
+
+    QUEUES_AND_CALLBACKS = "Wachtrijen en terugbellen"
+    """Row title."""
+    WAITING_NOW = "Wachtenden nu"
+    WAITING_NOW_HELP = "Bellers in de wachtrij volgens de laatste stand van het telefoniesysteem."
+    LONGEST_WAIT_NOW = "Langste wachttijd nu"
+    REACHABILITY_HELP = "Beantwoorde gesprekken ÷ (aangeboden − korte ophangers) sinds 0:00."
+    REACHABILITY_PER_QUEUE = f"{indicator_label('bereikbaarheid')} per wachtrij vandaag"
+    CALLBACKS_PAST_DEADLINE = "Terugbelverzoeken over termijn"
+    CALLBACKS_PAST_DEADLINE_LEGEND = "> {{working_days}} werkdag"
+    CALLBACKS_PAST_DEADLINE_HELP = "Open terugbelverzoeken waarvan de termijn (werkdagen) verstreken is."
+
+    @staticmethod
+    def today(what: str) -> str:
+        """A tile over today: "Bereikbaarheid vandaag"."""
+        return f"{what} vandaag"
+
+    @staticmethod
+    def longest_wait_help(limit_seconds: float) -> str:
+        return f"Rood vanaf {limit_seconds:g} s (alarmgrens)."
+
+    @staticmethod
+    def servicelevel(seconds: float) -> str:
+        """"Servicelevel vandaag (20 s)"."""
+        return f"{indicator_label('servicelevel')} vandaag ({seconds:g} s)"
+
+    @staticmethod
+    def servicelevel_help(seconds: float) -> str:
+        return f"Aandeel beantwoord binnen {seconds:g} seconden sinds 0:00."
+
+    @staticmethod
+    def counter_wait_help(visit_type: str) -> str:
+        return f"Gemiddelde wachttijd {visit_type} sinds 0:00."
+
+    @staticmethod
+    def counter_within_help(minutes: float, visit_type: str) -> str:
+        return f"Aandeel bezoekers {visit_type} binnen {minutes:g} minuten geholpen sinds 0:00."
+
+
+class TeamleadDashboard:
+    """The team lead's Grafana dashboard (``dashboards/teamlead.py``): trends over the last hour, callbacks
+    and letters past their term, and the pipeline's health."""
+
+    CALLBACKS_AND_LETTERS = "Terugbellen en brieven"
+    """Row title."""
+    PIPELINE = "Verwerking"
+    """Row title."""
+    PHONE_WAIT = "Gemiddelde wachttijd telefoon"
+    LONGEST_WAIT_PER_QUEUE = "Langste wachttijd per wachtrij"
+    CALLBACKS_PAST_DEADLINE = "Terugbelverzoeken over termijn per afdeling"
+    CALLBACKS_PAST_DEADLINE_LEGEND = "{{department}} (> {{working_days}} wd)"
+    LETTERS_PAST_DUE = "Brieven en e-mails over termijn per afdeling"
+    CALLBACKS_HELP = "Besliste verzoeken van vandaag: op tijd teruggebeld ÷ (op tijd + termijn verstreken)."
+    EVENTS_PER_SECOND = "Events per seconde"
+    DEAD_LETTERS_PER_SECOND = "Dead letters per seconde (alle gemeenten)"
+    SECONDS_SINCE_EVENT = "Seconden sinds laatste event"
+    CONSUMER_LAG = "Consumer lag per topic (berichten)"
+    WORKERS = "Workers"
+    WORKERS_HELP = "1 = Prometheus haalt de metrics van deze worker op; elke replica (docker compose --scale) apart."
+    WORKER_UP = {"0": "onbereikbaar", "1": "actief"}
+    """Worker scraped (``up``) → word."""
+    OFFICE_OPEN = "Kantoor open"
+    OFFICE = {"0": "gesloten", "1": "open"}
+    """Office open (0/1) → word."""
+
+    @staticmethod
+    def last_hour(what: str) -> str:
+        """A trend over a sliding hour: "Bereikbaarheid (afgelopen uur)"."""
+        return f"{what} (afgelopen uur)"
+
+    @staticmethod
+    def servicelevel(seconds: float) -> str:
+        """"Servicelevel 20 s"."""
+        return f"{indicator_label('servicelevel')} {seconds:g} s"
+
+    @staticmethod
+    def callbacks_today(working_days: int) -> str:
+        """"Terugbellen binnen 1 werkdag vandaag"."""
+        return f"Terugbellen binnen {working_days_words(working_days)} vandaag"
+
+    @staticmethod
+    def silence_help(minutes: int) -> str:
+        return f"Rood vanaf {minutes} minuten stilte (alarm tijdens kantooruren)."
+
+
+class ProgrammeDashboard:
+    """The programme dashboard (``dashboards/programme.py``): the month and the year so far against the
+    norms, and the item counts behind the month."""
+
+    MONTH_SO_FAR = "Deze maand (tot nu)"
+    YEAR_SO_FAR = "Dit jaar (tot nu)"
+    BASIS = "Onderbouwing"
+    """Row title of the item counts."""
+    ITEMS = "Aantallen deze maand"
+    ITEMS_HELP = "Aantal items waarover de maandwaarde berekend is (n in de maandexport)."
+    ITEMS_COLUMNS = {"indicator": "Indicator", "Value": "Aantal (maand)"}
+    """Column name in the query result → column header."""
+
+
+class ReportTable:
+    """``kcc-monitor report --format table`` (``monitor/report.py``): a fixed-width table in Dutch."""
+
+    HEADER = ("Indicator", "Onderdeel", "Waarde", "n", "Open", "Norm", "Status")
+    WHOLE = "totaal"
+    """The *Onderdeel* of a whole-municipality row."""
+    PROVISIONAL = f"{PROVISIONAL_MARK} voorlopig: er zijn nog open items (kolom Open)"
+
+    @staticmethod
+    def heading(municipality: str, period: str, first_day: str, last_day: str, as_of: str) -> str:
+        """"Gemeente groningen · periode 2026-04 (2026-04-01 t/m 2026-04-30) · stand 2026-05-01T00:00:00+02:00"."""
+        return f"Gemeente {municipality} · periode {period} ({first_day} t/m {last_day}) · stand {as_of}"
+
+    @staticmethod
+    def invalid_lines(count: int) -> str:
+        return f"Ongeldige regels overgeslagen: {count}"
+
+
+class Export:
+    """``kcc-monitor export`` (``monitor/export/``): title, column headers, footnotes and chart notes of the
+    XLSX, CSV, Markdown and HTML files, the progress bar and the summary on stderr."""
+
+    INDICATOR_COLUMN = "Indicator"
+    NORM_COLUMN = "Norm"
+    UNIT_COLUMN = "Eenheid"
+    STATUS_COLUMN = "Status"
+    COUNT_COLUMN = "Aantal (n)"
+    PROVISIONAL_COLUMN = "Voorlopig"
+    """CSV column: "ja" when a value of the row is provisional."""
+    YES, NO = "ja", "nee"
+    MUNICIPALITY_WIDE = "gemeente"
+    """Scope shown after a row name two rows share, for the whole municipality ("[gemeente]")."""
+    SHEET = "Indicatoren"
+    """The XLSX table sheet."""
+    CHARTS = "Grafieken"
+    """The XLSX chart sheet and the HTML chart section."""
+    CHARTS_NOTE = "Staven: realisatie per maand; gestreepte lijn: de norm. Gearceerde staven halen de norm niet."
+    MISSED = "norm niet gehaald"
+    """Read out (HTML ``aria-label``) for the marker before a missed value."""
+    PREVIOUS_YEAR_NOTE = ("Vorig jaar: dezelfde periode een jaar eerder, ter vergelijking met normen "
+                          "die ten opzichte van vorig jaar gelden.")
+    CHART_AXES = {"ratio": "%", "minutes": "minuten", "seconds": "seconden", "grade": "cijfer (1–10)",
+                  "count": "aantal"}
+    """Unit → y-axis label of a chart."""
+    CHART_NO_DATA = STATUS["no_data"]
+    """Written across a chart without a single value."""
+    CHART_NORM = "norm"
+    """Legend of the norm line when the norm has no words."""
+    READING_EVENTS = "Gebeurtenissen lezen"
+    BUILDING_REPORTS = "Rapporten opbouwen"
+    DRAWING_CHARTS = "Grafieken tekenen"
+    """Progress bar steps."""
+
+    @staticmethod
+    def title(municipality: str, period: Period) -> str:
+        """"Prestatie-indicatoren dienstverlening gemeente Groningen — 2e kwartaal 2026"."""
+        return f"Prestatie-indicatoren dienstverlening gemeente {municipality} — {period_title(period)}"
+
+    @staticmethod
+    def subtitle(as_of: datetime) -> str:
+        return f"Stand per {format_timestamp(as_of)} · KCC Monitor"
+
+    @staticmethod
+    def previous_year_column(period: Period) -> str:
+        """"Vorig jaar (2e kwartaal 2025)"."""
+        return f"Vorig jaar ({period_title(period)})"
+
+    @staticmethod
+    def total_note(total_column: str) -> str:
+        return (f"De kolom {total_column} is berekend over alle gebeurtenissen in de periode, niet als "
+                "gemiddelde van de maanden.")
+
+    @staticmethod
+    def missed_note(mark: str) -> str:
+        """The HTML legend of the missed-norm marker."""
+        return f"{mark} vetgedrukt op rode achtergrond: {Export.MISSED}."
+
+    @staticmethod
+    def chart_norm(label: str) -> str:
+        """Legend of the norm line: "norm: minimaal 80%"."""
+        return f"{Export.CHART_NORM}: {label}" if label else Export.CHART_NORM
+
+    @staticmethod
+    def charts_title(title: str) -> str:
+        return f"{Export.CHARTS} — {title}"
+
+    @staticmethod
+    def summary(rows: int, provisional: int, missed: int, out: str) -> str:
+        """"Export klaar: 38 rijen, 4 voorlopig, 3 normen niet gehaald → out.xlsx"."""
+        norms = "norm" if missed == 1 else "normen"
+        return f"Export klaar: {rows} rijen, {provisional} voorlopig, {missed} {norms} niet gehaald → {out}"
+
+    @staticmethod
+    def invalid_lines(count: int, first: object) -> str:
+        return f"Waarschuwing: {count} ongeldige regel(s) overgeslagen (eerste: {first})"

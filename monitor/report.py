@@ -201,31 +201,28 @@ def render_csv(report: Report) -> str:
     return out.getvalue()
 
 
-_HEADER = ("Indicator", "Onderdeel", "Waarde", "n", "Open", "Norm", "Status")
-
-
 def render_table(report: Report) -> str:
     """A readable fixed-width table in Dutch (values rounded for display only, "–" for no value,
     "*" after a provisional value)."""
     period = report.period
     last_day = period.end_day - timedelta(days=1)
-    lines = [f"Gemeente {report.municipality} · periode {period.label} "
-             f"({period.first_day.isoformat()} t/m {last_day.isoformat()}) · stand {report.as_of.isoformat()}"]
-    table = [_HEADER]
+    lines = [nl.ReportTable.heading(report.municipality, period.label, period.first_day.isoformat(),
+                                    last_day.isoformat(), report.as_of.isoformat())]
+    table = [nl.ReportTable.HEADER]
     for row in report.rows:
-        scope = ", ".join(f"{k}={v}" for k, v in row.scope) or "totaal"
-        value = nl.format_value(row.value, row.unit) + ("*" if row.provisional else " ")
+        scope = ", ".join(f"{k}={v}" for k, v in row.scope) or nl.ReportTable.WHOLE
+        value = nl.format_value(row.value, row.unit) + (nl.PROVISIONAL_MARK if row.provisional else " ")
         norm_text = f"{nl.OPS[row.norm.op]} {nl.format_value(row.target, row.unit)}" if row.norm else ""
         table.append((row.id, scope, value, str(row.n), str(row.pending), norm_text, nl.STATUS[row.status]))
-    widths = [max(len(r[i]) for r in table) for i in range(len(_HEADER))]
+    widths = [max(len(r[i]) for r in table) for i in range(len(nl.ReportTable.HEADER))]
     right = {2, 3, 4}
     for r in table:
         lines.append("  ".join(cell.rjust(w) if i in right else cell.ljust(w)
                                for i, (cell, w) in enumerate(zip(r, widths))).rstrip())
     if any(row.provisional for row in report.rows):
-        lines.append("* voorlopig: er zijn nog open items (kolom Open)")
+        lines.append(nl.ReportTable.PROVISIONAL)
     if report.invalid_events is not None:
-        lines.append(f"Ongeldige regels overgeslagen: {report.invalid_events}")
+        lines.append(nl.ReportTable.invalid_lines(report.invalid_events))
     return "\n".join(lines) + "\n"
 
 

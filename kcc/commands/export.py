@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from kcc.commands import configured, fail
 from kcc.commands.report import parse_as_of
+from monitor import nl
 from monitor.config import Municipality, load_config
 from monitor.periods import Period, parse_period
 
@@ -136,7 +137,7 @@ def _build(source: Any, municipality: Municipality, period: Period, as_of: datet
     from monitor.export.table import build_table
 
     def on_report(done: int, total: int, _period: Period) -> None:
-        progress.step("Rapporten opbouwen", done, total)
+        progress.step(nl.Export.BUILDING_REPORTS, done, total)
 
     return build_table(municipality, period, _report_for(source, municipality, as_of), on_report=on_report)
 
@@ -149,10 +150,10 @@ def _write(table: Any, fmt: str, out: Path, *, charts: bool, progress: Any) -> P
         rows = chart_module.chart_rows(table)
         result = []
         for i, row in enumerate(rows):
-            progress.step("Grafieken tekenen", i, len(rows))
+            progress.step(nl.Export.DRAWING_CHARTS, i, len(rows))
             fig = chart_module.indicator_figure(table, row)
             result.append(chart_module.Chart(row=row, title=row.label, png=chart_module.render_png(fig)))
-        progress.step("Grafieken tekenen", len(rows), len(rows))
+        progress.step(nl.Export.DRAWING_CHARTS, len(rows), len(rows))
         drawn = tuple(result)
     if fmt == "xlsx":
         from monitor.export.xlsx import write_xlsx
@@ -171,4 +172,4 @@ def _warn_invalid(source: Any) -> None:
     invalid = getattr(source, "invalid", None)
     if invalid:
         first = invalid[0]
-        print(f"Waarschuwing: {len(invalid)} ongeldige regel(s) overgeslagen (eerste: {first})", file=sys.stderr)
+        print(nl.Export.invalid_lines(len(invalid), first), file=sys.stderr)

@@ -30,8 +30,6 @@ _MISSES = "#d0504a"
 _NEUTRAL = "#8c8c8c"
 
 _SCALE = {"ratio": 100.0}
-_AXIS = {"ratio": "%", "minutes": "minuten", "seconds": "seconden", "grade": "cijfer (1–10)",
-         "count": "aantal"}
 
 
 @dataclass(frozen=True)
@@ -106,12 +104,12 @@ def indicator_figure(table: ExportTable, row: Row) -> Figure:
                     bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
 
     if all(v is None for v in values):
-        ax.text(0.5, 0.5, "geen gegevens", transform=ax.transAxes, ha="center", va="center",
+        ax.text(0.5, 0.5, nl.Export.CHART_NO_DATA, transform=ax.transAxes, ha="center", va="center",
                 fontsize=10, color="#555555")
     targets = norm_values(table, row)
     known = [t for t in targets if t is not None]
     if known:
-        text = f"norm: {row.norm_label}" if row.norm_label else "norm"
+        text = nl.Export.chart_norm(row.norm_label)
         if len(set(known)) == 1 and len(known) == len(targets):
             ax.axhline(known[0], linestyle="--", color="#000000", linewidth=1.4, label=text, gid=NORM_GID)
         else:  # a step line: each month its own norm
@@ -134,7 +132,7 @@ def indicator_figure(table: ExportTable, row: Row) -> Figure:
         ax.set_ylim(0, top * 1.18 if top > 0 else 1)
     ax.set_xticks(xs, names, fontsize=8)
     ax.set_xlim(-0.6, len(xs) - 0.4)
-    ax.set_ylabel(_AXIS.get(row.unit, row.unit), fontsize=8)
+    ax.set_ylabel(nl.Export.CHART_AXES.get(row.unit, row.unit), fontsize=8)
     ax.tick_params(axis="y", labelsize=8)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: nl.dutch_number(v, 0 if v == int(v) else 1)))
     ax.set_title(row.label, fontsize=9, loc="left")

@@ -35,7 +35,8 @@ from monitor.export.table import ExportTable
 
 DELIMITER = ";"
 ENCODING = "utf-8-sig"
-TRAILING = ("Status", "Aantal (n)", "Voorlopig")
+HEADERS = (nl.Export.INDICATOR_COLUMN, nl.Export.NORM_COLUMN, nl.Export.UNIT_COLUMN)
+TRAILING = (nl.Export.STATUS_COLUMN, nl.Export.COUNT_COLUMN, nl.Export.PROVISIONAL_COLUMN)
 
 
 def csv_value(value: float | None, unit: str) -> str:
@@ -54,7 +55,7 @@ def write_csv(table: ExportTable, out: Path | str) -> Path:
     path = Path(out)
     with path.open("w", encoding=ENCODING, newline="") as handle:
         writer = csv.writer(handle, delimiter=DELIMITER, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-        writer.writerow(["Indicator", "Norm", "Eenheid", *(c.title for c in table.columns), *TRAILING])
+        writer.writerow([*HEADERS, *(c.title for c in table.columns), *TRAILING])
         for row in table.rows:
             total = table.total(row)
             writer.writerow([
@@ -64,6 +65,6 @@ def write_csv(table: ExportTable, out: Path | str) -> Path:
                 *(csv_value(cell.value, row.unit) for cell in row.cells),
                 nl.STATUS.get(total.status, total.status),
                 str(total.n),
-                "ja" if any(cell.provisional for cell in row.cells) else "nee",
+                nl.Export.YES if any(cell.provisional for cell in row.cells) else nl.Export.NO,
             ])
     return path

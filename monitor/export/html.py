@@ -63,7 +63,7 @@ figure img { width: 100%%; height: auto; border: 1px solid #ddd; }
 def _value_cell(text: str, classes: list[str], missed: bool) -> str:
     if missed:
         classes = classes + ["miss"]
-        text = f'<span aria-label="norm niet gehaald">{MISSED_MARK}</span>&nbsp;{escape(text)}'
+        text = f'<span aria-label="{escape(nl.Export.MISSED)}">{MISSED_MARK}</span>&nbsp;{escape(text)}'
     else:
         text = escape(text)
     return f'<td class="{" ".join(classes)}">{text}</td>'
@@ -73,9 +73,10 @@ def render_html(table: ExportTable, charts: tuple[Chart, ...] = ()) -> str:
     orientation = "landscape" if len(table.columns) > 3 else "portrait"
     # A year (13-14 value columns) must fit 277 mm of landscape paper.
     print_size = "7.5pt" if len(table.columns) > 6 else "9pt"
-    head = ['<th class="text">Indicator</th>', '<th class="text">Norm</th>']
+    head = [f'<th class="text">{escape(nl.Export.INDICATOR_COLUMN)}</th>',
+            f'<th class="text">{escape(nl.Export.NORM_COLUMN)}</th>']
     head += [f"<th>{escape(c.title)}</th>" for c in table.columns]
-    head.append('<th class="text">Status</th>')
+    head.append(f'<th class="text">{escape(nl.Export.STATUS_COLUMN)}</th>')
     body = []
     for row in table.rows:
         cells = [f'<td class="text label">{escape(row.label)}</td>',
@@ -90,7 +91,7 @@ def render_html(table: ExportTable, charts: tuple[Chart, ...] = ()) -> str:
         cells.append(f'<td class="{status_class}">{status}</td>')
         body.append(f'<tr data-indicator="{escape(row.indicator)}">{"".join(cells)}</tr>')
     notes = "<br>".join(escape(n) for n in table.footnotes)
-    notes += f"<br>{MISSED_MARK} vetgedrukt op rode achtergrond: norm niet gehaald."
+    notes += f"<br>{escape(nl.Export.missed_note(MISSED_MARK))}"
 
     parts = [
         "<!DOCTYPE html>",
@@ -108,9 +109,8 @@ def render_html(table: ExportTable, charts: tuple[Chart, ...] = ()) -> str:
         f'<p class="notes">{notes}</p>',
     ]
     if charts:
-        parts.append('<section class="charts"><h2>Grafieken</h2>')
-        parts.append('<p class="sub">Staven: realisatie per maand; gestreepte lijn: de norm. '
-                     "Gearceerde staven halen de norm niet.</p>")
+        parts.append(f'<section class="charts"><h2>{escape(nl.Export.CHARTS)}</h2>')
+        parts.append(f'<p class="sub">{escape(nl.Export.CHARTS_NOTE)}</p>')
         for chart in charts:
             data = base64.b64encode(chart.png).decode("ascii")
             parts.append(f'<figure><img alt="{escape(chart.title)}" src="data:image/png;base64,{data}"></figure>')

@@ -17,7 +17,8 @@ def _escape(text: str) -> str:
 
 
 def render_markdown(table: ExportTable) -> str:
-    headers = ["Indicator", "Norm", *(c.title for c in table.columns), "Status"]
+    headers = [nl.Export.INDICATOR_COLUMN, nl.Export.NORM_COLUMN, *(c.title for c in table.columns),
+               nl.Export.STATUS_COLUMN]
     lines = [f"# {table.title}", "", f"_{table.subtitle}_", "",
              "| " + " | ".join(_escape(h) for h in headers) + " |",
              "|" + "|".join([":---", ":---"] + ["---:"] * len(table.columns) + [":---"]) + "|"]

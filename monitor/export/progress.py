@@ -13,6 +13,8 @@ import io
 import time
 from typing import BinaryIO, TextIO
 
+from monitor import nl
+
 _WIDTH = 28
 
 
@@ -66,7 +68,7 @@ class CountingReader(io.RawIOBase):
     """A binary file that reports the bytes read so far to a :class:`Progress`."""
 
     def __init__(self, raw: BinaryIO, total: int, progress: Progress,
-                 label: str = "Gebeurtenissen lezen") -> None:
+                 label: str = nl.Export.READING_EVENTS) -> None:
         self._raw = raw
         self._total = total
         self._progress = progress

@@ -69,7 +69,7 @@ class Cell:
     @property
     def short_text(self) -> str:
         """The text without a unit word ("4,3" for "4,3 min"), for narrow month columns."""
-        return self.text.replace(" min", "").replace(" sec", "")
+        return self.text.replace(f" {nl.UNITS['minutes']}", "").replace(f" {nl.UNITS['seconds']}", "")
 
 
 @dataclass(frozen=True)
@@ -111,13 +111,11 @@ class ExportTable:
 
     @property
     def title(self) -> str:
-        return (f"Prestatie-indicatoren dienstverlening gemeente {self.municipality.name} — "
-                f"{nl.period_title(self.period)}")
+        return nl.Export.title(self.municipality.name, self.period)
 
     @property
     def subtitle(self) -> str:
-        stamp = nl.format_timestamp(datetime.fromisoformat(self.as_of).astimezone(self.municipality.tz))
-        return f"Stand per {stamp} · KCC Monitor"
+        return nl.Export.subtitle(datetime.fromisoformat(self.as_of).astimezone(self.municipality.tz))
 
     @property
     def total_index(self) -> int:
@@ -147,18 +145,14 @@ class ExportTable:
             notes.append(nl.PROVISIONAL_NOTE)
         notes.append(nl.NO_DATA_NOTE)
         if self.month_columns and len(self.month_columns) > 1:
-            notes.append(f"De kolom {self.columns[self.total_index].title} is berekend over alle "
-                         "gebeurtenissen in de periode, niet als gemiddelde van de maanden.")
+            notes.append(nl.Export.total_note(self.columns[self.total_index].title))
         if any(c.kind == "previous_year" for c in self.columns):
-            notes.append("Vorig jaar: dezelfde periode een jaar eerder, ter vergelijking met normen "
-                         "die ten opzichte van vorig jaar gelden.")
+            notes.append(nl.Export.PREVIOUS_YEAR_NOTE)
         return tuple(notes)
 
     def summary(self, out: str) -> str:
         """"Export klaar: 38 rijen, 4 voorlopig, 3 normen niet gehaald → out.xlsx"."""
-        norms = "norm" if self.missed_rows == 1 else "normen"
-        return (f"Export klaar: {len(self.rows)} rijen, {self.provisional_rows} voorlopig, "
-                f"{self.missed_rows} {norms} niet gehaald → {out}")
+        return nl.Export.summary(len(self.rows), self.provisional_rows, self.missed_rows, out)
 
 
 def build_table(municipality: Municipality, period: Period, report_for: ReportFor, *,
@@ -185,7 +179,7 @@ def build_table(municipality: Municipality, period: Period, report_for: ReportFo
     columns.append(Column("total", period, nl.period_title(period)))
     if previous_year:
         before = period.previous_year()
-        columns.append(Column("previous_year", before, f"Vorig jaar ({nl.period_title(before)})"))
+        columns.append(Column("previous_year", before, nl.Export.previous_year_column(before)))
 
     reports: dict[str, Report] = {}
     for i, column in enumerate(columns):
@@ -259,7 +253,7 @@ def _distinct_labels(rows: list[Row]) -> tuple[Row, ...]:
     for row in rows:
         seen[row.label] = seen.get(row.label, 0) + 1
     return tuple(
-        replace(row, label=f"{row.label} [{', '.join(f'{k}={v}' for k, v in row.scope) or 'gemeente'}]")
+        replace(row, label=f"{row.label} [{', '.join(f'{k}={v}' for k, v in row.scope) or nl.Export.MUNICIPALITY_WIDE}]")
         if seen[row.label] > 1 else row
         for row in rows
     )

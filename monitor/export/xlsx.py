@@ -37,8 +37,8 @@ TITLE_ROW = 1
 SUBTITLE_ROW = 2
 HEADER_ROW = 4
 FIRST_DATA_ROW = 5
-FIXED_COLUMNS = ("Indicator", "Norm", "Eenheid")
-TRAILING_COLUMNS = ("Status", "Aantal (n)")
+FIXED_COLUMNS = (nl.Export.INDICATOR_COLUMN, nl.Export.NORM_COLUMN, nl.Export.UNIT_COLUMN)
+TRAILING_COLUMNS = (nl.Export.STATUS_COLUMN, nl.Export.COUNT_COLUMN)
 
 _THIN = Side(style="thin", color="FFB0B0B0")
 
@@ -52,7 +52,7 @@ def write_xlsx(table: ExportTable, out: Path | str, charts: tuple[Chart, ...] = 
     """Write the workbook to ``out``; returns the path."""
     book = Workbook()
     sheet = book.active
-    sheet.title = "Indicatoren"
+    sheet.title = nl.Export.SHEET
     headers = list(FIXED_COLUMNS) + [c.title for c in table.columns] + list(TRAILING_COLUMNS)
     last_col = len(headers)
 
@@ -102,9 +102,9 @@ def write_xlsx(table: ExportTable, out: Path | str, charts: tuple[Chart, ...] = 
         sheet.cell(notes_row + k, 1, note).font = Font(italic=True, size=9)
 
     sheet.freeze_panes = sheet.cell(FIRST_DATA_ROW, 2)  # header rows and indicator column stay in view
-    widest = max([len(r.label) for r in table.rows] + [len("Indicator")])
+    widest = max([len(r.label) for r in table.rows] + [len(nl.Export.INDICATOR_COLUMN)])
     sheet.column_dimensions["A"].width = min(max(widest + 2, 30), 70)
-    widest_norm = max([len(r.norm_label) for r in table.rows] + [len("Norm")])
+    widest_norm = max([len(r.norm_label) for r in table.rows] + [len(nl.Export.NORM_COLUMN)])
     sheet.column_dimensions["B"].width = min(max(widest_norm + 2, 14), 45)
     sheet.column_dimensions["C"].width = 8
     for j, column in enumerate(table.columns):
@@ -128,10 +128,9 @@ def write_xlsx(table: ExportTable, out: Path | str, charts: tuple[Chart, ...] = 
 
 
 def _chart_sheet(book: Workbook, table: ExportTable, charts: tuple[Chart, ...]) -> None:
-    sheet = book.create_sheet("Grafieken")
-    sheet.cell(1, 1, f"Grafieken — {table.title}").font = Font(bold=True, size=14)
-    sheet.cell(2, 1, "Staven: realisatie per maand; gestreepte lijn: de norm. "
-                     "Gearceerde staven halen de norm niet.").font = Font(italic=True, size=9)
+    sheet = book.create_sheet(nl.Export.CHARTS)
+    sheet.cell(1, 1, nl.Export.charts_title(table.title)).font = Font(bold=True, size=14)
+    sheet.cell(2, 1, nl.Export.CHARTS_NOTE).font = Font(italic=True, size=9)
     rows_per_chart = 18  # 7 x 3.2 inch at 60% scale is about 17 rows of 20 px
     for k, chart in enumerate(charts):
         image = Image(io.BytesIO(chart.png))
