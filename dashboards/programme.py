@@ -57,7 +57,8 @@ def _items_table(m: Municipality) -> object:
         "renameByName": nl.ProgrammeDashboard.ITEMS_COLUMNS,
     })
     return panels.table_panel(
-        nl.ProgrammeDashboard.ITEMS, [panels.prometheus_query(" or ".join(parts), "", instant=True).format(pm.PromQueryFormat.TABLE)],
+        nl.ProgrammeDashboard.ITEMS,
+        [panels.prometheus_query(" or ".join(parts), "", instant=True).format(pm.PromQueryFormat.TABLE)],
         description=nl.ProgrammeDashboard.ITEMS_HELP,
         transformations=[organize], span=24, height=10,
     )

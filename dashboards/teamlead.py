@@ -115,7 +115,8 @@ def _callbacks_and_letters(m: Municipality) -> list:
     ]
     for ind, days in (("terugbellen_1_werkdag", 1), ("terugbellen_2_werkdagen", 2)):
         result.append(panels.bargauge_panel(
-            nl.TeamleadDashboard.callbacks_today(days), [panels.prometheus_query(q.indicator(ind, "today", "department"), "{{department}}", instant=True)],
+            nl.TeamleadDashboard.callbacks_today(days),
+            [panels.prometheus_query(q.indicator(ind, "today", "department"), "{{department}}", instant=True)],
             unit=RATIO, steps=norms.norm_steps(m, ind, {}), min_value=0, max_value=1,
             description=nl.TeamleadDashboard.CALLBACKS_HELP,
         ))
@@ -153,7 +154,8 @@ def _pipeline(m: Municipality) -> list:
             description=nl.TeamleadDashboard.WORKERS_HELP,
         ),
         panels.state_timeline_panel(
-            nl.TeamleadDashboard.OFFICE_OPEN, [panels.prometheus_query(q.select(promql.OFFICE_OPEN_RECORD), "{{municipality}}")],
+            nl.TeamleadDashboard.OFFICE_OPEN,
+            [panels.prometheus_query(q.select(promql.OFFICE_OPEN_RECORD), "{{municipality}}")],
             steps=norms.Steps("text", ((1, norms.GREEN),)), mappings=panels.value_mappings(office), span=8,
         ),
     ]
@@ -162,7 +164,8 @@ def _pipeline(m: Municipality) -> list:
 def build(municipality: Municipality, config: Config) -> Dashboard:
     dashboard = common.with_locations(common.base("teamlead", municipality, refresh=REFRESH, time_from="now-12h"))
     for title, section in ((nl.Dashboards.PHONE, _phone), (nl.Dashboards.COUNTER, _counter),
-                           (nl.TeamleadDashboard.CALLBACKS_AND_LETTERS, _callbacks_and_letters), (nl.TeamleadDashboard.PIPELINE, _pipeline)):
+                           (nl.TeamleadDashboard.CALLBACKS_AND_LETTERS, _callbacks_and_letters),
+                           (nl.TeamleadDashboard.PIPELINE, _pipeline)):
         dashboard = dashboard.with_row(panels.row(title))
         for panel in section(municipality):
             dashboard = dashboard.with_panel(panel)

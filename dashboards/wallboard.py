@@ -24,18 +24,21 @@ def _phone(m: Municipality) -> list:
     sl_seconds = m.thresholds.service_level_seconds
     return [
         panels.stat_panel(
-            nl.WallboardDashboard.today(nl.indicator_label("bereikbaarheid")), [panels.prometheus_query(q.indicator("bereikbaarheid", "today", "line"), "{{line}}", instant=True)],
+            nl.WallboardDashboard.today(nl.indicator_label("bereikbaarheid")),
+            [panels.prometheus_query(q.indicator("bereikbaarheid", "today", "line"), "{{line}}", instant=True)],
             unit=RATIO, steps=norms.norm_steps(m, "bereikbaarheid", {}), field_steps=line_steps, decimals=0,
             description=nl.WallboardDashboard.REACHABILITY_HELP,
         ),
         panels.stat_panel(
-            nl.WallboardDashboard.WAITING_NOW, [panels.prometheus_query(q.live("municipality:kcc_calls_waiting:sum"), nl.Dashboards.PHONE, instant=True)],
+            nl.WallboardDashboard.WAITING_NOW,
+            [panels.prometheus_query(q.live("municipality:kcc_calls_waiting:sum"), nl.Dashboards.PHONE, instant=True)],
             unit=COUNT, steps=norms.NO_NORM, decimals=0,
             description=nl.WallboardDashboard.WAITING_NOW_HELP,
         ),
         panels.stat_panel(
             nl.WallboardDashboard.LONGEST_WAIT_NOW,
-            [panels.prometheus_query(q.live("municipality:kcc_longest_call_wait_seconds:max"), nl.Dashboards.PHONE, instant=True)],
+            [panels.prometheus_query(q.live("municipality:kcc_longest_call_wait_seconds:max"), nl.Dashboards.PHONE,
+                                     instant=True)],
             unit=SECONDS, steps=norms.upper_limit_steps(m.thresholds.caller_wait_alert_seconds), decimals=0,
             description=nl.WallboardDashboard.longest_wait_help(m.thresholds.caller_wait_alert_seconds),
         ),
@@ -88,13 +91,15 @@ def _counter(m: Municipality) -> list:
         limit = getattr(m.thresholds.counter_wait_minutes, visit_type)
         result += [
             panels.stat_panel(
-                nl.WallboardDashboard.today(nl.Dashboards.counter_wait(words)), [panels.prometheus_query(wait, "{{location}}", instant=True)],
+                nl.WallboardDashboard.today(nl.Dashboards.counter_wait(words)),
+                [panels.prometheus_query(wait, "{{location}}", instant=True)],
                 unit=SECONDS, steps=norms.norm_steps(m, "wachttijd_balie", scope), names=names, span=12,
                 field_steps=norms.per_value_steps(m, "wachttijd_balie", scope, "location", m.locations),
                 description=nl.WallboardDashboard.counter_wait_help(words),
             ),
             panels.stat_panel(
-                nl.WallboardDashboard.today(nl.Dashboards.counter_within(limit, words)), [panels.prometheus_query(within, "{{location}}", instant=True)],
+                nl.WallboardDashboard.today(nl.Dashboards.counter_within(limit, words)),
+                [panels.prometheus_query(within, "{{location}}", instant=True)],
                 unit=RATIO, steps=norms.norm_steps(m, "balie_binnen_norm", scope), names=names, span=12, decimals=0,
                 field_steps=norms.per_value_steps(m, "balie_binnen_norm", scope, "location", m.locations),
                 description=nl.WallboardDashboard.counter_within_help(limit, words),
@@ -105,7 +110,8 @@ def _counter(m: Municipality) -> list:
 
 def build(municipality: Municipality, config: Config) -> Dashboard:
     dashboard = common.with_locations(common.base("wallboard", municipality, refresh=REFRESH, time_from="now-6h"))
-    for title, section in ((nl.Dashboards.PHONE, _phone), (nl.WallboardDashboard.QUEUES_AND_CALLBACKS, _queues_and_callbacks),
+    for title, section in ((nl.Dashboards.PHONE, _phone),
+                           (nl.WallboardDashboard.QUEUES_AND_CALLBACKS, _queues_and_callbacks),
                            (nl.Dashboards.COUNTER, _counter)):
         dashboard = dashboard.with_row(panels.row(title))
         for panel in section(municipality):

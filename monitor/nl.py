@@ -9,8 +9,14 @@ Public surface: :data:`STATUS`, :data:`UNITS`, :data:`OPS`, :data:`MONTHS`,
 :data:`VISIT_TYPES`, :data:`CHANNELS`, :data:`WINDOWS`, :data:`DASHBOARDS`,
 :func:`indicator_label` (short title), :func:`row_label` (the export's row name
 per scope, as the seeds write it), :func:`dutch_number`, :func:`format_value`,
-:func:`format_target`, :func:`norm_text`, the period titles, and the alert
-texts (:data:`ALERTS` and the ``*_alert_texts`` functions).
+:func:`format_target`, :func:`norm_text`, the period titles, the alert
+texts (:data:`ALERTS` and the ``*_alert_texts`` functions), and one namespace
+of words per screen or file: :class:`Dashboards` (shared by the Grafana
+dashboards), :class:`WallboardDashboard`, :class:`TeamleadDashboard`,
+:class:`ProgrammeDashboard`, :class:`ReportTable` (``report --format table``)
+and :class:`Export` (the export files, its progress bar and summary).
+``tests/monitor/test_dutch_words.py`` fails when a Dutch literal appears in the
+dashboards, the report, the export, the rules or the commands instead.
 
 Controllers paste the export into the *programmabegroting* and *jaarstukken*,
 so rows carry the indicator names of the seeds ("Terugbellen binnen 1 werkdag",
@@ -88,6 +94,11 @@ def indicator_label(indicator: str) -> str:
 def scope_word(dimension: str, value: str) -> str | None:
     """The word for a visit type or channel value ("vrije inloop"), None for other dimensions' values."""
     return {"visit_type": VISIT_TYPES, "channel": CHANNELS}.get(dimension, {}).get(value)
+
+
+def working_days_words(days: int) -> str:
+    """1 → "1 werkdag", 2 → "2 werkdagen"."""
+    return "1 werkdag" if days == 1 else f"{days} werkdagen"
 
 
 # ---------------------------------------------------------------- numbers
@@ -230,7 +241,7 @@ def _servicelevel(scope: dict[str, str], m: Municipality) -> str:
 
 
 def _callback(days: int):
-    words = "1 werkdag" if days == 1 else f"{days} werkdagen"
+    words = working_days_words(days)
 
     def make(scope: dict[str, str], m: Municipality) -> str:
         return f"Terugbellen binnen {words}" + _suffix(scope, m, set())
@@ -506,10 +517,6 @@ def pipeline_alert_texts(lag_limit: int, dead_letter_percent: str) -> dict[str, 
 # appear. Words two screens share live in the shared namespace; an indicator's name is the
 # registry's title (:func:`indicator_label`), never spelled again here.
 
-
-def working_days_words(days: int) -> str:
-    """1 → "1 werkdag", 2 → "2 werkdagen"."""
-    return "1 werkdag" if days == 1 else f"{days} werkdagen"
 
 
 class Dashboards:
