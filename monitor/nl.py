@@ -42,8 +42,8 @@ DASH = "–"
 """Shown where there is no value (the texts' *streepje*)."""
 
 PROVISIONAL_MARK = "*"
-PROVISIONAL_NOTE = "* voorlopig: nog niet alle uitkomsten bekend"
-NO_DATA_NOTE = "– geen gegevens in deze periode"
+PROVISIONAL_NOTE = f"{PROVISIONAL_MARK} voorlopig: nog niet alle uitkomsten bekend"
+NO_DATA_NOTE = f"{DASH} geen gegevens in deze periode"
 
 STATUS: dict[str, str] = {
     "meets_norm": "voldoet",
@@ -114,6 +114,11 @@ def dutch_number(value: float, decimals: int = 0) -> str:
     if text.startswith("-") and float(text.replace(",", "")) == 0:
         text = text[1:]  # no "-0,0"
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def megabytes(count: int) -> str:
+    """A byte count in megabytes (10⁶ bytes) with one decimal and a decimal comma: 12345678 → "12,3"."""
+    return f"{count / 1e6:.1f}".replace(".", ",")
 
 
 def format_value(value: float | None, unit: str) -> str:

@@ -31,7 +31,7 @@ class Progress:
         """Progress in bytes (``total`` 0 when unknown)."""
         if not self.enabled:
             return
-        tail = f"{_mb(done)}/{_mb(total)} MB" if total else f"{_mb(done)} MB"
+        tail = f"{nl.megabytes(done)}/{nl.megabytes(total)} MB" if total else f"{nl.megabytes(done)} MB"
         self._draw(label, done / total if total else 0.0, tail, final=bool(total) and done >= total)
 
     def step(self, label: str, done: int, total: int) -> None:
@@ -58,10 +58,6 @@ class Progress:
             self._stream.write("\n")
             self._stream.flush()
             self._drawn = False
-
-
-def _mb(count: int) -> str:
-    return f"{count / 1e6:.1f}".replace(".", ",")
 
 
 class CountingReader(io.RawIOBase):
