@@ -34,7 +34,15 @@ from monitor.errors import KccError
 SLUG_PATTERN = r"^[a-z0-9-]{1,40}$"
 EVENT_ID_PATTERN = r"^[A-Za-z0-9._:-]{1,64}$"
 
-#: Bounded set of dead-letter reasons; every InvalidEvent carries one of these.
+#: Bounded set of dead-letter reasons; every InvalidEvent carries one of these:
+#:
+#: - ``invalid_json``: not JSON; ``not_an_object``: JSON, but not an object;
+#: - ``unknown_type``, ``unknown_field``, ``missing_field``: the shape of EVENTS.md;
+#: - ``naive_timestamp``: a timestamp without its UTC offset;
+#: - ``timestamp_out_of_range``: a timestamp whose year (in its own offset) is outside
+#:   :data:`YEARS` — the calendar, deadlines and local days are defined there only;
+#: - ``invalid_value``: any other value the contract forbids;
+#: - ``unknown_municipality``: a municipality that is not configured.
 REASONS = (
     "invalid_json",
     "not_an_object",
@@ -42,9 +50,17 @@ REASONS = (
     "unknown_field",
     "missing_field",
     "naive_timestamp",
+    "timestamp_out_of_range",
     "invalid_value",
     "unknown_municipality",
 )
+
+YEARS = range(2000, 2101)
+"""Years a timestamp may have (2000–2100 inclusive, in the timestamp's own UTC offset)."""
+
+DETAIL_MAX_CHARS = 300
+"""Characters of an :class:`InvalidEvent` detail kept: a detail quotes the offending value, which a
+hostile message can make arbitrarily long."""
 
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 Seconds = Annotated[float, Field(ge=0, le=86400)]
@@ -58,6 +74,8 @@ class InvalidEvent(KccError, ValueError):
 
     def __init__(self, reason: str, detail: str) -> None:
         assert reason in REASONS, reason
+        if len(detail) > DETAIL_MAX_CHARS:
+            detail = f"{detail[:DETAIL_MAX_CHARS]}… ({len(detail)} characters)"
         super().__init__(f"{reason}: {detail}")
         self.reason = reason
         self.detail = detail
@@ -235,6 +253,12 @@ EVENT_TYPES: dict[str, type[_Event]] = {
 
 _ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
 
+_TIMESTAMP_FIELDS: dict[str, tuple[str, ...]] = {
+    name: tuple(field for field, info in model.model_fields.items() if "AwareDatetime" in repr(info.annotation))
+    for name, model in EVENT_TYPES.items()
+}
+"""The timestamp fields of each event type (``ts``, ``appointment_at``, ``due_at``)."""
+
 _REASON_BY_ERROR = {
     "json_invalid": "invalid_json",
     "union_tag_invalid": "unknown_type",
@@ -265,6 +289,11 @@ def parse_event(raw: bytes | str, municipalities: Collection[str] | None = None)
         event = _ADAPTER.validate_json(raw)
     except ValidationError as exc:
         raise _invalid_from(exc, raw) from None
+    for name in _TIMESTAMP_FIELDS[event.type]:
+        value = getattr(event, name)
+        if value is not None and value.year not in YEARS:
+            raise InvalidEvent("timestamp_out_of_range",
+                               f"{name}: year {value.year} is outside {YEARS.start}..{YEARS.stop - 1}")
     if municipalities is not None and event.municipality not in municipalities:
         raise InvalidEvent("unknown_municipality", f"municipality {event.municipality!r} is not configured")
     return event

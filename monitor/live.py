@@ -1,15 +1,16 @@
 """The live metrics as facts of records: what one item implies for the Prometheus counters and histograms.
 
-The stream keeps one record per item (``monitor.records``); every time an event
-changes a record, the worker adds ``observations(before, after)`` =
-``facts(after) − facts(before)`` to its counters. Because records fold
-order-independently and idempotently, and :func:`facts` is a function of the
-record alone (plus ``now`` for deadlines), the counters always equal the facts
-of all records, whatever the arrival order: a duplicate event leaves the record
-and so the facts unchanged (no observations), and an out-of-order partner
-(``visit.called`` before ``visit.checked_in``) yields the joined facts when the
-originating event arrives (an item without its originating event has no facts:
-its labels come from that event).
+The stream keeps one record per item (``monitor.records``). For every valid event the
+worker makes one call, :func:`apply`: it folds the event into the item's record and
+returns a :class:`Change` — the record after the event, the counter increments to add
+(``facts(after)`` minus the facts already counted for the record), the facts now
+counted, the gauges to set, and whether the event was a duplicate. Because records
+fold order-independently and idempotently, and :func:`facts` is a function of the
+record alone (plus ``now`` for deadlines), the counters always equal the facts of all
+records, whatever the arrival order: a duplicate event leaves the record and so the
+facts unchanged, and an out-of-order partner (``visit.called`` before
+``visit.checked_in``) yields the joined facts when the originating event arrives (an
+item without its originating event has no facts: its labels come from that event).
 
 No formula lives here: every threshold, wait, deadline and due time comes from
 the indicator modules (their :func:`~monitor.indicators.contributions`, whose
@@ -29,20 +30,18 @@ the worker re-evaluates open callbacks and letters on a timer.
 Known limit: counters cannot go down. For well-formed items the facts only
 grow as events arrive. Contradictory items (an answer arriving after an abandon
 of the same call, a cancellation after a callback's missed deadline, a second
-``call.offered`` with another queue) retract a fact; :func:`observations`
-returns only the additions (:func:`retractions` the rest), so such an item keeps
-its first counted facts until the worker restarts. The report, which evaluates
-the record itself, is exact for them.
+``call.offered`` with another queue) lose a fact; the counters keep the facts
+counted first (``counted`` is the union of every evaluation) until the worker
+restarts. The report, which evaluates the record itself, is exact for them.
 """
 
 from __future__ import annotations
 
-import time
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from monitor import metricspec as ms
 from monitor.calendar import calendar_for
@@ -53,7 +52,7 @@ from monitor.indicators.letters import due_us
 from monitor.metricspec import MetricSpec
 from monitor.events import family
 from monitor.records import (
-    CallbackRecord, CallRecord, DigitalRecord, LetterRecord, Record, SurveyRecord, VisitRecord, to_us,
+    CallbackRecord, CallRecord, DigitalRecord, LetterRecord, Record, SurveyRecord, VisitRecord, fold,
 )
 
 Op = Literal["inc", "observe"]
@@ -142,20 +141,6 @@ def facts(record: Record | None, municipality: Municipality, now_us: int | None 
     return result
 
 
-def observations(before: Record | None, after: Record | None, municipality: Municipality,
-                 now_us: int | None = None, before_now_us: int | None = None) -> Facts:
-    """What to add to the counters when ``before`` became ``after``: ``facts(after) − facts(before)``
-    (positive part). ``before`` is judged at ``before_now_us`` (default ``now_us``): the moment it was
-    last evaluated, so re-evaluating an unchanged record on a timer adds the deadlines passed since."""
-    return facts(after, municipality, now_us) - facts(before, municipality, _or(before_now_us, now_us))
-
-
-def retractions(before: Record | None, after: Record | None, municipality: Municipality,
-                now_us: int | None = None, before_now_us: int | None = None) -> Facts:
-    """Facts ``before`` had and ``after`` lost (contradictory data only; counters cannot take them back)."""
-    return facts(before, municipality, _or(before_now_us, now_us)) - facts(after, municipality, now_us)
-
-
 def has_deadline(record: Record) -> bool:
     """Whether the record's facts can still change with time alone (an open callback or letter)."""
     if isinstance(record, CallbackRecord):
@@ -226,10 +211,6 @@ def _as_of(record: Record, now_us: int | None) -> int:
     return latest if now_us is None else max(now_us, latest)
 
 
-def _or(value: int | None, default: int | None) -> int | None:
-    return default if value is None else value
-
-
 def _decided(items: Iterable[Contribution]) -> dict[str, Contribution]:
     """The decided (``n = 1``) contribution of each indicator; contacts and pending ones are left out."""
     return {c.indicator: c for c in items if c.n == 1 and c.indicator not in ("contacten", "aandeel_digitaal")}
@@ -260,45 +241,82 @@ def _local_midnight(day: date, municipality: Municipality) -> datetime:
     return candidate
 
 
-def now_us_from(moment: datetime) -> int:
-    """An aware datetime as µs since the epoch (for callers without ``monitor.records``)."""
-    return to_us(moment)
+# ---------------------------------------------------------------- one event
 
+DuplicateCause = Literal["source", "redelivery", "compacted"]
+"""Why an event changed nothing (the ``cause`` label of ``kcc_events_duplicate``):
 
-# ---------------------------------------------------------------- per event (pipeline health)
-
-Action = Literal["inc", "observe", "set"]
+- ``source``: the record already held an event like it from *another* message (the source
+  system sent it twice);
+- ``redelivery``: the *same* message (topic and offset) was folded before — Kafka delivered
+  it again after a worker crashed or a rebalance, before its offset was committed;
+- ``compacted``: its item was already compacted (a replay, a backfill, offsets reset, or a
+  partner arriving after its item was final and moved into the per-day aggregates).
+"""
 
 
 @dataclass(frozen=True)
-class Observation:
-    """One change to one live series: ``inc`` by ``value``, ``observe`` ``value`` in a histogram,
-    or ``set`` a gauge to ``value``. ``labels`` names every label of ``metric`` (bounded values)."""
+class Change:
+    """What one event changed: everything the worker applies to its metrics and its table."""
 
-    metric: MetricSpec
-    labels: Mapping[str, str]
-    action: Action
-    value: float = 1.0
+    record: Record | None
+    """The item's record after the event (None for a ``queue.snapshot``, which has no record)."""
+    delta: Facts
+    """Counter increments and histogram observations to add now."""
+    counted: Facts
+    """Every fact counted for the record once ``delta`` is added (to store beside the record)."""
+    gauges: list[GaugeValue]
+    """Gauges to set (last event time; a ``queue.snapshot``'s queue gauges)."""
+    duplicate: DuplicateCause | None = None
+    """Why the event changed nothing, or None when it changed the record (or was a snapshot)."""
 
-    def __post_init__(self) -> None:
-        if tuple(self.labels) != self.metric.labels:
-            raise ValueError(f"{self.metric.name}: labels {tuple(self.labels)} != {self.metric.labels}")
-
-
-def event_facts(event: Any, municipality: Municipality) -> Facts:
-    """``kcc_events`` of one processed (non-duplicate) event."""
-    return Counter({_inc(ms.EVENTS, (municipality.slug, event.type)): 1})
-
-
-def duplicate_facts(event: Any, municipality: Municipality) -> Facts:
-    """``kcc_events_duplicate`` of an event that changed nothing (its record already held it)."""
-    return Counter({_inc(ms.EVENTS_DUPLICATE, (municipality.slug, event.type)): 1})
+    @property
+    def writes_record(self) -> bool:
+        """Whether the record must be stored (it changed)."""
+        return self.record is not None and self.duplicate is None
 
 
-def event_gauges(event: Any, municipality: Municipality, now: float | None = None) -> list[GaugeValue]:
+def apply(record: Record | None, counted: Facts, event: Any, municipality: Municipality, now_us: int,
+          *, redelivered: bool = False) -> Change:
+    """Fold one valid event into its item's record (``record``: as stored, None for a new item; it is
+    updated in place) and say what changed. ``counted``: the facts already counted for ``record``;
+    ``now_us``: processing time, µs since the epoch; ``redelivered``: the caller knows this very
+    message was folded into the record before (decides the duplicate's cause only)."""
+    if event.type == "queue.snapshot":
+        return Change(None, _event_fact(ms.EVENTS, event, municipality), Counter(),
+                      _event_gauges(event, municipality, now_us))
+    if record is None:
+        record = fold(None, event)
+    else:
+        before = _state(record)
+        record.fold(event)
+        if _state(record) == before and event.type in type(record)._PAYLOAD:  # visit.completed is never one
+            cause: DuplicateCause = "redelivery" if redelivered else "source"
+            return duplicate(event, municipality, cause, record, counted)
+    current = facts(record, municipality, now_us)
+    return Change(record, current - counted + _event_fact(ms.EVENTS, event, municipality), counted | current,
+                  _event_gauges(event, municipality, now_us))
+
+
+def duplicate(event: Any, municipality: Municipality, cause: DuplicateCause, record: Record | None = None,
+              counted: Facts | None = None) -> Change:
+    """The change of an event that changes nothing: one ``kcc_events_duplicate`` with its cause."""
+    fact = _inc(ms.EVENTS_DUPLICATE, (municipality.slug, event.type, cause))
+    return Change(record, Counter({fact: 1}), Counter() if counted is None else counted, [], cause)
+
+
+def _state(record: Record) -> tuple[Any, ...]:
+    return tuple(getattr(record, slot) for slot in record.SLOTS)
+
+
+def _event_fact(spec: MetricSpec, event: Any, municipality: Municipality) -> Facts:
+    return Counter({_inc(spec, (municipality.slug, event.type)): 1})
+
+
+def _event_gauges(event: Any, municipality: Municipality, now_us: int) -> list[GaugeValue]:
     """``kcc_last_event_timestamp_seconds`` (processing time, Unix seconds) and, for a ``queue.snapshot``,
     its queue gauges."""
-    result = [(ms.LAST_EVENT, (municipality.slug, family(event.type)), time.time() if now is None else now)]
+    result = [(ms.LAST_EVENT, (municipality.slug, family(event.type)), now_us / _US)]
     if event.type == "queue.snapshot":
         result += queue_gauges(event, municipality)
     return result
@@ -345,5 +363,6 @@ def configured_label_sets(config: Any) -> list[tuple[MetricSpec, tuple[str, ...]
         result += [(ms.CONTACTS, (s, channel)) for channel in ("phone", "counter", "post", "email", "digital")]
         result += [(ms.DIGITAL_COMPLETED, (s, product)) for product in m.products]
         result += [(ms.EVENTS, (s, event_type)) for event_type in EVENT_TYPES]
-        result += [(ms.EVENTS_DUPLICATE, (s, event_type)) for event_type in EVENT_TYPES]
+        result += [(ms.EVENTS_DUPLICATE, (s, event_type, cause))
+                   for event_type in EVENT_TYPES for cause in get_args(DuplicateCause)]
     return result

@@ -113,9 +113,14 @@ CONTACTS = MetricSpec(
 
 # Pipeline health
 EVENTS = MetricSpec("kcc_events", "counter", "Valid events processed (duplicates excluded).", ("municipality", "type"))
-EVENTS_DUPLICATE = MetricSpec("kcc_events_duplicate", "counter", "Events ignored as repeated event_id.", ("municipality", "type"))
+EVENTS_DUPLICATE = MetricSpec("kcc_events_duplicate", "counter",
+                              "Events that changed nothing, by cause (source, redelivery, compacted).",
+                              ("municipality", "type", "cause"))
 DEAD_LETTERS = MetricSpec(
     "kcc_dead_letters", "counter", "Invalid messages sent to the dead-letter topic, by reason.", ("topic", "reason"))
+DEAD_LETTER_SEND_FAILURES = MetricSpec(
+    "kcc_dead_letter_send_failures", "counter",
+    "Failed attempts to send a dead letter (each is retried until delivered), by the message's topic.", ("topic",))
 LAST_EVENT = MetricSpec(
     "kcc_last_event_timestamp_seconds", "gauge",
     "Unix time at which the worker last processed an event of a source family.", ("municipality", "family"))

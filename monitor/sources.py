@@ -82,7 +82,8 @@ class EventFileSource(_RecordsByDay):
     """Events from a JSON Lines file (EVENTS.md), validated and folded into records when constructed.
 
     Each line passes :func:`monitor.events.parse_event`; a line that fails is
-    kept in :attr:`invalid` (line number, reason, detail) and skipped. Blank lines
+    kept in :attr:`invalid` (line number, reason, detail) and skipped, and so is a
+    valid line whose folding raised (reason ``internal_error``, detail the exception type). Blank lines
     are skipped silently. ``municipalities`` limits which municipalities' records
     are kept (all lines are still validated); None keeps all. Raises OSError when
     the file cannot be read.
@@ -128,7 +129,11 @@ class EventFileSource(_RecordsByDay):
                 continue
             self.events += 1
             if keep is None or event.municipality in keep:
-                store.add(event)
+                try:
+                    store.add(event)
+                except Exception as exc:  # noqa: BLE001 (a bug must name its line, not end the report)
+                    self.events -= 1
+                    invalid.append(InvalidLine(number, "internal_error", type(exc).__qualname__))
 
 
 

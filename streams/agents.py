@@ -10,12 +10,11 @@ its re-keyed copy):
 3. a message whose Kafka key is not the event's item key is forwarded, keyed
    properly, to ``<prefix>.rekeyed.<family>`` and handled when it arrives there, in
    the item's own partition, before it touches any item state;
-4. the event is folded into its item's record (table ``records``, :mod:`streams.tables`);
-   a record the fold did not change means a duplicate (``monitor.records.fold`` is
-   idempotent and order-independent), counted as such and nothing else;
-5. otherwise the counters get ``monitor.live.facts(after) − facts already counted``
-   (all families), the record is written, and ``kcc_last_event_timestamp_seconds``
-   (and a ``queue.snapshot``'s queue gauges) are set.
+4. :func:`process`: one call into the domain, ``monitor.live.apply``, folds the event into
+   its item's record (table ``records``, :mod:`streams.tables`) and returns the
+   :class:`~monitor.live.Change`; one call applies it: the counter deltas and gauges to
+   the metrics and, unless the event was a duplicate (counted as such and nothing else),
+   the record to the table.
 
 A message on a re-keyed topic with header ``kcc-command: compact`` is not an event
 but a command from the timer (:mod:`streams.timers`): the agent moves the final
@@ -29,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import time
+import traceback
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -39,13 +39,14 @@ from prometheus_client import CollectorRegistry
 from monitor.config import Config, load_config
 from monitor.events import FAMILIES, InvalidEvent, family, parse_event
 from monitor.indicators import contributions, is_final
-from monitor.live import duplicate_facts, event_facts, event_gauges, facts, latest_us
-from monitor.records import new_record, record_key
+from monitor import live
+from monitor.live import Change, latest_us
+from monitor.records import record_key
 from monitor.settings import Settings
 from streams import deadletter
 from streams.app import create_app
 from streams.metrics import CONTENT_TYPE, Metrics
-from streams.tables import DailyTable, RecordCache, create_tables, record_table_key
+from streams.tables import DailyTable, RecordCache, create_tables, message_id, record_table_key
 from streams.timers import COMMAND_HEADER, COMPACT, NowCollector, is_command, scan
 from streams.topics import Topics, declare
 
@@ -81,12 +82,6 @@ def decide(raw: bytes | None, key: bytes | None, topic_family: str, *, rekeyed: 
     if not rekeyed and key != event.kafka_key.encode("utf-8"):
         return Decision("rekey", event)
     return Decision("process", event)
-
-
-def item_key(event: Any) -> str:
-    """``family:municipality:item_id`` of an event's item, for logs (the table key is
-    ``streams.tables.record_table_key``)."""
-    return f"{family(event.type)}:{event.municipality}:{event.item_id}"
 
 
 @dataclass
@@ -141,62 +136,74 @@ def _family_agent(worker: Worker, name: str) -> None:
 
     async def _handle(event: Any) -> None:
         message = event.message
-        if message.topic == rekeyed_name and is_command(message.headers) == COMPACT:
-            compact(worker, message.value.decode("utf-8"), message.partition)
-            return
-        decision = decide(event.value, message.key, name, rekeyed=message.topic == rekeyed_name,
-                          municipalities=slugs)
-        if decision.action == "dead_letter":
-            value = deadletter.record(
-                event.value, reason=decision.reason, detail=decision.detail, topic=message.topic,
-                partition=message.partition, offset=message.offset,
-                max_bytes=settings.dead_letter_max_bytes)
-            await topics.dead_letter.send(key=message.key, value=value)
-            metrics.dead_letter(message.topic, decision.reason)
-            log.warning("dead letter: %s at %s[%d]@%d", decision.reason, message.topic,
-                        message.partition, message.offset)
-        elif decision.action == "rekey":
-            await topics.rekeyed[name].send(key=decision.event.kafka_key.encode("utf-8"), value=event.value)
-        else:
-            _process(worker, decision.event, message.partition)
+        try:
+            if message.topic == rekeyed_name and is_command(message.headers) == COMPACT:
+                compact(worker, message.value.decode("utf-8"), message.partition)
+                return
+            decision = decide(event.value, message.key, name, rekeyed=message.topic == rekeyed_name,
+                              municipalities=slugs)
+            if decision.action == "dead_letter":
+                await dead_letter(worker, message, event.value, decision.reason, decision.detail)
+            elif decision.action == "rekey":
+                await topics.rekeyed[name].send(key=decision.event.kafka_key.encode("utf-8"), value=event.value)
+            else:
+                process(worker, decision.event, message.partition,
+                        message=message_id(message.topic == rekeyed_name, message.offset))
+        except Exception as exc:  # noqa: BLE001 (no message may stop the agent: it becomes a dead letter)
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            log.error("internal error %s (%s:%d) at %s[%d]@%d", type(exc).__qualname__, where.filename,
+                      where.lineno, message.topic, message.partition, message.offset)
+            await dead_letter(worker, message, event.value, deadletter.INTERNAL_ERROR,
+                              deadletter.internal_error_detail(exc))
 
     agent.__name__ = agent.__qualname__ = f"{name}_events"
     worker.app.agent(topics.sources[name], name=f"streams.agents.{name}_events")(agent)
 
 
-def _process(worker: Worker, event: Any, partition: int) -> None:
-    process(worker, event, partition)
+async def dead_letter(worker: Worker, message: Any, raw: bytes | None, reason: str, detail: str) -> None:
+    """Send one message to the dead-letter topic (retried until delivered, ``streams.deadletter.send``)
+    and count it by reason."""
+    value = deadletter.record(raw, reason=reason, detail=detail, topic=message.topic, partition=message.partition,
+                              offset=message.offset, max_bytes=worker.settings.dead_letter_max_bytes)
+    key = deadletter.key(message.key)
+
+    async def deliver(body: bytes) -> None:
+        await (await worker.topics.dead_letter.send(key=key, value=body))
+
+    def failed(exc: BaseException) -> None:
+        worker.metrics.dead_letter_send_failed(message.topic)
+        log.warning("dead letter of %s[%d]@%d not sent (%s), retrying", message.topic, message.partition,
+                    message.offset, type(exc).__qualname__)
+
+    await deadletter.send(deliver, value, on_failure=failed)
+    worker.metrics.dead_letter(message.topic, reason)
+    log.warning("dead letter: %s at %s[%d]@%d", reason, message.topic, message.partition, message.offset)
 
 
-def process(worker: Worker, event: Any, partition: int, now: float | None = None) -> None:
-    """Fold one valid, properly keyed event into its record and count what changed (see module docstring)."""
-    municipality = worker.config[event.municipality]
-    metrics = worker.metrics
+def process(worker: Worker, event: Any, partition: int, now: float | None = None,
+            message: str | None = None) -> Change:
+    """Fold one valid, properly keyed event into its record and count what changed (see module docstring).
+    ``now``: processing time, Unix seconds; ``message``: the message's id (``streams.tables.message_id``)."""
     now = time.time() if now is None else now
+    municipality = worker.config[event.municipality]
     key = record_key(event)
-    if key is None:  # queue.snapshot: live gauges only, no record
-        metrics.apply_facts(event_facts(event, municipality))
-        metrics.set_gauges(event_gauges(event, municipality, now))
-        return
-    table_key = record_table_key(key)
-    entry = worker.cache.get(table_key)
+    table_key = None if key is None else record_table_key(key)
+    entry = None if table_key is None else worker.cache.get(table_key)
     if entry is None:
-        record, before, counted = new_record(key), None, Counter()
+        change = live.apply(None, Counter(), event, municipality, int(now * 1_000_000))
     else:
-        record, counted = entry.record, entry.counted
-        before = _state(record)
-    record.fold(event)
-    if before is not None and _state(record) == before and event.type in record._PAYLOAD:
-        metrics.apply_facts(duplicate_facts(event, municipality))
-        return
-    current = facts(record, municipality, int(now * 1_000_000))
-    metrics.apply_facts(current - counted + event_facts(event, municipality))
-    worker.cache.put(table_key, record, counted | current, partition, now)
-    metrics.set_gauges(event_gauges(event, municipality, now))
+        change = live.apply(entry.record, entry.counted, event, municipality, int(now * 1_000_000),
+                            redelivered=message is not None and message in entry.folded)
+    _apply(worker, table_key, change, partition, now, message)
+    return change
 
 
-def _state(record: Any) -> tuple[Any, ...]:
-    return tuple(getattr(record, slot) for slot in record.SLOTS)
+def _apply(worker: Worker, table_key: str | None, change: Change, partition: int, now: float,
+           message: str | None) -> None:
+    """Apply one event's change: to the metrics, and its record to the table when it changed."""
+    worker.metrics.apply_change(change)
+    if table_key is not None and change.writes_record:
+        worker.cache.put(table_key, change.record, change.counted, partition, now, message)
 
 
 def compact(worker: Worker, table_key: str, partition: int, now: float | None = None) -> bool:

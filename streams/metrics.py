@@ -1,4 +1,4 @@
-"""The worker's Prometheus handles, one per ``monitor.metricspec`` entry, and applying observations.
+"""The worker's Prometheus handles, one per ``monitor.metricspec`` entry, and applying what events changed.
 
 Names, labels and kinds come only from ``monitor.metricspec.ALL``; histogram buckets
 from its bucket helpers (they include every configured threshold, so "within 30 s"
@@ -15,7 +15,7 @@ from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 
 from monitor import metricspec as spec
 from monitor.config import Config
-from monitor.live import Facts, GaugeValue, Observation
+from monitor.live import Change, Facts, GaugeValue
 from monitor.metricspec import MetricSpec
 from streams.timers import NOW_GAUGES
 
@@ -61,20 +61,10 @@ class Metrics:
     def handle(self, metric: MetricSpec) -> Counter | Gauge | Histogram:
         return self._handles[metric.name]
 
-    def apply(self, observations: Iterable[Observation]) -> None:
-        """Apply observations from ``monitor.live`` to the handles."""
-        children = self._children
-        for item in observations:
-            key = (item.metric.name, tuple(item.labels.values()))
-            child = children.get(key)
-            if child is None:
-                child = children[key] = self._handles[item.metric.name].labels(**item.labels)
-            if item.action == "inc":
-                child.inc(item.value)
-            elif item.action == "observe":
-                child.observe(item.value)
-            else:
-                child.set(item.value)
+    def apply_change(self, change: Change) -> None:
+        """Add what one event changed (``monitor.live.apply``): its counter deltas, then its gauges."""
+        self.apply_facts(change.delta)
+        self.set_gauges(change.gauges)
 
     def _child(self, metric: MetricSpec, labels: tuple[str, ...]) -> Any:
         key = (metric.name, labels)
@@ -112,6 +102,9 @@ class Metrics:
 
     def dead_letter(self, topic: str, reason: str) -> None:
         self._handles[spec.DEAD_LETTERS.name].labels(topic=topic, reason=reason).inc()
+
+    def dead_letter_send_failed(self, topic: str) -> None:
+        self._handles[spec.DEAD_LETTER_SEND_FAILURES.name].labels(topic=topic).inc()
 
     def set_consumer_lag(self, lag: dict[tuple[str, int], int]) -> None:
         """Replace ``kcc_consumer_lag_messages`` with ``(topic, partition) → messages behind``;

@@ -4,8 +4,11 @@ Contract (read back by :mod:`streams.changelog` and ``monitor.sources.StreamSour
 
 - ``records`` (changelog ``{app_id}-records-changelog``, JSON): key
   ``municipality|kind|item_id`` (:func:`record_table_key`), value
-  ``{"record": Record.to_json(), "updated": unix seconds (wall clock), "partition": n}``
-  — one per open item, deleted (tombstone) when the item is compacted;
+  ``{"record": Record.to_json(), "updated": unix seconds (wall clock), "partition": n,
+  "folded": [message id, …]}`` — one per open item, deleted (tombstone) when the item is
+  compacted; ``folded`` names the last :data:`FOLDED_KEPT` messages that changed the record
+  (:func:`message_id`), so a message delivered again after a crash is told from a source
+  duplicate;
 - ``daily`` (changelog ``{app_id}-daily-changelog``, JSON): key
   ``municipality|YYYY-MM-DD`` (local day), value ``Aggregates.to_json()`` of the
   contributions of the compacted items *of one partition*. The reader sums a key's
@@ -43,6 +46,16 @@ from monitor.records import Record, RecordKey, record_from_json
 from streams.changelog import DAILY_TABLE, RECORDS_TABLE
 
 __all__ = ["DAILY_TABLE", "RECORDS_TABLE", "DailyTable", "Entry", "RecordCache", "daily_key", "record_table_key"]
+
+
+FOLDED_KEPT = 8
+"""Message ids kept per record (a record changes once per slot, a few times more out of order)."""
+
+
+def message_id(rekeyed: bool, offset: int) -> str:
+    """A message within its partition: ``s<offset>`` on the family topic, ``r<offset>`` on its re-keyed
+    copy (an item's messages are all in one partition number of both)."""
+    return f"{'r' if rekeyed else 's'}{offset}"
 
 
 def record_table_key(key: RecordKey) -> str:
@@ -124,6 +137,11 @@ class Entry:
     def updated(self) -> float:
         return self.value["updated"]
 
+    @property
+    def folded(self) -> list[str]:
+        """Ids of the last messages that changed the record (:func:`message_id`)."""
+        return self.value.get("folded") or []
+
 
 class RecordCache:
     """Decoded records of the ``records`` table, kept in step with it by value identity."""
@@ -159,12 +177,18 @@ class RecordCache:
         entry = self.entries[key] = Entry(value, record, counted)
         return entry
 
-    def put(self, key: str, record: Record, counted: Facts, partition: int, now: float | None = None) -> Entry:
+    def put(self, key: str, record: Record, counted: Facts, partition: int, now: float | None = None,
+            message: str | None = None) -> Entry:
         """Store ``record`` in the table and cache it; its changelog message goes out with :meth:`flush`.
+        ``message``: the id of the message that changed it (:func:`message_id`).
 
         Writes name the partition explicitly (the event's), so a batch mixing partitions is safe."""
+        previous = self._data.get(key)
+        folded = list((previous or {}).get("folded") or [])
+        if message is not None:
+            folded = [*folded, message][-FOLDED_KEPT:]
         value = {"record": record.to_json(), "updated": time.time() if now is None else now,
-                 "partition": partition}
+                 "partition": partition, "folded": folded}
         self._data[key] = value
         self._dirty[key] = partition
         entry = self.entries[key] = Entry(value, record, counted)

@@ -148,3 +148,31 @@ def test_rejection_detail_names_the_field():
     with pytest.raises(InvalidEvent) as caught:
         parse_event(_raw("call.answered", wait_seconds=-1), MUNICIPALITIES)
     assert "wait_seconds" in caught.value.detail
+
+
+@pytest.mark.parametrize("field, value", [
+    ("ts", "0001-01-01T00:00:00+14:00"), ("ts", "9999-12-31T23:59:59-12:00"), ("ts", "1999-12-31T23:59:59+00:00"),
+    ("ts", "2101-01-01T00:00:00+01:00")])
+def test_timestamp_outside_years_2000_to_2100_has_its_own_reason(field, value):
+    assert _reason(_raw("call.offered", **{field: value})) == "timestamp_out_of_range"
+
+
+def test_appointment_and_due_times_are_bounded_too():
+    assert _reason(_raw("letter.received", due_at="3000-01-01T00:00:00+01:00")) == "timestamp_out_of_range"
+    assert _reason(_raw("visit.checked_in", visit_type="appointment",
+                        appointment_at="1970-01-01T00:00:00+01:00")) == "timestamp_out_of_range"
+
+
+def test_timestamps_at_the_edges_of_the_years_parse():
+    parse_event(_raw("call.offered", ts="2000-01-01T00:00:00+14:00"), MUNICIPALITIES)
+    parse_event(_raw("call.offered", ts="2100-12-31T23:59:59-12:00"), MUNICIPALITIES)
+
+
+@pytest.mark.parametrize("body", [
+    {**BASE, "type": "é" * 300_000},
+    {**BASE, "type": "call.offered", **VALID["call.offered"], "é" * 300_000: 1},
+])
+def test_rejection_detail_of_a_huge_name_is_bounded(body):
+    with pytest.raises(InvalidEvent) as caught:
+        parse_event(json.dumps(body, ensure_ascii=False), MUNICIPALITIES)
+    assert len(caught.value.detail) < 400 and "300" in caught.value.detail

@@ -3,7 +3,6 @@ order independence, the "now" gauges and the configured series."""
 
 from __future__ import annotations
 
-import copy
 import itertools
 import json
 from collections import Counter
@@ -15,10 +14,7 @@ import pytest
 from monitor import metricspec as ms
 from monitor.config import Config
 from monitor.events import parse_event
-from monitor.live import (
-    calendar_gauges, configured_label_sets, duplicate_facts, event_facts, event_gauges, facts, has_deadline,
-    observations, open_gauges,
-)
+from monitor.live import apply, calendar_gauges, configured_label_sets, duplicate, facts, has_deadline, open_gauges
 from monitor.records import fold, to_us
 
 TZ = ZoneInfo("Europe/Amsterdam")
@@ -104,20 +100,41 @@ def test_ended_call_counts_by_outcome_and_unknown_queue_is_other(config) -> None
 
 def test_partner_without_its_originating_event_has_no_facts_until_it_arrives(config) -> None:
     m = config["groningen"]
-    answered = call("call.answered", 1, wait_seconds=12)
-    lonely = record_of(answered)
-    assert facts(lonely, m, LATER) == Counter()
-    joined = fold(copy.deepcopy(lonely), call("call.offered"))
-    added = names(observations(lonely, joined, m, LATER))
-    assert added[("kcc_calls_answered", PHONE, "inc", 1.0)] == 1
-    assert added[("kcc_calls_offered", PHONE, "inc", 1.0)] == 1
+    lonely = apply(None, Counter(), call("call.answered", 1, wait_seconds=12), m, LATER)
+    assert facts(lonely.record, m, LATER) == Counter()
+    assert names(lonely.delta) == Counter({("kcc_events", ("groningen", "call.answered"), "inc", 1.0): 1})
+    joined = apply(lonely.record, lonely.counted, call("call.offered"), m, LATER)
+    assert joined.duplicate is None and joined.writes_record
+    assert names(joined.delta)[("kcc_calls_answered", PHONE, "inc", 1.0)] == 1
+    assert names(joined.delta)[("kcc_calls_offered", PHONE, "inc", 1.0)] == 1
 
 
-def test_duplicate_event_adds_nothing(config) -> None:
+@pytest.mark.parametrize("redelivered, cause", [(False, "source"), (True, "redelivery")])
+def test_duplicate_event_adds_only_a_duplicate_with_its_cause(config, redelivered, cause) -> None:
     m = config["groningen"]
-    before = record_of(call("call.offered"), call("call.answered", 1, wait_seconds=12))
-    after = fold(copy.deepcopy(before), call("call.answered", 1, wait_seconds=12))
-    assert observations(before, after, m, LATER) == Counter()
+    first = apply(None, Counter(), call("call.offered"), m, LATER)
+    second = apply(first.record, first.counted, call("call.answered", 1, wait_seconds=12), m, LATER)
+    again = apply(second.record, second.counted, call("call.answered", 1, wait_seconds=12), m, LATER,
+                  redelivered=redelivered)
+    assert again.duplicate == cause and not again.writes_record and again.gauges == []
+    assert names(again.delta) == Counter(
+        {("kcc_events_duplicate", ("groningen", "call.answered", cause), "inc", 1.0): 1})
+
+
+def test_event_of_a_compacted_item_is_a_compacted_duplicate(config) -> None:
+    change = duplicate(call("call.offered"), config["groningen"], "compacted")
+    assert change.record is None and not change.writes_record
+    assert names(change.delta) == Counter(
+        {("kcc_events_duplicate", ("groningen", "call.offered", "compacted"), "inc", 1.0): 1})
+
+
+def test_visit_completed_is_an_event_never_a_duplicate(config) -> None:
+    m = config["groningen"]
+    checked_in = apply(None, Counter(), visit("visit.checked_in"), m, LATER)
+    for _ in range(2):
+        completed = apply(checked_in.record, checked_in.counted, visit("visit.completed", 5), m, LATER)
+        assert completed.duplicate is None
+        assert names(completed.delta) == Counter({("kcc_events", ("groningen", "visit.completed"), "inc", 1.0): 1})
 
 
 # ------------------------------------------------------------------ callbacks
@@ -149,7 +166,7 @@ def test_open_callback_misses_its_deadline_only_when_it_passes(config) -> None:
     assert has_deadline(record)
     at_deadline = names(facts(record, m, deadline_1))
     assert not any(key[0] == "kcc_callbacks_missed_deadline" for key in at_deadline)
-    just_after = observations(record, record, m, deadline_1 + 1, before_now_us=deadline_1)
+    just_after = facts(record, m, deadline_1 + 1) - facts(record, m, deadline_1)
     assert names(just_after) == Counter({("kcc_callbacks_missed_deadline", CB + ("1",), "inc", 1.0): 1})
     assert open_gauges(record, m, deadline_1 + 1) == [(ms.CALLBACKS_OPEN_PAST_DEADLINE, CB + ("1",), 1.0)]
     assert open_gauges(record, m, deadline_1) == []
@@ -192,7 +209,7 @@ def test_called_before_checked_in_joins_when_the_check_in_arrives(config) -> Non
     called_first = record_of(visit("visit.called", 4))
     assert facts(called_first, m, LATER) == Counter()
     joined = record_of(visit("visit.called", 4), visit("visit.checked_in", visit_type="walk_in"))
-    result = names(observations(called_first, joined, m, LATER))
+    result = names(facts(joined, m, LATER) - facts(called_first, m, LATER))
     assert result[("kcc_visit_wait_seconds", ("groningen", "haren", "walk_in"), "observe", 240.0)] == 1
 
 
@@ -253,9 +270,9 @@ def test_open_letter_past_due_is_missed_once_and_a_gauge(config) -> None:
     labels = ("groningen", "post", "afval")
     assert open_gauges(record, m, to_us(due)) == []
     assert open_gauges(record, m, to_us(due) + 1) == [(ms.LETTERS_OPEN_PAST_DUE, labels, 1.0)]
-    once = observations(record, record, m, to_us(due) + 1, before_now_us=to_us(due))
+    once = facts(record, m, to_us(due) + 1) - facts(record, m, to_us(due))
     assert names(once) == Counter({("kcc_letters_missed_due", labels, "inc", 1.0): 1})
-    assert observations(record, record, m, LATER, before_now_us=to_us(due) + 1) == Counter()
+    assert facts(record, m, LATER) - facts(record, m, to_us(due) + 1) == Counter()
 
 
 def test_digital_transaction_counts_by_product_and_as_a_digital_contact(config) -> None:
@@ -267,25 +284,29 @@ def test_digital_transaction_counts_by_product_and_as_a_digital_contact(config) 
 
 # ------------------------------------------------------------------ per event, gauges, series
 
-def test_event_and_duplicate_counters_and_last_event_gauge(config) -> None:
+def test_event_counts_once_with_its_facts_and_sets_the_last_event_gauge(config) -> None:
     m = config["groningen"]
-    event = call("call.offered")
-    assert names(event_facts(event, m)) == Counter({("kcc_events", ("groningen", "call.offered"), "inc", 1.0): 1})
-    assert names(duplicate_facts(event, m)) == Counter(
-        {("kcc_events_duplicate", ("groningen", "call.offered"), "inc", 1.0): 1})
-    assert event_gauges(event, m, 1234.5) == [(ms.LAST_EVENT, ("groningen", "call"), 1234.5)]
+    change = apply(None, Counter(), call("call.offered"), m, 1_234_500_000)
+    assert names(change.delta) == Counter({("kcc_events", ("groningen", "call.offered"), "inc", 1.0): 1,
+                                           ("kcc_calls_offered", PHONE, "inc", 1.0): 1,
+                                           ("kcc_contacts", ("groningen", "phone"), "inc", 1.0): 1})
+    assert change.counted == facts(change.record, m, 1_234_500_000)
+    assert change.gauges == [(ms.LAST_EVENT, ("groningen", "call"), 1234.5)]
 
 
 def test_queue_snapshot_sets_queue_gauges_with_bounded_labels(config) -> None:
     m = config["groningen"]
     snapshot = ev("queue.snapshot", channel="counter", queue="haren", waiting=3, longest_wait_seconds=120,
                   agents_available=2)
-    assert event_gauges(snapshot, m, 1.0)[1:] == [
+    change = apply(None, Counter(), snapshot, m, 1_000_000)
+    assert change.record is None and not change.writes_record
+    assert names(change.delta) == Counter({("kcc_events", ("groningen", "queue.snapshot"), "inc", 1.0): 1})
+    assert change.gauges[1:] == [
         (ms.QUEUE_WAITING, ("groningen", "counter", "haren"), 3.0),
         (ms.QUEUE_LONGEST_WAIT, ("groningen", "counter", "haren"), 120.0),
         (ms.QUEUE_AGENTS_AVAILABLE, ("groningen", "counter", "haren"), 2.0)]
     phone = ev("queue.snapshot", channel="phone", queue="geheim", waiting=0, longest_wait_seconds=0)
-    assert event_gauges(phone, m, 1.0)[1][1] == ("groningen", "phone", "other")
+    assert apply(None, Counter(), phone, m, 1_000_000).gauges[1][1] == ("groningen", "phone", "other")
 
 
 def test_calendar_gauges_office_open_and_local_period_starts_across_dst(config) -> None:
@@ -327,7 +348,7 @@ def _all_family_events() -> list[object]:
     ]
 
 
-def test_summed_observations_are_the_same_in_every_order_and_with_duplicates(config) -> None:
+def test_summed_deltas_are_the_same_in_every_order_and_with_duplicates(config) -> None:
     """Live, each event is processed about when it happens (now = its ts): any order of arrival and any
     duplicates give the same counters. (A replay long after the deadlines is the documented exception:
     an open letter is missed at once, and its later answer cannot take that back.)"""
@@ -339,10 +360,11 @@ def test_summed_observations_are_the_same_in_every_order_and_with_duplicates(con
         total: Counter = Counter()
         for event in order:
             key = (event.type.split(".")[0], event.item_id)
-            before = records.get(key)
-            after = fold(copy.deepcopy(before), event)
-            total += observations(before, after, m, to_us(event.ts))
-            records[key] = after
+            record, counted = records.get(key, (None, Counter()))
+            change = apply(record, counted, event, m, to_us(event.ts))
+            total += Counter({fact: n for fact, n in change.delta.items()
+                              if fact[0] not in (ms.EVENTS, ms.EVENTS_DUPLICATE)})
+            records[key] = (change.record, change.counted)
         if expected is None:
             expected = total
             assert sum(total.values()) > 15

@@ -57,3 +57,17 @@ def test_a_municipality_filter_keeps_only_those_records(tmp_path, config):
     assert isinstance(source, ReportSource)
     assert source.record_count == 1 and source.events == 2
     assert source.aggregates("nijmegen", date(2026, 4, 1), date(2026, 5, 1), None) is None
+
+
+def test_timestamps_outside_the_contract_years_are_named_lines_and_reading_goes_on(tmp_path, config):
+    good = call("k1", T)
+    bad = [event_to_json(good[0]).replace("2026-04-07T09:00:00+02:00", ts).replace('"k1"', '"k9"')
+           for ts in ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00")]
+    assert all('"k9"' in line and "2026" not in line for line in bad)
+    path = tmp_path / "events.jsonl"
+    path.write_text("\n".join([*bad, event_to_json(good[0])]) + "\n")
+    source = EventFileSource(path, config)
+    assert [(i.line, i.reason) for i in source.invalid] == [(1, "timestamp_out_of_range"),
+                                                            (2, "timestamp_out_of_range")]
+    assert "year 1 " in str(source.invalid[0]) and "year 9999 " in str(source.invalid[1])
+    assert source.events == 1 and source.record_count == 1

@@ -165,8 +165,8 @@ def test_every_family_gives_exact_metrics_with_out_of_order_events_and_duplicate
     snapshot = {"channel": "phone", "queue": "algemeen"}
     assert (value("kcc_queue_waiting", **snapshot), value("kcc_queue_longest_wait_seconds", **snapshot),
             value("kcc_queue_agents_available", **snapshot)) == (4, 95, 2)
-    assert value("kcc_events_duplicate_total", type="visit.called") == 1
-    assert value("kcc_events_duplicate_total", type="visit.checked_in") == 1
+    assert value("kcc_events_duplicate_total", type="visit.called", cause="source") == 1
+    assert value("kcc_events_duplicate_total", type="visit.checked_in", cause="source") == 1
     assert value("kcc_events_total", type="visit.checked_in") == 3
 
     municipality = load_config()[G]

@@ -97,8 +97,8 @@ def test_phone_counters_are_exact_and_duplicates_count_once(kafka_broker, start_
     assert value("kcc_call_wait_seconds_sum", OTHER) == 10
     # Pipeline health: per type, duplicates apart.
     assert value("kcc_events_total", {"municipality": "groningen", "type": "call.offered"}) == 5
-    assert value("kcc_events_duplicate_total", {"municipality": "groningen", "type": "call.answered"}) == 2
-    assert value("kcc_events_duplicate_total", {"municipality": "groningen", "type": "call.offered"}) == 1
+    assert value("kcc_events_duplicate_total", {"municipality": "groningen", "type": "call.answered", "cause": "source"}) == 2
+    assert value("kcc_events_duplicate_total", {"municipality": "groningen", "type": "call.offered", "cause": "source"}) == 1
     assert value("kcc_last_event_timestamp_seconds", {"municipality": "groningen", "family": "call"}) > 1.7e9
     assert not [key for key in samples if key[0] == "kcc_dead_letters_total"]
     # Consumer lag per assigned partition of the call topic: nothing left behind.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from streams import deadletter
-from streams.agents import decide, item_key
+from streams.agents import decide
 
 OFFERED = {"event_id": "c-1", "type": "call.offered", "ts": "2026-04-07T09:00:00+02:00",
            "municipality": "groningen", "call_id": "k1", "line": "14050", "queue": "algemeen"}
@@ -42,11 +42,6 @@ def test_invalid_messages_are_dead_letters_with_the_contract_reason() -> None:
     assert _decide({**OFFERED, "municipality": "atlantis"}, b"k1").reason == "unknown_municipality"
     assert _decide({**OFFERED, "ts": "2026-04-07T09:00:00"}, b"k1").reason == "naive_timestamp"
     assert _decide({**OFFERED, "name": "x"}, b"k1").reason == "unknown_field"
-
-
-def test_item_key_separates_families_and_municipalities() -> None:
-    event = _decide(OFFERED, b"k1").event
-    assert item_key(event) == "call:groningen:k1"
 
 
 def test_dead_letter_record_is_json_with_original_bytes_truncated() -> None:

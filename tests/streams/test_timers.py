@@ -1,0 +1,81 @@
+"""``streams.timers``: what passing time alone changes (missed deadlines, compaction commands) and the
+"now" gauges, with an injected clock."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+from prometheus_client import CollectorRegistry
+
+from monitor import metricspec as ms
+from monitor.live import facts
+from monitor.records import fold, to_us
+from streams.timers import COMMAND_HEADER, COMPACT, RESEND_SECONDS, NowCollector, is_command, scan
+from tests.streams.conftest import T0, call, event
+
+DEADLINE_1 = (T0 + timedelta(days=1)).timestamp()  # one working day after Tuesday 10:00
+
+
+def _callback_open(worker) -> str:
+    record = fold(None, event("callback.requested", callback_id="cb1", department="afval"))
+    counted = facts(record, worker.config["groningen"], to_us(T0))
+    worker.cache.put("groningen|callback|cb1", record, counted, 0, T0.timestamp())
+    return "groningen|callback|cb1"
+
+
+def test_a_passed_deadline_is_counted_once(unit_worker, config) -> None:
+    worker = unit_worker()
+    _callback_open(worker)
+    added, _ = scan(worker.cache, config, {0}, 86400, now=DEADLINE_1)
+    assert not added
+    added, _ = scan(worker.cache, config, {0}, 86400, now=DEADLINE_1 + 1)
+    assert added == Counter({(ms.CALLBACKS_MISSED_DEADLINE, ("groningen", "afval", "1"), "inc", 1.0): 1})
+    added, _ = scan(worker.cache, config, {0}, 86400, now=DEADLINE_1 + 600)
+    assert not added
+
+
+def test_records_of_partitions_not_owned_are_not_scanned(unit_worker, config) -> None:
+    worker = unit_worker()
+    _callback_open(worker)
+    assert scan(worker.cache, config, {1, 2}, 86400, now=DEADLINE_1 + 1) == (Counter(), [])
+
+
+def test_final_record_settled_long_enough_is_asked_for_compaction_once_per_resend_interval(unit_worker,
+                                                                                           config) -> None:
+    worker = unit_worker()
+    record = fold(fold(None, call("call.offered")), call("call.abandoned", 1, wait_seconds=50))
+    worker.cache.put("groningen|call|k1", record, Counter(), 2, T0.timestamp())
+    _callback_open(worker)  # open: never compacted
+    settled = T0.timestamp() + 100
+    assert scan(worker.cache, config, {0, 2}, 100.5, now=settled)[1] == []
+    assert scan(worker.cache, config, {0, 2}, 100, now=settled)[1] == [("call", "groningen|call|k1", 2)]
+    assert scan(worker.cache, config, {0, 2}, 100, now=settled + RESEND_SECONDS - 1)[1] == []
+    assert scan(worker.cache, config, {0, 2}, 100, now=settled + RESEND_SECONDS)[1] == [
+        ("call", "groningen|call|k1", 2)]
+
+
+def test_command_header_is_read_from_pairs_or_a_mapping() -> None:
+    assert is_command([(COMMAND_HEADER, COMPACT)]) == COMPACT
+    assert is_command({COMMAND_HEADER: "compact"}) == COMPACT
+    assert is_command(None) is None and is_command([("other", b"x")]) is None
+
+
+def test_now_gauges_count_waiting_visitors_and_open_callbacks_past_deadline_at_the_clock(unit_worker,
+                                                                                         config) -> None:
+    worker = unit_worker()
+    _callback_open(worker)
+    visit = fold(None, event("visit.checked_in", visit_id="v1", location="haren", visit_type="walk_in"))
+    worker.cache.put("groningen|visit|v1", visit, Counter(), 1, T0.timestamp())
+    clock = [T0.timestamp() + 60]
+    registry = CollectorRegistry()
+    registry.register(NowCollector(worker.cache, config, lambda: {0, 1}, clock=lambda: clock[0]))
+    get = registry.get_sample_value
+    assert get("kcc_visitors_waiting", {"municipality": "groningen", "location": "haren"}) == 1
+    assert get("kcc_visitors_waiting", {"municipality": "groningen", "location": "ten-boer"}) == 0
+    past = {"municipality": "groningen", "department": "afval", "working_days": "1"}
+    assert get("kcc_callbacks_open_past_deadline", past) == 0
+    assert get("kcc_office_open", {"municipality": "groningen"}) == 1
+    clock[0] = DEADLINE_1 + 1
+    assert get("kcc_callbacks_open_past_deadline", past) == 1
+    assert get("kcc_visitors_waiting", {"municipality": "groningen", "location": "haren"}) == 0  # yesterday's
