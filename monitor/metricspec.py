@@ -118,6 +118,10 @@ EVENTS_DUPLICATE = MetricSpec("kcc_events_duplicate", "counter",
                               ("municipality", "type", "cause"))
 DEAD_LETTERS = MetricSpec(
     "kcc_dead_letters", "counter", "Invalid messages sent to the dead-letter topic, by reason.", ("topic", "reason"))
+ORPHANS_DROPPED = MetricSpec(
+    "kcc_orphan_records_dropped", "counter",
+    "Records without their originating event dropped after the redelivery horizon, by item kind.",
+    ("municipality", "kind"))
 DEAD_LETTER_SEND_FAILURES = MetricSpec(
     "kcc_dead_letter_send_failures", "counter",
     "Failed attempts to send a dead letter (each is retried until delivered), by the message's topic.", ("topic",))

@@ -51,6 +51,12 @@ class Settings(BaseSettings):
     compaction_after_seconds: float = 86400
     """A finished item's record moves into the per-day aggregates once unchanged this long (wall clock, seconds),
     so late duplicates and backfilled partners still meet their record."""
+    redelivery_horizon_seconds: float = 8 * 86400
+    """How long after its compaction an item's events still change nothing (seconds, wall clock): the worker
+    remembers compacted item keys this long (table ``compacted``), so a replay, a backfill or offsets reset to
+    the earliest retained message count nothing twice. Keep it at least the event topics' retention (broker
+    default 7 days) plus a margin. Records without their originating event (orphans) are dropped once
+    unchanged this long."""
     live_timer_seconds: float = 10.0
     """Seconds between the worker's re-evaluations of deadlines (missed counters) and compaction scans."""
     data_dir: Path = Path(".cache/faust")

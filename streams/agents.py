@@ -18,8 +18,13 @@ its re-keyed copy):
 
 A message on a re-keyed topic with header ``kcc-command: compact`` is not an event
 but a command from the timer (:mod:`streams.timers`): the agent moves the final
-record's contributions into the ``daily`` table of that partition and deletes the
-record (:func:`compact`). Tables: see :mod:`streams.tables`.
+record's contributions into the ``daily`` table of that partition, remembers the
+item in ``compacted`` and deletes the record (:func:`compact`). An event of an item
+in ``compacted`` changes nothing (a ``kcc_events_duplicate`` of cause ``compacted``):
+its contributions are in ``daily`` already. Tables: see :mod:`streams.tables`.
+
+Any exception while handling one message makes that message a dead letter
+(``internal_error``, the exception type in ``detail``) and the agent goes on.
 
 Logs say what happened to which topic/partition/offset, never a message's content.
 """
@@ -30,7 +35,7 @@ import logging
 import time
 import traceback
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import faust
@@ -46,8 +51,8 @@ from monitor.settings import Settings
 from streams import deadletter
 from streams.app import create_app
 from streams.metrics import CONTENT_TYPE, Metrics
-from streams.tables import DailyTable, RecordCache, create_tables, message_id, record_table_key
-from streams.timers import COMMAND_HEADER, COMPACT, NowCollector, is_command, scan
+from streams.tables import CompactedTable, DailyTable, RecordCache, create_tables, message_id, record_table_key
+from streams.timers import COMMAND_HEADER, COMPACT, NowCollector, NowGauges, is_command, scan
 from streams.topics import Topics, declare
 
 log = logging.getLogger(__name__)
@@ -95,7 +100,10 @@ class Worker:
     metrics: Metrics
     records: Any
     daily: DailyTable
+    compacted: CompactedTable
     cache: RecordCache
+    now_gauges: NowGauges = field(default_factory=NowGauges)
+    """The records' "now" gauges, counted by the live timer, served by ``streams.timers.NowCollector``."""
 
     def active_partitions(self) -> set[int]:
         """Partitions of the event topics this worker actively owns now."""
@@ -113,9 +121,9 @@ def build(settings: Settings | None = None, config: Config | None = None,
     registry = registry or CollectorRegistry()
     metrics = Metrics.create(registry, config)
     metrics.precreate(config)
-    records, daily = create_tables(app, settings.kafka.topic_partitions)
-    worker = Worker(app, settings, config, topics, metrics, records, daily, RecordCache(records, config))
-    registry.register(NowCollector(worker.cache, config, worker.active_partitions))
+    records, daily, compacted = create_tables(app, settings.kafka.topic_partitions)
+    worker = Worker(app, settings, config, topics, metrics, records, daily, compacted, RecordCache(records, config))
+    registry.register(NowCollector(worker.now_gauges, config))
     for name in FAMILIES:
         _family_agent(worker, name)
     _live_timer(worker)
@@ -189,7 +197,9 @@ def process(worker: Worker, event: Any, partition: int, now: float | None = None
     key = record_key(event)
     table_key = None if key is None else record_table_key(key)
     entry = None if table_key is None else worker.cache.get(table_key)
-    if entry is None:
+    if table_key is not None and worker.compacted.holds(table_key):
+        change = live.duplicate(event, municipality, "compacted")
+    elif entry is None:
         change = live.apply(None, Counter(), event, municipality, int(now * 1_000_000))
     else:
         change = live.apply(entry.record, entry.counted, event, municipality, int(now * 1_000_000),
@@ -207,20 +217,36 @@ def _apply(worker: Worker, table_key: str | None, change: Change, partition: int
 
 
 def compact(worker: Worker, table_key: str, partition: int, now: float | None = None) -> bool:
-    """Move a final, settled record into ``daily`` (its partition's part) and delete it; returns whether
-    it did. Re-checks everything: the record may have changed since the timer asked."""
+    """Move a final, settled record into ``daily`` (its partition's part), remember it in ``compacted`` and
+    delete it; or drop an orphan (no originating event) unchanged for the redelivery horizon. Returns whether
+    it did either. Re-checks everything: the record may have changed since the timer asked. Also forgets the
+    partition's compacted keys older than the horizon.
+
+    Order of the writes: ``daily``, then ``compacted``, then the tombstone; a record found again although
+    ``compacted`` holds it (a crash between the writes) is only deleted, never added twice."""
     now = time.time() if now is None else now
+    settings = worker.settings
+    worker.compacted.expire(partition, now, settings.redelivery_horizon_seconds)
     entry = worker.cache.get(table_key)
     if entry is None or entry.partition != partition:
         return False
     record = entry.record
     municipality = worker.config.municipalities.get(record.municipality)
+    settled = now - entry.updated
+    if record.origin is None:
+        if settled < settings.redelivery_horizon_seconds:
+            return False
+        worker.cache.delete(table_key, partition)
+        worker.metrics.orphan_dropped(record.municipality, record.KIND)
+        return True
     now_us = int(now * 1_000_000)
-    if (municipality is None or now - entry.updated < worker.settings.compaction_after_seconds
+    if (municipality is None or settled < settings.compaction_after_seconds
             or not is_final(record, municipality, now_us)):
         return False
-    items = contributions(record, municipality, max(now_us, latest_us(record)))
-    worker.daily.add(partition, items, record.municipality)
+    if not worker.compacted.holds(table_key):
+        worker.daily.add(partition, contributions(record, municipality, max(now_us, latest_us(record))),
+                         record.municipality)
+        worker.compacted.add(partition, table_key, now)
     worker.cache.delete(table_key, partition)
     return True
 
@@ -231,7 +257,8 @@ def _live_timer(worker: Worker) -> None:
     @app.timer(settings.live_timer_seconds, name="streams.agents.live_timer")
     async def live_timer() -> None:
         added, commands = scan(worker.cache, worker.config, worker.active_partitions(),
-                               settings.compaction_after_seconds)
+                               settings.compaction_after_seconds, orphan_after=settings.redelivery_horizon_seconds,
+                               gauges=worker.now_gauges)
         worker.metrics.apply_facts(added)
         for family_name, table_key, partition in commands:
             await topics.rekeyed[family_name].send(key=table_key.encode("utf-8"), value=table_key.encode("utf-8"),

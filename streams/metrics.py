@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disable_created_metrics, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 
 from monitor import metricspec as spec
@@ -18,6 +18,8 @@ from monitor.config import Config
 from monitor.live import Change, Facts, GaugeValue
 from monitor.metricspec import MetricSpec
 from streams.timers import NOW_GAUGES
+
+disable_created_metrics()  # no ``_created`` series: they would double what Prometheus stores (issue 11)
 
 CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
 """The classic text format (0.0.4), which every Prometheus 2.x scrapes."""
@@ -102,6 +104,9 @@ class Metrics:
 
     def dead_letter(self, topic: str, reason: str) -> None:
         self._handles[spec.DEAD_LETTERS.name].labels(topic=topic, reason=reason).inc()
+
+    def orphan_dropped(self, municipality: str, kind: str) -> None:
+        self._handles[spec.ORPHANS_DROPPED.name].labels(municipality=municipality, kind=kind).inc()
 
     def dead_letter_send_failed(self, topic: str) -> None:
         self._handles[spec.DEAD_LETTER_SEND_FAILURES.name].labels(topic=topic).inc()

@@ -1,4 +1,4 @@
-"""The worker's two tables and what it keeps beside them in memory.
+"""The worker's three tables and what it keeps beside them in memory.
 
 Contract (read back by :mod:`streams.changelog` and ``monitor.sources.StreamSource``):
 
@@ -12,7 +12,11 @@ Contract (read back by :mod:`streams.changelog` and ``monitor.sources.StreamSour
 - ``daily`` (changelog ``{app_id}-daily-changelog``, JSON): key
   ``municipality|YYYY-MM-DD`` (local day), value ``Aggregates.to_json()`` of the
   contributions of the compacted items *of one partition*. The reader sums a key's
-  values over partitions, so each partition keeps and writes only its own part.
+  values over partitions, so each partition keeps and writes only its own part;
+- ``compacted`` (changelog ``{app_id}-compacted-changelog``, JSON): key as in ``records``,
+  value the UTC day number (days since 1970-01-01) the item was compacted; deleted
+  (tombstone) ``Settings.redelivery_horizon_seconds`` later (:class:`CompactedTable`). An
+  event of an item held here changes nothing: its contributions are in ``daily`` already.
 
 Why ``daily`` is not a plain Faust table: the memory store keeps one value per key
 for the whole worker, but a worker owning partitions 0 and 1 must write two parts
@@ -45,7 +49,10 @@ from monitor.live import Facts, facts
 from monitor.records import Record, RecordKey, record_from_json
 from streams.changelog import DAILY_TABLE, RECORDS_TABLE
 
-__all__ = ["DAILY_TABLE", "RECORDS_TABLE", "DailyTable", "Entry", "RecordCache", "daily_key", "record_table_key"]
+COMPACTED_TABLE = "compacted"
+
+__all__ = ["COMPACTED_TABLE", "DAILY_TABLE", "RECORDS_TABLE", "CompactedTable", "DailyTable", "Entry", "RecordCache",
+           "daily_key", "record_table_key"]
 
 
 FOLDED_KEPT = 8
@@ -107,14 +114,79 @@ class DailyTable(faust.Table):
         return result
 
 
-def create_tables(app: faust.App, partitions: int) -> tuple[Any, DailyTable]:
-    """Define ``records`` and ``daily`` on ``app`` (memory store, changelog-backed, JSON)."""
+DAY_SECONDS = 86400
+
+
+class CompactedTable(faust.Table):
+    """The ``compacted`` table: keys of the items compacted within the redelivery horizon.
+
+    Bounded: one entry per item compacted in the last ``horizon`` (plus a day), grouped in memory
+    by ``(partition, UTC day of compaction)`` so :meth:`expire` drops a whole day at once. Like
+    ``daily``, written with ``send_changelog`` to the item's partition explicitly."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.days: dict[str, tuple[int, int]] = {}
+        """Item key → (partition, UTC day number of its compaction)."""
+        self.by_day: dict[tuple[int, int], set[str]] = {}
+
+    def apply_changelog_batch(self, batch: Iterable[Any]) -> None:
+        """Recovery (and standby replication)."""
+        for event in batch:
+            key = self._to_key(event.key)
+            if event.message.value is None or event.value is None:
+                self._forget(key)
+            else:
+                self._remember(key, event.message.partition, int(event.value))
+
+    def holds(self, key: str) -> bool:
+        """Whether the item ``key`` was compacted within the horizon."""
+        return key in self.days
+
+    def add(self, partition: int, key: str, now: float) -> None:
+        """Remember that ``key`` (an item of ``partition``) was compacted at ``now`` (Unix seconds)."""
+        day = int(now // DAY_SECONDS)
+        self._remember(key, partition, day)
+        self.send_changelog(partition, key, day)
+
+    def expire(self, partition: int, now: float, horizon: float) -> int:
+        """Forget (tombstone) the keys of ``partition`` compacted on a UTC day that ended at least ``horizon``
+        seconds before ``now``; returns how many."""
+        last_kept = int((now - horizon) // DAY_SECONDS)
+        expired = 0
+        for part, day in [pd for pd in self.by_day if pd[0] == partition and pd[1] < last_kept]:
+            for key in self.by_day.pop((part, day)):
+                self.days.pop(key, None)
+                self.send_changelog(partition, key, None, value_serializer="raw")
+                expired += 1
+        return expired
+
+    def _remember(self, key: str, partition: int, day: int) -> None:
+        self._forget(key)
+        self.days[key] = (partition, day)
+        self.by_day.setdefault((partition, day), set()).add(key)
+
+    def _forget(self, key: str) -> None:
+        where = self.days.pop(key, None)
+        if where is not None:
+            keys = self.by_day.get(where)
+            if keys is not None:
+                keys.discard(key)
+                if not keys:
+                    del self.by_day[where]
+
+
+def create_tables(app: faust.App, partitions: int) -> tuple[Any, DailyTable, CompactedTable]:
+    """Define ``records``, ``daily`` and ``compacted`` on ``app`` (memory store, changelog-backed, JSON)."""
     records = app.Table(RECORDS_TABLE, default=None, partitions=partitions,
                         help="Open items: the record of every item not yet compacted.")
     daily = app.tables.add(DailyTable(app, name=DAILY_TABLE, default=None, beacon=app.tables.beacon,
                                       partitions=partitions,
                                       help="Per-day aggregates of compacted (finished) items, per partition."))
-    return records, daily
+    compacted = app.tables.add(CompactedTable(app, name=COMPACTED_TABLE, default=None, beacon=app.tables.beacon,
+                                              partitions=partitions,
+                                              help="Keys of items compacted within the redelivery horizon."))
+    return records, daily, compacted
 
 
 @dataclass

@@ -5,23 +5,26 @@
   added (``kcc_callbacks_missed_deadline``, ``kcc_letters_missed_due``, once per
   item: ``monitor.live.facts`` minus what was counted) and asks for the compaction
   of every item that is final (``monitor.indicators.is_final``) and unchanged for
-  ``Settings.compaction_after_seconds``. A timer cannot modify a table (Faust writes
+  ``Settings.compaction_after_seconds``, and of every orphan (a record without its
+  originating event) unchanged for ``Settings.redelivery_horizon_seconds`` (dropped). A timer cannot modify a table (Faust writes
   a table change to the partition of the message being processed), so it sends a
   *command*: the record key, with header ``kcc-command: compact``, to the family's
   re-keyed topic **in the record's partition**; the family agent, which reads that
   topic, does the move (:func:`streams.agents.compact`).
-- :class:`NowCollector` (a prometheus_client collector, evaluated at scrape time):
-  ``kcc_callbacks_open_past_deadline``, ``kcc_letters_open_past_due``,
-  ``kcc_visitors_waiting`` from the same records (0 for every configured label set),
-  ``kcc_office_open`` and ``kcc_period_start_timestamp_seconds`` from each
-  municipality's calendar and time zone.
+- the same pass counts the "now" gauges of the records (``kcc_callbacks_open_past_deadline``,
+  ``kcc_letters_open_past_due``, ``kcc_visitors_waiting``) into :class:`NowGauges`, so
+  they are at most one timer period old;
+- :class:`NowCollector` (a prometheus_client collector, evaluated at scrape time) serialises
+  them (0 for every configured label set) with ``kcc_office_open`` and
+  ``kcc_period_start_timestamp_seconds`` from each municipality's calendar and time zone:
+  a scrape costs O(series), whatever the number of records.
 """
 
 from __future__ import annotations
 
-import logging
 import time
 from collections import Counter, defaultdict
+from datetime import datetime, timezone
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -35,7 +38,6 @@ from monitor.live import calendar_gauges, facts, has_deadline, open_gauges
 from monitor.metricspec import MetricSpec
 from streams.tables import RecordCache
 
-log = logging.getLogger(__name__)
 
 COMMAND_HEADER = "kcc-command"
 COMPACT = b"compact"
@@ -47,29 +49,53 @@ NOW_GAUGES: tuple[MetricSpec, ...] = (
 """Gauges computed at scrape time by :class:`NowCollector` (``streams.metrics`` does not create them)."""
 
 
+class NowGauges:
+    """The records' "now" gauges as the last :func:`scan` counted them: metric → label values → value."""
+
+    def __init__(self) -> None:
+        self.values: dict[MetricSpec, dict[tuple[str, ...], float]] = {}
+        self.as_of: float | None = None
+        """When they were counted (Unix seconds), None before the first scan."""
+
+    def replace(self, values: dict[MetricSpec, dict[tuple[str, ...], float]], as_of: float) -> None:
+        self.values, self.as_of = values, as_of
+
+
 def scan(cache: RecordCache, config: Config, partitions: set[int], compaction_after: float,
-         now: float | None = None) -> tuple[Counter, list[tuple[str, str, int]]]:
+         now: float | None = None, orphan_after: float = float("inf"),
+         gauges: NowGauges | None = None) -> tuple[Counter, list[tuple[str, str, int]]]:
     """One pass over the active records: (facts to add to the counters, compaction commands
-    ``(family, record key, partition)`` to send). Updates each entry's counted facts."""
+    ``(family, record key, partition)`` to send). Updates each entry's counted facts and, when given,
+    ``gauges``. ``compaction_after``, ``orphan_after``: seconds a final record, an orphan, must be unchanged."""
     now = time.time() if now is None else now
     now_us = int(now * 1_000_000)
     added: Counter = Counter()
     commands: list[tuple[str, str, int]] = []
+    values: dict[MetricSpec, dict[tuple[str, ...], float]] = defaultdict(dict)
     for key, entry in cache.active(partitions):
         record = entry.record
         municipality = config.municipalities.get(record.municipality)
         if municipality is None:
             continue
+        if gauges is not None:
+            for spec, labels, value in open_gauges(record, municipality, now_us):
+                series = values[spec]
+                series[labels] = series.get(labels, 0.0) + value
         if has_deadline(record):
             current = facts(record, municipality, now_us)
             new = current - entry.counted
             if new:
                 added += new
                 entry.counted |= current
-        if (now - entry.updated >= compaction_after and now - entry.compact_sent >= RESEND_SECONDS
-                and record.origin is not None and is_final(record, municipality, now_us)):
+        settled = now - entry.updated
+        if now - entry.compact_sent >= RESEND_SECONDS and (
+                (record.origin is None and settled >= orphan_after)
+                or (record.origin is not None and settled >= compaction_after
+                    and is_final(record, municipality, now_us))):
             entry.compact_sent = now
             commands.append((record.KIND, key, entry.partition))
+    if gauges is not None:
+        gauges.replace(dict(values), now)
     return added, commands
 
 
@@ -85,13 +111,12 @@ def is_command(headers: Any) -> bytes | None:
 
 
 class NowCollector(Collector):
-    """The scrape-time gauges (:data:`NOW_GAUGES`) of one worker."""
+    """The scrape-time gauges (:data:`NOW_GAUGES`) of one worker: the records' part from :class:`NowGauges`,
+    the calendar's part computed at ``clock()``."""
 
-    def __init__(self, cache: RecordCache, config: Config, partitions: Callable[[], set[int]],
-                 clock: Callable[[], float] = time.time) -> None:
-        self.cache = cache
+    def __init__(self, gauges: NowGauges, config: Config, clock: Callable[[], float] = time.time) -> None:
+        self.gauges = gauges
         self.config = config
-        self.partitions = partitions
         self.clock = clock
 
     def describe(self) -> Iterator[GaugeMetricFamily]:
@@ -99,10 +124,7 @@ class NowCollector(Collector):
             yield GaugeMetricFamily(spec.name, spec.help, labels=spec.labels)
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        from datetime import datetime, timezone
-
-        now = self.clock()
-        now_us = int(now * 1_000_000)
+        now = datetime.fromtimestamp(self.clock(), timezone.utc)
         values: dict[MetricSpec, dict[tuple[str, ...], float]] = defaultdict(dict)
         for m in self.config.municipalities.values():
             for department in (*m.departments, "other"):
@@ -113,19 +135,10 @@ class NowCollector(Collector):
                     values[ms.LETTERS_OPEN_PAST_DUE][(m.slug, channel, department)] = 0.0
             for location in (*m.locations, "other"):
                 values[ms.VISITORS_WAITING][(m.slug, location)] = 0.0
-            for spec, labels, value in calendar_gauges(m, datetime.fromtimestamp(now, timezone.utc)):
+            for spec, labels, value in calendar_gauges(m, now):
                 values[spec][labels] = value
-        try:
-            partitions = self.partitions()
-            for _, entry in self.cache.active(partitions):
-                municipality = self.config.municipalities.get(entry.record.municipality)
-                if municipality is None:
-                    continue
-                for spec, labels, value in open_gauges(entry.record, municipality, now_us):
-                    series = values[spec]
-                    series[labels] = series.get(labels, 0.0) + value
-        except RuntimeError:  # the table changed size during a rebalance: report the calendar gauges only
-            log.debug("now gauges: records changed during the scrape", exc_info=True)
+        for spec, series in self.gauges.values.items():
+            values[spec].update(series)
         for spec in NOW_GAUGES:
             family = GaugeMetricFamily(spec.name, spec.help, labels=spec.labels)
             for labels, value in sorted(values[spec].items()):

@@ -86,3 +86,59 @@ def test_compact_refuses_a_recent_an_open_or_another_partitions_record(unit_work
     assert not compact(worker, "groningen|call|k2", 3, now=NOW + 600)  # not final: no answer or abandon yet
     assert not compact(worker, "groningen|call|nope", 3, now=NOW + 600)
     assert worker.cache.get(KEY) is not None and not worker.daily.parts
+
+
+def test_events_of_a_compacted_item_change_nothing_within_the_horizon(unit_worker) -> None:
+    worker = unit_worker(compaction_after_seconds=60, redelivery_horizon_seconds=7 * 86400)
+    _finished_call(worker)
+    assert compact(worker, KEY, 3, now=NOW + 60)
+    parts = {key: part.to_json() for key, part in worker.daily.parts.items()}
+    later = NOW + 6 * 86400
+    for message, e in enumerate([call("call.offered"), call("call.abandoned", 1, wait_seconds=40),
+                                 call("call.ended", 9, talk_seconds=5, outcome="resolved")]):
+        change = process(worker, e, 3, now=later, message=f"s{100 + message}")
+        assert change.duplicate == "compacted"
+    assert value(worker, "kcc_calls_offered_total", **PHONE) == 1
+    assert value(worker, "kcc_events_duplicate_total", municipality="groningen", type="call.offered",
+                 cause="compacted") == 1
+    assert worker.cache.get(KEY) is None
+    assert {key: part.to_json() for key, part in worker.daily.parts.items()} == parts
+
+
+def test_compacted_keys_are_forgotten_after_the_horizon(unit_worker) -> None:
+    worker = unit_worker(compaction_after_seconds=0, redelivery_horizon_seconds=2 * 86400)
+    _finished_call(worker)
+    assert compact(worker, KEY, 3, now=NOW)
+    assert worker.compacted.holds(KEY)
+    compact(worker, "groningen|call|none", 3, now=NOW + 2 * 86400)  # any command of the partition expires
+    assert worker.compacted.holds(KEY)  # the day of its compaction has not ended 2 days ago yet
+    compact(worker, "groningen|call|none", 0, now=NOW + 4 * 86400)
+    assert worker.compacted.holds(KEY)  # another partition's command leaves partition 3 alone
+    compact(worker, "groningen|call|none", 3, now=NOW + 4 * 86400)
+    assert not worker.compacted.holds(KEY) and not worker.compacted.by_day
+    assert process(worker, call("call.offered"), 3, now=NOW + 4 * 86400, message="s9").duplicate is None
+
+
+def test_a_record_found_again_although_compacted_is_deleted_without_counting_it_twice(unit_worker) -> None:
+    """A crash between the ``compacted`` write and the record's tombstone: the record is recovered."""
+    worker = unit_worker(compaction_after_seconds=0)
+    _finished_call(worker)
+    entry = worker.cache.get(KEY)
+    record, counted = entry.record, entry.counted
+    assert compact(worker, KEY, 3, now=NOW)
+    parts = {key: part.to_json() for key, part in worker.daily.parts.items()}
+    worker.cache.put(KEY, record, counted, 3, NOW)  # as recovered from the changelog
+    assert compact(worker, KEY, 3, now=NOW + 1)
+    assert worker.cache.get(KEY) is None
+    assert {key: part.to_json() for key, part in worker.daily.parts.items()} == parts
+
+
+def test_an_orphan_is_dropped_and_counted_once_unchanged_for_the_horizon(unit_worker) -> None:
+    worker = unit_worker(compaction_after_seconds=0, redelivery_horizon_seconds=86400)
+    no_show = event("visit.no_show", visit_id="v1", location="haren")
+    process(worker, no_show, 1, now=NOW, message="s1")
+    assert not compact(worker, "groningen|visit|v1", 1, now=NOW + 86399)
+    assert compact(worker, "groningen|visit|v1", 1, now=NOW + 86400)
+    assert worker.cache.get("groningen|visit|v1") is None and not worker.daily.parts
+    assert value(worker, "kcc_orphan_records_dropped_total", municipality="groningen", kind="visit") == 1
+    assert not worker.compacted.holds("groningen|visit|v1")  # its originating event, if ever, still counts

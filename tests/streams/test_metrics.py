@@ -65,3 +65,4 @@ def test_exposition_is_the_text_format(config) -> None:
     text = metrics.exposition().decode()
     assert "# TYPE kcc_calls_offered_total counter" in text
     assert 'kcc_calls_offered_total{line="14050",municipality="groningen",queue="algemeen"} 0.0' in text
+    assert "_created" not in text  # they would double the series Prometheus stores

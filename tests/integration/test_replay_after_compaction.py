@@ -1,0 +1,66 @@
+"""Exactly-once effect over the redelivery horizon (issue 10): the same events delivered again after their
+items were compacted change nothing — neither the live counters nor the report from the stream.
+
+A week of simulated Groningen goes to a file and is replayed into a real worker that compacts every final
+record one second after its last change; once everything is consumed and compacted, the same file is
+replayed again. The live ``kcc_calls_offered_total`` must not move, the second delivery must show up as
+duplicates of cause ``compacted`` (and ``source`` for the items still open), and ``report --from-stream``
+must equal the offline report of the file.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import wait_until
+from tests.integration.test_stream_equals_report import _cli, _compaction_settled, _consumed_everything
+
+pytestmark = pytest.mark.integration
+
+AS_OF = "2026-09-01"
+
+
+def _sum(worker, name: str, **labels: str) -> float:
+    return sum(v for (sample, items), v in worker.samples().items()
+               if sample == name and set(labels.items()) <= set(items))
+
+
+def _settle(worker) -> None:
+    wait_until(lambda: _consumed_everything(worker.env), timeout=300, what="the worker to consume every event",
+               interval=1)
+    wait_until(lambda: _compaction_settled(worker.env), timeout=300, what="the compaction to settle", interval=1)
+
+
+def test_the_same_file_replayed_after_compaction_changes_no_counter_and_no_report_row(start_worker, tmp_path):
+    events = tmp_path / "week.jsonl"
+    _cli("simulate", "--municipality", "groningen", "--start", "2026-04-06", "--days", "7", "--seed", "3",
+         "--volume", "0.05", "--out", str(events))
+    with open(events, "rb") as handle:
+        offered = {json.loads(line)["call_id"] for line in handle if b'"call.offered"' in line}
+    assert len(offered) > 100
+
+    worker = start_worker(KCC_COMPACTION_AFTER_SECONDS="1", KCC_LIVE_TIMER_SECONDS="0.5")
+    _cli("replay", str(events), "--speed", "max", env=worker.env)
+    _settle(worker)
+    first = _sum(worker, "kcc_calls_offered_total")
+    assert first == len(offered)
+    assert _sum(worker, "kcc_events_duplicate_total", cause="compacted") == 0
+
+    _cli("replay", str(events), "--speed", "max", env=worker.env)
+    _settle(worker)
+    assert _sum(worker, "kcc_calls_offered_total") == first
+    compacted = _sum(worker, "kcc_events_duplicate_total", cause="compacted")
+    assert compacted > len(offered), "most items were compacted before the second delivery"
+    assert _sum(worker, "kcc_events_duplicate_total", cause="redelivery") == 0
+    worker.stop()
+
+    args = ["--municipality", "groningen", "--period", "2026-04", "--as-of", AS_OF]
+    offline = json.loads(_cli("report", "--events", str(events), *args, env=worker.env).stdout)
+    streamed = json.loads(_cli("report", "--from-stream", *args, env=worker.env).stdout)
+    assert offline.pop("invalid_events") == 0
+    assert streamed["indicators"] == offline["indicators"]
+    assert streamed == offline
+    reachability = next(r for r in offline["indicators"] if r["id"] == "bereikbaarheid" and not r["scope"])
+    assert reachability["n"] > 100
