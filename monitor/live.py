@@ -249,7 +249,9 @@ DuplicateCause = Literal["source", "redelivery", "compacted"]
 - ``source``: the record already held an event like it from *another* message (the source
   system sent it twice);
 - ``redelivery``: the *same* message (topic and offset) was folded before — Kafka delivered
-  it again after a worker crashed or a rebalance, before its offset was committed;
+  it again after a worker crashed or a rebalance, before its offset was committed (a message
+  that was itself a source duplicate the first time stays ``source`` when redelivered: only
+  messages that changed a record are remembered);
 - ``compacted``: its item was already compacted (a replay, a backfill, offsets reset, or a
   partner arriving after its item was final and moved into the per-day aggregates).
 """

@@ -41,10 +41,10 @@ from typing import Any, Literal
 import faust
 from prometheus_client import CollectorRegistry
 
+from monitor import live
 from monitor.config import Config, load_config
 from monitor.events import FAMILIES, InvalidEvent, family, parse_event
 from monitor.indicators import contributions, is_final
-from monitor import live
 from monitor.live import Change, latest_us
 from monitor.records import record_key
 from monitor.settings import Settings
@@ -132,7 +132,7 @@ def build(settings: Settings | None = None, config: Config | None = None,
 
 
 def _family_agent(worker: Worker, name: str) -> None:
-    settings, topics, metrics = worker.settings, worker.topics, worker.metrics
+    topics = worker.topics
     rekeyed_name = topics.rekeyed[name].get_topic_name()
     slugs = worker.config.slugs
 
