@@ -65,7 +65,7 @@ def _label_values(m: Municipality, spec: ms.MetricSpec) -> dict[str, list[str]]:
         "channel": channels.get(spec.name, ["counter", "phone", "website"]), "outcome": ["resolved", "transferred"],
         "working_days": ["1", "2"], "type": ["call.offered", "visit.checked_in"], "family": ["call", "visit"],
         "topic": ["kcc.events.call"], "reason": ["invalid_json"], "partition": ["0"], "product": m.products[:1],
-        "period": ["day", "month"],
+        "period": ["day", "month"], "cause": ["source", "redelivery"], "kind": ["visit"],
     }
     return {label: values[label] for label in spec.labels}
 
