@@ -3,9 +3,10 @@ Prometheus registry) that never connects to a broker, and an event builder."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -37,14 +38,19 @@ def call(event_type: str, minutes: float = 0, call_id: str = "k1", **fields: Any
 
 
 @pytest.fixture
-def unit_worker(config: Config, tmp_path: Path) -> Callable[..., Any]:
+def unit_worker(config: Config, tmp_path: Path) -> Iterator[Callable[..., Any]]:
     """``unit_worker(**settings)``: ``streams.agents.build`` with its own registry; no broker needed
-    (changelog messages wait in the producer's buffer)."""
+    (changelog messages wait in the producer's buffer, whose futures need an event loop: a fresh one)."""
     from streams.agents import build
+
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
 
     def make(**settings: Any) -> Any:
         registry = CollectorRegistry()
         return build(Settings(app_id=f"unit-{next(_ids)}", data_dir=tmp_path / "faust", **settings), config,
                      registry)
 
-    return make
+    yield make
+    asyncio.set_event_loop(None)
+    loop.close()
