@@ -15,8 +15,8 @@ import json
 
 import pytest
 
-from tests.conftest import wait_until
 from tests.integration.test_stream_equals_report import _cli, _compaction_settled, _consumed_everything
+from tests.support import wait_until
 
 pytestmark = pytest.mark.integration
 

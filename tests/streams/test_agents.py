@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from streams.tables import daily_key
 from streams.agents import compact, process
-from tests.streams.conftest import T0, call, event
+from tests.streams.unitkit import T0, call, event
 
 NOW = T0.timestamp() + 3600  # an hour after the events
 PHONE = {"municipality": "groningen", "line": "14050", "queue": "algemeen"}

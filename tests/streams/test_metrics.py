@@ -8,7 +8,7 @@ from prometheus_client import CollectorRegistry
 
 from monitor.live import apply
 from streams.metrics import Metrics
-from tests.streams.conftest import call
+from tests.streams.unitkit import call
 
 PHONE = {"municipality": "groningen", "line": "14050", "queue": "algemeen"}
 

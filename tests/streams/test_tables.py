@@ -8,7 +8,7 @@ from monitor.indicators import contributions
 from monitor.live import facts
 from monitor.records import fold, to_us
 from streams.tables import FOLDED_KEPT, daily_key, message_id
-from tests.streams.conftest import T0, call
+from tests.streams.unitkit import T0, call
 
 NOW = T0.timestamp() + 60
 KEY = "groningen|call|k1"

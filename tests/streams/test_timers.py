@@ -12,7 +12,7 @@ from monitor import metricspec as ms
 from monitor.live import facts
 from monitor.records import fold, to_us
 from streams.timers import COMMAND_HEADER, COMPACT, RESEND_SECONDS, NowCollector, NowGauges, is_command, scan
-from tests.streams.conftest import T0, call, event
+from tests.streams.unitkit import T0, call, event
 
 DEADLINE_1 = (T0 + timedelta(days=1)).timestamp()  # one working day after Tuesday 10:00
 

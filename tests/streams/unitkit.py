@@ -1,0 +1,24 @@
+"""Events of the worker's unit tests: parsed Groningen events at minutes after :data:`T0` (built by
+``tests.events``)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from tests import events
+
+TZ = ZoneInfo("Europe/Amsterdam")
+T0 = datetime(2026, 4, 7, 10, 0, tzinfo=TZ)
+"""Tuesday 7 April 2026, 10:00 local: a working day."""
+
+
+def event(event_type: str, minutes: float = 0, **fields: Any) -> Any:
+    """A parsed Groningen event at ``T0 + minutes`` (``tests.events.event``)."""
+    return events.event(event_type, (T0 + timedelta(minutes=minutes)).isoformat(), **fields)
+
+
+def call(event_type: str, minutes: float = 0, call_id: str = "k1", **fields: Any) -> Any:
+    """A call event on line 14050, queue ``algemeen``."""
+    return event(event_type, minutes, call_id=call_id, line="14050", queue="algemeen", **fields)
