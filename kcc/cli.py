@@ -26,6 +26,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("kcc.commands.export", "monthly/quarterly/yearly export for the programme report"),
     "rules": ("kcc.commands.rules", "generate Prometheus recording and alert rules"),
     "dashboards": ("kcc.commands.dashboards", "generate the Grafana dashboards"),
+    "wallboard": ("kcc.commands.wallboard", "serve the live wallboard for the TV (Prometheus + Alertmanager)"),
     "benchmark": ("kcc.commands.benchmark", "measure events/s, lag and RSS through the real broker"),
 }
 

@@ -1,0 +1,191 @@
+"""Snapshot building without any server: Prometheus and Alertmanager JSON → tiles with status."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from monitor import promql as q
+from monitor.config import Config
+from wallboard import snapshot as s
+from wallboard import words
+
+# Wednesday 2 December 2026, 10:42:07 in Amsterdam (a working day, offices open 09:00–17:00).
+OPEN = datetime(2026, 12, 2, 9, 42, 7, tzinfo=timezone.utc)
+HEALTHY = s.Health(prometheus_ok=True, alertmanager_ok=True, last_ok=OPEN)
+
+
+def answer(*rows: tuple[str, dict[str, str], float | str]) -> dict:
+    """A Prometheus instant-query answer (vector) as the HTTP API returns it."""
+    return {"status": "success", "data": {"resultType": "vector", "result": [
+        {"metric": {"__name__": name, **labels}, "value": [OPEN.timestamp(), str(value)]} for name, labels, value in rows
+    ]}}
+
+
+def alive(slug: str) -> list[tuple[str, dict[str, str], float]]:
+    """Series of a healthy pipeline: a worker up, a source heard from 10 s ago."""
+    return [("up", {"job": "kcc-worker", "instance": "w:6066"}, 1),
+            (q.SECONDS_SINCE_LAST_EVENT_RECORD, {"municipality": slug, "family": "call"}, 10)]
+
+
+def board(config: Config, *rows, slug: str = "amersfoort", alerts: list[dict] | None = None,
+          now: datetime = OPEN, health: s.Health = HEALTHY) -> dict:
+    samples = s.parse_samples(answer(*alive(slug), *rows))
+    return s.build(config, samples, alerts or [], now, health)[slug]
+
+
+def find(snap: dict, band: str, tile: str, label: str) -> dict:
+    b = next(b for b in snap["bands"] if b["id"] == band)
+    t = next(t for t in b["tiles"] if t["title"] == tile)
+    return next(c for c in t["cells"] if c["label"] == label)
+
+
+def bereikbaarheid_today(value: float) -> tuple[str, dict[str, str], float]:
+    return (q.record_name("bereikbaarheid", ("municipality", "line"), "today"),
+            {"municipality": "amersfoort", "line": "14033"}, value)
+
+
+@pytest.mark.parametrize(("value", "status", "text", "word"), [
+    (0.879, "near", "87,9%", "bijna"),     # norm ≥ 85%, within the 5-point margin
+    (0.95, "ok", "95,0%", "voldoet"),
+    (0.85, "near", "85,0%", "bijna"),      # exactly at the norm meets it, as the alert rule does not fire
+    (0.849, "bad", "84,9%", "voldoet niet"),
+])
+def test_a_percentage_is_judged_against_the_municipality_norm_with_symbol_and_word(config, value, status, text, word):
+    c = find(board(config, bereikbaarheid_today(value)), "phone", "Lijn 14033", "bereikbaarheid")
+    assert (c["status"], c["value"], c["word"]) == (status, text, word)
+    assert c["symbol"] == words.STATUS[status][0]
+    assert c["norm"] == "norm ≥ 85%"
+    assert c["query"] == 'municipality_line:kcc_bereikbaarheid:ratio_today{line="14033",municipality="amersfoort"}'
+
+
+def test_the_red_threshold_is_the_alert_threshold_of_the_generated_rule(config):
+    from monitor import rules
+
+    rule = next(c for c in rules.alert_cases(config) if c.rule["alert"] == "KccBereikbaarheidOnderNorm"
+                and c.rule["labels"]["municipality"] == "amersfoort")
+    assert rule.op == "<"
+    below = find(board(config, bereikbaarheid_today(rule.threshold - 1e-9)), "phone", "Lijn 14033", "bereikbaarheid")
+    at = find(board(config, bereikbaarheid_today(rule.threshold)), "phone", "Lijn 14033", "bereikbaarheid")
+    assert below["status"] == "bad" and at["status"] != "bad"
+
+
+def test_no_measurement_shows_a_dash_never_zero(config):
+    snap = board(config)
+    c = find(snap, "phone", "Lijn 14033", "bereikbaarheid")
+    assert (c["value"], c["status"], c["raw"]) == ("–", "none", None)
+    assert find(snap, "phone", "Lijn 14033", "wachtend")["value"] == "–"
+
+
+def test_nan_from_prometheus_counts_as_no_data(config):
+    c = find(board(config, bereikbaarheid_today("NaN")), "phone", "Lijn 14033", "bereikbaarheid")
+    assert c["value"] == "–"
+
+
+def test_counter_wait_in_seconds_is_shown_as_minutes_and_judged_against_a_norm_in_minutes(config):
+    name = q.record_name("wachttijd_balie", ("municipality", "location", "visit_type"), "today")
+    labels = {"municipality": "groningen", "location": "haren", "visit_type": "walk_in"}
+    snap = board(config, (name, labels, 16 * 60 + 5), slug="groningen")
+    c = find(snap, "counter", "Haren", "vrije inloop")
+    assert (c["value"], c["unit"], c["status"], c["norm"]) == ("16:05", "min", "bad", "norm ≤ 15 min")
+    ok = find(board(config, (name, labels, 275), slug="groningen"), "counter", "Haren", "vrije inloop")
+    assert (ok["value"], ok["status"]) == ("4:35", "ok")
+
+
+def test_a_caller_waiting_longer_than_the_alert_limit_turns_the_longest_wait_red(config):
+    limit = config["groningen"].thresholds.caller_wait_alert_seconds
+    labels = {"municipality": "groningen", "queue": "afval"}
+    red = board(config, (q.LONGEST_CALL_WAIT_RECORD, labels, limit + 1), slug="groningen")
+    assert find(red, "phone", "afval", "langste wacht")["status"] == "bad"
+    fine = board(config, (q.LONGEST_CALL_WAIT_RECORD, labels, 20), slug="groningen")
+    assert find(fine, "phone", "afval", "langste wacht")["status"] == "ok"
+
+
+def test_callbacks_over_their_deadline_add_up_per_department(config):
+    name = q.CALLBACKS_PAST_DEADLINE_RECORD
+    snap = board(config, (name, {"municipality": "groningen", "department": "afval", "working_days": "2"}, 3),
+                 (name, {"municipality": "groningen", "department": "wijkteams", "working_days": "2"}, 2),
+                 (name, {"municipality": "groningen", "department": "afval", "working_days": "1"}, 9),
+                 slug="groningen")
+    total = find(snap, "callbacks", "Terugbellen", "over termijn")
+    assert (total["value"], total["status"]) == ("5", "bad")
+    assert total["query"] == f'sum({name}{{municipality="groningen",working_days="2"}})'
+    assert find(snap, "callbacks", "over termijn", "afval")["value"] == "3"
+
+
+def test_groningen_has_a_tile_per_queue_and_per_counter_location(config):
+    snap = board(config, slug="groningen")
+    phone = next(b for b in snap["bands"] if b["id"] == "phone")
+    counter = next(b for b in snap["bands"] if b["id"] == "counter")
+    assert [t["title"] for t in phone["tiles"] if t["size"] == "small"] == config["groningen"].queues
+    assert [t["title"] for t in counter["tiles"]] == ["Harm Buiterplein", "Kreupelstraat", "Haren", "Ten Boer"]
+
+
+def test_alerts_of_the_municipality_only_newest_first_with_dutch_summary(config):
+    def alert(name: str, municipality: str, started: str) -> dict:
+        return {"labels": {"alertname": name, "municipality": municipality, "severity": "warning"},
+                "annotations": {"summary": f"{name} samenvatting"}, "startsAt": started,
+                "fingerprint": name, "status": {"state": "active"}}
+
+    alerts = [alert("Oud", "amersfoort", "2026-12-02T08:10:00Z"), alert("Nieuw", "amersfoort", "2026-12-02T09:30:00Z"),
+              alert("Elders", "groningen", "2026-12-02T09:40:00Z")]
+    shown = board(config, alerts=alerts)["alerts"]
+    assert [a["summary"] for a in shown] == ["Nieuw samenvatting", "Oud samenvatting"]
+    assert shown[0]["since"] == "sinds 10:30"
+
+
+def test_live_state_names_the_local_time(config):
+    assert board(config)["state"] == {"kind": "live", "text": "● live · 10:42:07", "stale": False}
+
+
+def test_stale_when_prometheus_does_not_answer_says_why_and_since_when(config):
+    since = datetime(2026, 12, 2, 9, 38, tzinfo=timezone.utc)
+    snap = s.build(config, [], [], OPEN, s.Health(False, True, since))["amersfoort"]
+    assert snap["state"]["kind"] == "stale"
+    assert snap["state"]["text"] == "⚠ verouderd sinds 10:38 — geen gegevens van Prometheus"
+
+
+def test_stale_when_no_worker_is_up(config):
+    samples = s.parse_samples(answer(("up", {"job": "kcc-worker", "instance": "w"}, 0)))
+    snap = s.build(config, samples, [], OPEN, HEALTHY)["amersfoort"]
+    assert snap["state"]["reason"] == "workers"
+
+
+def test_stale_when_the_sources_are_silent_during_office_hours(config):
+    limit = config["amersfoort"].thresholds.silence_alert_minutes * 60
+    samples = s.parse_samples(answer(("up", {"job": "kcc-worker", "instance": "w"}, 1),
+                                     (q.SECONDS_SINCE_LAST_EVENT_RECORD,
+                                      {"municipality": "amersfoort", "family": "call"}, limit + 1)))
+    snap = s.build(config, samples, [], OPEN, HEALTHY)["amersfoort"]
+    assert snap["state"]["text"].endswith("geen events van de bronnen")
+
+
+def test_closed_outside_office_hours_names_the_next_opening(config):
+    saturday_night = datetime(2026, 12, 5, 22, 0, tzinfo=timezone.utc)
+    snap = board(config, now=saturday_night)
+    assert snap["state"] == {"kind": "closed", "text": "gesloten — opent ma 09:00", "stale": False}
+
+
+def test_a_stale_snapshot_keeps_the_last_values_and_says_their_age(config):
+    good = board(config, bereikbaarheid_today(0.9))
+    later = datetime.fromtimestamp(OPEN.timestamp() + 185, timezone.utc)
+    fresh_state = s.build(config, [], [], later, s.Health(False, True, OPEN))["amersfoort"]["state"]
+    kept = s.keep_stale(good, fresh_state, later)
+    assert find(kept, "phone", "Lijn 14033", "bereikbaarheid")["value"] == "90,0%"
+    assert kept["state"]["stale"] and kept["state"]["age"] == "3 min oud"
+
+
+@pytest.mark.parametrize(("fn", "value", "text"), [
+    (words.percent, 0.879, "87,9%"), (words.minutes, 275, "4:35"), (words.decimal, 7.84, "7,8"),
+    (words.count, 1234, "1.234"), (words.percent, None, "–"), (words.minutes, None, "–"),
+])
+def test_numbers_format_the_dutch_way(fn, value, text):
+    assert fn(value) == text
+
+
+def test_one_query_asks_for_every_board_series():
+    query = s.board_query()
+    for name in s.record_names():
+        assert name in query
+    assert query.startswith('{__name__=~"') and query.count("{") == 1
