@@ -125,8 +125,8 @@ _templates = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates
                                 undefined=jinja2.StrictUndefined)
 
 
-def _page(name: str, status: int = 200, **context: Any) -> web.Response:
-    html = _templates.get_template(name).render(W=words.W, **context)
+def _page(template: str, status: int = 200, **context: Any) -> web.Response:
+    html = _templates.get_template(template).render(W=words.W, **context)
     return web.Response(text=html, content_type="text/html", status=status)
 
 

@@ -75,8 +75,7 @@ def record_names() -> tuple[str, ...]:
             names += [_rec(ind, PHONE_LINE, window), _rec(ind, PHONE_QUEUE, window)]
     names += [_rec("direct_geholpen", MUNI, "today"),
               _rec("terugbellen_1_werkdag", MUNI, "today"), _rec("terugbellen_2_werkdagen", MUNI, "today"),
-              _rec("wachttijd_balie", LOCATION_VISIT, "today"), _rec("balie_binnen_norm", LOCATION, "today"),
-              _rec("brieven_binnen_termijn", MUNI, "today")]
+              _rec("wachttijd_balie", LOCATION_VISIT, "today"), _rec("balie_binnen_norm", LOCATION, "today")]
     return tuple(dict.fromkeys(names))
 
 
@@ -160,12 +159,15 @@ def judge_limit(value: float | None, limit: float, margins: Margins) -> str:
 
 
 def cell(label: str, value: float | None, kind: str, query: str, *, status: str = "none",
-         norm: str | None = None, sub: list[dict] | None = None, big: bool = False) -> dict[str, Any]:
-    """One figure on the board: label, Dutch-formatted value, unit, status symbol and word, the query behind it."""
+         norm: str | None = None, sub: list[dict] | None = None, big: bool = False, row: bool = False
+         ) -> dict[str, Any]:
+    """One figure on the board: label, Dutch-formatted value, unit, status symbol and word, the query behind it.
+
+    ``big``: a main figure (≥ 96 px on a TV); ``row``: a secondary line (label left, figure right)."""
     text, unit = _format(value, kind)
     symbol, word = words.STATUS[status]
     return {"label": label, "value": text, "unit": unit, "raw": value, "kind": kind, "query": query,
-            "status": status, "symbol": symbol, "word": word, "norm": norm, "sub": sub or [], "big": big}
+            "status": status, "symbol": symbol, "word": word, "norm": norm, "sub": sub or [], "big": big, "row": row}
 
 
 def _format(value: float | None, kind: str) -> tuple[str, str]:
@@ -184,7 +186,7 @@ def _sel(name: str, labels: dict[str, str]) -> str:
 
 def _indicator_cell(r: Readings, m: Municipality, label: str, indicator: str, level: tuple[str, ...],
                     scope: dict[str, str], today: str, margins: Margins, *, hour: bool = False,
-                    big: bool = False) -> dict[str, Any]:
+                    big: bool = False, row: bool = False) -> dict[str, Any]:
     labels = {"municipality": m.slug, **scope}
     name = _rec(indicator, level, "today")
     value = r.one(name, **labels)
@@ -195,7 +197,8 @@ def _indicator_cell(r: Readings, m: Municipality, label: str, indicator: str, le
         hvalue = r.one(hname, **labels)
         hstatus, _ = judge_norm(m, indicator, scope, hvalue, today, margins)
         sub.append({**cell(W["last_hour"], hvalue, _unit(indicator), _sel(hname, labels), status=hstatus)})
-    return cell(label, value, _unit(indicator), _sel(name, labels), status=status, norm=norm, sub=sub, big=big)
+    return cell(label, value, _unit(indicator), _sel(name, labels), status=status, norm=norm, sub=sub, big=big,
+                row=row)
 
 
 def phone_band(r: Readings, m: Municipality, today: str, margins: Margins) -> dict[str, Any]:
@@ -223,8 +226,9 @@ def phone_band(r: Readings, m: Municipality, today: str, margins: Margins) -> di
             cell(W["longest_wait"], wait, "seconds", _sel(q.LONGEST_CALL_WAIT_RECORD, labels),
                  status=judge_limit(wait, limit, margins)),
             _indicator_cell(r, m, W["bereikbaarheid"], "bereikbaarheid", PHONE_QUEUE, {"queue": queue}, today,
-                            margins),
-            _indicator_cell(r, m, W["servicelevel"], "servicelevel", PHONE_QUEUE, {"queue": queue}, today, margins),
+                            margins, row=True),
+            _indicator_cell(r, m, W["servicelevel"], "servicelevel", PHONE_QUEUE, {"queue": queue}, today, margins,
+                            row=True),
         ]})
     return {"id": "phone", "title": W["phone"], "tiles": tiles}
 
@@ -236,14 +240,14 @@ def callback_band(r: Readings, m: Municipality, today: str, margins: Margins) ->
     over = r.total(name, **ms, working_days=wd)
     total = cell(W["over_deadline"], over, "count",
                  f"sum({_sel(name, {**ms, 'working_days': wd})})", status=judge_limit(over, 0, margins), big=True)
-    tiles = [{"title": W["callbacks"], "size": "big", "cells": [
+    tiles = [{"title": W["today"], "size": "big", "cells": [
         total,
         _indicator_cell(r, m, W["within_1"], "terugbellen_1_werkdag", MUNI, {}, today, margins, big=True),
         _indicator_cell(r, m, W["within_2"], "terugbellen_2_werkdagen", MUNI, {}, today, margins, big=True),
     ]}]
     departments = [cell(d, r.one(name, **ms, department=d, working_days=wd), "count",
                         _sel(name, {**ms, "department": d, "working_days": wd}),
-                        status=judge_limit(r.one(name, **ms, department=d, working_days=wd), 0, margins))
+                        status=judge_limit(r.one(name, **ms, department=d, working_days=wd), 0, margins), row=True)
                    for d in m.departments]
     if departments:
         tiles.append({"title": W["over_deadline"], "size": "list", "cells": departments})
@@ -265,9 +269,9 @@ def counter_band(r: Readings, m: Municipality, today: str, margins: Margins) -> 
                       _sel(VISITORS_WAITING, labels), big=True)]
         for vt in ("appointment", "walk_in"):
             cells.append(_indicator_cell(r, m, W[vt], "wachttijd_balie", LOCATION_VISIT,
-                                         {"location": loc, "visit_type": vt}, today, margins))
+                                         {"location": loc, "visit_type": vt}, today, margins, row=True))
         cells.append(_indicator_cell(r, m, W["within_norm"], "balie_binnen_norm", LOCATION, {"location": loc},
-                                     today, margins))
+                                     today, margins, row=True))
         tiles.append({"title": m.location_names.get(loc, loc), "size": "medium", "cells": cells})
     return {"id": "counter", "title": W["counter"], "tiles": tiles}
 
@@ -275,10 +279,9 @@ def counter_band(r: Readings, m: Municipality, today: str, margins: Margins) -> 
 def letters_band(r: Readings, m: Municipality, today: str, margins: Margins) -> dict[str, Any]:
     ms = {"municipality": m.slug}
     over = r.total(LETTERS_PAST_DUE, **ms)
-    return {"id": "letters", "title": W["letters"], "tiles": [{"title": W["letters"], "size": "medium", "cells": [
+    return {"id": "letters", "title": W["letters"], "tiles": [{"title": W["now"], "size": "medium", "cells": [
         cell(W["letters_over"], over, "count", f"sum({_sel(LETTERS_PAST_DUE, ms)})",
              status=judge_limit(over, 0, margins), big=True),
-        _indicator_cell(r, m, W["today"].lower(), "brieven_binnen_termijn", MUNI, {}, today, margins),
     ]}]}
 
 
@@ -347,7 +350,7 @@ def build(config: Config, samples: list[Sample], alerts: list[dict], now: dateti
         today = local.date().isoformat()
         snap_alerts = alerts_for(alerts, m) if health.alertmanager_ok else []
         out[slug] = {
-            "municipality": slug, "name": m.name, "clock": local.strftime("%H:%M"),
+            "municipality": slug, "name": m.name, "utc_offset": local.utcoffset().total_seconds(),
             "generated": now.astimezone(timezone.utc).isoformat(), "generated_ts": now.timestamp(),
             "state": state(r, m, now, health),
             "bands": [phone_band(r, m, today, margins), callback_band(r, m, today, margins),

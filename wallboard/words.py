@@ -16,6 +16,7 @@ WEEKDAYS_SHORT = ("ma", "di", "wo", "do", "vr", "za", "zo")
 W = {
     "title": "Wallboard",
     "today": "Vandaag",
+    "now": "Nu",
     "last_hour": "laatste uur",
     "choose": "Kies een gemeente",
     "phone": "Telefoon",

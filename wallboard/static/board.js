@@ -25,12 +25,18 @@
     return node;
   }
 
+  var offset = 0;  // seconds east of UTC of the municipality, from the snapshot
   function pad(n) { return (n < 10 ? "0" : "") + n; }
-  function hhmm(d) { return pad(d.getHours()) + ":" + pad(d.getMinutes()); }
+  function hhmm(d) {
+    var local = new Date(d.getTime() + offset * 1000);
+    return pad(local.getUTCHours()) + ":" + pad(local.getUTCMinutes());
+  }
 
   function tick() {
-    var now = new Date();
-    document.getElementById("clock").textContent = hhmm(now) + ":" + pad(now.getSeconds());
+    // the municipality's local time: the browser's clock shifted by the zone offset the server sent
+    var now = new Date(Date.now() + offset * 1000);
+    document.getElementById("clock").textContent =
+      pad(now.getUTCHours()) + ":" + pad(now.getUTCMinutes()) + ":" + pad(now.getUTCSeconds());
     if (lastMessage && Date.now() - lastMessage > SILENCE) {
       var since = lastGood ? " " + hhmm(lastGood) : "";
       setState("stale", "⚠ " + client.stale + since + " — " + client.reasons.server);
@@ -47,7 +53,7 @@
   }
 
   function renderCell(c, withSub) {
-    var node = el("div", "cell status-" + c.status + (c.big ? " cell-big" : ""));
+    var node = el("div", "cell status-" + c.status + (c.big ? " cell-big" : "") + (c.row ? " row" : " block"));
     node.appendChild(el("div", "label", c.label));
     var value = el("div", "value");
     var number = el("span", "number", c.value);
@@ -57,7 +63,11 @@
     if (c.unit) value.appendChild(el("span", "unit", c.unit));
     node.appendChild(value);
     var meta = el("div", "meta");
-    if (c.symbol) meta.appendChild(el("span", "verdict", c.symbol + " " + c.word));
+    if (c.symbol) {
+      var verdict = el("span", "verdict", c.symbol);
+      verdict.appendChild(el("span", "word", " " + c.word));
+      meta.appendChild(verdict);
+    }
     if (c.norm) meta.appendChild(el("span", "norm", c.norm));
     if (meta.childNodes.length) node.appendChild(meta);
     if (withSub) {
@@ -131,6 +141,7 @@
   }
 
   function render(snap) {
+    offset = snap.utc_offset;
     var stale = snap.state.stale;
     document.body.classList.toggle("is-stale", stale);
     document.body.classList.toggle("is-closed", snap.state.kind === "closed");
