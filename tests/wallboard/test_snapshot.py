@@ -108,7 +108,7 @@ def test_callbacks_over_their_deadline_add_up_per_department(config):
                  (name, {"municipality": "groningen", "department": "wijkteams", "working_days": "2"}, 2),
                  (name, {"municipality": "groningen", "department": "afval", "working_days": "1"}, 9),
                  slug="groningen")
-    total = find(snap, "callbacks", "Terugbellen", "over termijn")
+    total = find(snap, "callbacks", "Vandaag", "over termijn")
     assert (total["value"], total["status"]) == ("5", "bad")
     assert total["query"] == f'sum({name}{{municipality="groningen",working_days="2"}})'
     assert find(snap, "callbacks", "over termijn", "afval")["value"] == "3"
