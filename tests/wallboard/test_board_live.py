@@ -1,0 +1,313 @@
+"""The wallboard in a real browser on the real stack: Kafka, a worker fed by the simulator,
+Prometheus with the generated rules, Alertmanager, the wallboard server, headless Chromium.
+
+The municipalities are moved into a time zone in which they are open now
+(``monitor/open_clock.py``), so the tests see a working day whenever they run.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+import requests
+
+from monitor import rules
+from monitor.calendar import calendar_for
+from monitor.config import Config, load_config
+from monitor.periods import parse_period
+from monitor.report import build_report
+from monitor.sources import EventFileSource
+from tests.conftest import _stop, _wait_ready, free_port, wait_until
+from tests.wallboard.conftest import cli, screen, state_of, todays_events
+from wallboard import words
+
+pytestmark = pytest.mark.integration
+
+SLUG = "groningen"
+
+
+def _rule_files(config: Config, directory: Path) -> list[Path]:
+    """Recording rules as committed; alert rules of the test variant (for: 0s, no office gate, no minimum)."""
+    alert_file = directory / "alert_rules_test_variant.yml"
+    alert_file.write_text(rules.alert_rules_variant(config, rules.AlertOptions.for_test()))
+    return [rules.PROMETHEUS_DIR / rules.RECORDING_FILE, alert_file]
+
+
+def _format(kind: str, value: float | None) -> str:
+    return {"ratio": words.percent, "seconds": words.minutes, "count": words.count,
+            "grade": words.decimal}[kind](value)
+
+
+def _figures(driver) -> list[tuple[str, str, str]]:
+    """(query, shown text, kind) of every figure on the page."""
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll('.number[data-query]'))"
+        ".map(function (n) { return [n.dataset.query, n.textContent, n.dataset.kind]; });")
+
+
+def _mismatches(driver, prometheus) -> list[str]:
+    out = []
+    for query, shown, kind in _figures(driver):
+        result = prometheus.query(query)
+        expected = _format(kind, float(result[0]["value"][1]) if result else None)
+        if shown != expected:
+            out.append(f"{query}: page {shown!r}, Prometheus {expected!r}")
+    return out
+
+
+def _feed(worker, events: Path) -> int:
+    cli("replay", str(events), "--speed", "max", env=worker.env)
+    return sum(1 for _ in events.open())
+
+
+def _console_errors(driver) -> list[dict]:
+    return [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def test_board_shows_prometheus_figures_that_equal_the_offline_report_and_fits_tv_and_phone(
+        open_config, config, tmp_path, start_worker, prometheus_server, alertmanager_server, wallboard_server,
+        browser):
+    events = todays_events(open_config, tmp_path, municipality=SLUG)
+    worker = start_worker(KCC_CONFIG_DIR=str(open_config))
+    count = _feed(worker, events)
+    prometheus = prometheus_server(targets=[f"127.0.0.1:{worker.port}"], rule_files=_rule_files(config, tmp_path),
+                                   alertmanager_url=alertmanager_server.url)
+    wait_until(lambda: prometheus.query(f'sum(kcc_events_total{{municipality="{SLUG}"}}) == {count}'), 90,
+               f"the worker to count all {count} events in Prometheus")
+    wait_until(lambda: prometheus.query(f'municipality_line:kcc_bereikbaarheid:ratio_today{{municipality="{SLUG}"}}'),
+               60, "the recording rules")
+    board = wallboard_server(prometheus=prometheus.url, alertmanager=alertmanager_server.url, config=open_config)
+
+    screen(browser, 1920, 1080)
+    browser.get(f"{board.url}/{SLUG}?tv")
+    wait_until(lambda: state_of(browser)[0] == "live", 30, "the board to be live")
+    assert state_of(browser)[1].startswith("● live · ")
+
+    # 1. every figure on the page is Prometheus' answer to the query behind it
+    figures = _figures(browser)
+    assert len(figures) > 40 and any(text not in ("–", "0") for _, text, _ in figures)
+    last: list[str] = []
+
+    def equal() -> bool:
+        last[:] = _mismatches(browser, prometheus)
+        return not last
+
+    wait_until(equal, 30, f"page figures to equal Prometheus: {last}")
+
+    # 2. today's figures equal the offline report of the same events (windows match: today)
+    source = EventFileSource(events, load_config(open_config))
+    m = load_config(open_config)[SLUG]
+    now = datetime.now(timezone.utc)
+    report = build_report(source, SLUG, parse_period(now.astimezone(m.tz).date().isoformat(), m.tz), now)
+    shown = {query: text for query, text, _ in _figures(browser)}
+    compared = 0
+    for row in report["indicators"]:
+        scope = row["scope"]
+        query = None
+        if row["id"] in ("bereikbaarheid", "servicelevel") and set(scope) == {"line"}:
+            query = f'municipality_line:kcc_{row["id"]}:ratio_today{{line="{scope["line"]}",municipality="{SLUG}"}}'
+        elif row["id"] in ("bereikbaarheid", "servicelevel") and set(scope) == {"queue"}:
+            query = f'municipality_queue:kcc_{row["id"]}:ratio_today{{municipality="{SLUG}",queue="{scope["queue"]}"}}'
+        elif row["id"] == "direct_geholpen" and not scope:
+            query = f'municipality:kcc_direct_geholpen:ratio_today{{municipality="{SLUG}"}}'
+        elif row["id"] == "balie_binnen_norm" and set(scope) == {"location"}:
+            query = (f'municipality_location:kcc_balie_binnen_norm:ratio_today'
+                     f'{{location="{scope["location"]}",municipality="{SLUG}"}}')
+        elif row["id"] == "wachttijd_balie" and set(scope) == {"location", "visit_type"}:
+            query = (f'municipality_location_visit_type:kcc_wachttijd_balie_seconds:mean_today'
+                     f'{{location="{scope["location"]}",municipality="{SLUG}",visit_type="{scope["visit_type"]}"}}')
+        if query is None or query not in shown:
+            continue
+        value = row["value"] * 60 if row["unit"] == "minutes" and row["value"] is not None else row["value"]
+        assert shown[query] == _format("seconds" if row["unit"] == "minutes" else row["unit"], value), (row, query)
+        compared += 1
+    assert compared >= 15, f"only {compared} figures compared with the report"
+
+    # 3. TV: no scrollbars at 1920×1080 with Groningen, cursor hidden, no console errors
+    size = browser.execute_script("var d = document.documentElement; return [d.scrollWidth, innerWidth, "
+                                  "d.scrollHeight, innerHeight, getComputedStyle(document.body).cursor];")
+    assert size[0] <= size[1] and size[2] <= size[3] and size[4] == "none", size
+    browser.save_screenshot(str(tmp_path / "wallboard-1920x1080.png"))
+    assert not _console_errors(browser)
+
+    # 4. phone: one column, no horizontal overflow
+    screen(browser, 390, 844)
+    browser.get(f"{board.url}/{SLUG}")
+    wait_until(lambda: state_of(browser)[0] == "live", 30, "the phone board to be live")
+    width = browser.execute_script("return [document.documentElement.scrollWidth, innerWidth];")
+    assert width[0] <= width[1], width
+    browser.save_screenshot(str(tmp_path / "wallboard-390x844.png"))
+    assert not _console_errors(browser)
+
+    # 5. N screens cost one query per interval: count Prometheus' own query counter while 10 more listen
+    def queries() -> float:
+        result = prometheus.query('sum(prometheus_http_requests_total{handler="/api/v1/query"})')
+        return float(result[0]["value"][1])
+
+    received = [0] * 10
+    stop = threading.Event()
+
+    def listen(i: int) -> None:
+        with requests.get(f"{board.url}/{SLUG}/events", stream=True, timeout=30) as response:
+            for line in response.iter_lines():
+                if line.startswith(b"data: "):
+                    received[i] += 1
+                if stop.is_set():
+                    return
+
+    threads = [threading.Thread(target=listen, args=(i,), daemon=True) for i in range(10)]
+    for thread in threads:
+        thread.start()
+    time.sleep(2)
+    before, began = queries(), time.monotonic()
+    time.sleep(8)
+    after, elapsed = queries(), time.monotonic() - began
+    stop.set()
+    made = after - before - 1  # minus our own second counting query
+    assert 1 <= made <= elapsed / 1.0 + 1, f"{made} Prometheus queries in {elapsed:.1f} s for 11 screens"
+    assert min(received) >= 5, f"snapshots per screen: {received}"
+
+
+def test_norm_slip_turns_the_tile_red_and_shows_the_alert_then_both_clear(
+        open_config, config, tmp_path, start_worker, prometheus_server, alertmanager_server, wallboard_server,
+        browser):
+    worker = start_worker(KCC_CONFIG_DIR=str(open_config))
+    prometheus = prometheus_server(targets=[f"127.0.0.1:{worker.port}"], rule_files=_rule_files(config, tmp_path),
+                                   alertmanager_url=alertmanager_server.url)
+    limit = config[SLUG].thresholds.caller_wait_alert_seconds
+    serial = iter(range(1_000_000))
+
+    def snapshot(longest: float) -> None:
+        """A queue-system snapshot of queue 'afval' now, via Kafka into the worker."""
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        path = tmp_path / f"snapshot-{next(serial)}.jsonl"
+        path.write_text(json.dumps({
+            "event_id": f"wb-test-{path.stem}-{time.time_ns()}", "type": "queue.snapshot", "ts": now,
+            "municipality": SLUG, "channel": "phone", "queue": "afval", "waiting": 3,
+            "longest_wait_seconds": longest}) + "\n")
+        _feed(worker, path)
+
+    snapshot(20)
+    board = wallboard_server(prometheus=prometheus.url, alertmanager=alertmanager_server.url, config=open_config,
+                             interval=2)
+    screen(browser, 1920, 1080)
+    browser.get(f"{board.url}/{SLUG}?tv")
+    longest = (f'.number[data-query=\'municipality_queue:kcc_longest_call_wait_seconds:max'
+               f'{{municipality="{SLUG}",queue="afval"}}\']')
+
+    def tile() -> tuple[str, str, str]:
+        number = browser.find_element("css selector", longest)
+        cell = number.find_element("xpath", "./ancestor::div[contains(@class, 'cell')][1]")
+        return number.text, cell.get_attribute("class"), cell.text
+
+    def alert_shown() -> bool:
+        return bool(browser.find_elements("css selector", "#alerts li[data-alertname='KccBellerWachtTeLang']"))
+
+    wait_until(lambda: state_of(browser)[0] == "live" and tile()[0] == "0:20", 60, "the board with the first snapshot")
+    assert "status-ok" in tile()[1] and "✓" in tile()[2] and not alert_shown()
+
+    snapshot(limit + 120)  # a caller waits 2 minutes beyond the alert limit
+    wait_until(lambda: "status-bad" in tile()[1], 60, "the longest-wait tile to turn red")
+    assert tile()[0] == words.minutes(limit + 120) and "✕" in tile()[2]
+    wait_until(alert_shown, 90, "the firing alert on the board")
+    item = browser.find_element("css selector", "#alerts li[data-alertname='KccBellerWachtTeLang']")
+    assert "severity-critical" in item.get_attribute("class") and "wacht al" in item.text and "sinds" in item.text
+
+    snapshot(15)  # recovered
+    wait_until(lambda: "status-ok" in tile()[1], 60, "the tile to turn green again")
+    wait_until(lambda: not alert_shown(), 120, "the resolved alert to leave the board")
+
+    # Prometheus stopped → stale within 2 intervals (the reason in words); started again → live, no reload
+    generated = browser.execute_script("return document.body.dataset.generated;")
+    argv, log = prometheus.process.args, prometheus.directory / "prometheus.log"
+    _stop(prometheus.process)
+    stopped = time.monotonic()
+    wait_until(lambda: state_of(browser)[0] == "stale", 10, "the stale state")
+    assert time.monotonic() - stopped <= 2 * 2 + 0.5
+    assert "geen gegevens van Prometheus" in state_of(browser)[1]
+    assert "is-stale" in browser.find_element("tag name", "body").get_attribute("class")
+    assert tile()[0] == "0:15", "a stale board keeps the last values"
+    prometheus.process = subprocess.Popen(argv, stdout=log.open("ab"), stderr=subprocess.STDOUT)
+    _wait_ready(f"{prometheus.url}/-/ready", prometheus.process, log)
+    wait_until(lambda: state_of(browser)[0] == "live", 60, "live again after Prometheus restarted")
+    assert browser.execute_script("return document.body.dataset.generated;") != generated
+
+    # the wallboard server itself restarts: the page reconnects by itself
+    board.restart()
+    restarted = datetime.now(timezone.utc)
+    wait_until(lambda: datetime.fromisoformat(browser.execute_script("return document.body.dataset.generated;"))
+               > restarted, 30, "a snapshot from the restarted server without a reload")
+    assert state_of(browser)[0] == "live"
+    assert not _console_errors(browser) or all("events" in e["message"] for e in _console_errors(browser))
+
+
+def test_board_says_closed_with_the_next_opening_outside_office_hours(
+        open_config, tmp_path, start_worker, prometheus_server, wallboard_server, browser):
+    import yaml
+
+    # today is a closing day of every municipality in this configuration
+    closed = tmp_path / "closed-config"
+    closed.mkdir()
+    for path in open_config.glob("*.yaml"):
+        data = yaml.safe_load(path.read_text())
+        today = datetime.now(timezone.utc).astimezone(load_config(open_config)[data["slug"]].tz).date()
+        data["closing_days"] = {**data.get("closing_days", {}), "extra": [today.isoformat()]}
+        (closed / path.name).write_text(yaml.safe_dump(data))
+    m = load_config(closed)[SLUG]
+    worker = start_worker(KCC_CONFIG_DIR=str(closed))
+    prometheus = prometheus_server(targets=[f"127.0.0.1:{worker.port}"])
+    board = wallboard_server(prometheus=prometheus.url, config=closed)
+    screen(browser, 1920, 1080)
+    browser.get(f"{board.url}/{SLUG}?tv")
+    wait_until(lambda: state_of(browser)[0] == "closed", 60, "the closed state")
+    expected = words.opens_at(calendar_for(m).clock_start(datetime.now(timezone.utc)).astimezone(m.tz))
+    assert state_of(browser)[1] == expected
+    assert expected.startswith("gesloten — opent ")
+
+
+def test_a_token_protected_board_refuses_requests_without_the_token_and_sends_security_headers(wallboard_server):
+    board = wallboard_server(prometheus="http://127.0.0.1:9", token="s3cret-for-the-tv")
+    for path in ("/", f"/{SLUG}", f"/{SLUG}/events", "/static/board.js"):
+        assert requests.get(f"{board.url}{path}", timeout=5).status_code == 401, path
+    assert requests.get(f"{board.url}/{SLUG}?token=wrong", timeout=5).status_code == 403
+    session = requests.Session()
+    first = session.get(f"{board.url}/{SLUG}?tv&token=s3cret-for-the-tv", timeout=5, allow_redirects=False)
+    assert first.status_code == 303 and "token" not in first.headers["Location"]
+    assert "HttpOnly" in first.headers["Set-Cookie"]
+    page = session.get(f"{board.url}/{SLUG}?tv", timeout=5)
+    assert page.status_code == 200 and "Groningen" in page.text
+    headers = page.headers
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "no-referrer"
+    assert session.post(f"{board.url}/{SLUG}", timeout=5).status_code == 405
+
+
+def test_the_board_listens_on_localhost_by_default():
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "monitor.cli",
+                                "wallboard", "--prometheus", "http://127.0.0.1:9", "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        line = process.stdout.readline().decode()
+        assert line.strip() == f"wallboard: http://127.0.0.1:{port}/"
+        import psutil
+
+        def bound() -> list:
+            return [c.laddr for c in psutil.Process(process.pid).net_connections(kind="tcp")
+                    if c.status == psutil.CONN_LISTEN]
+
+        addresses = wait_until(bound, 20, "the wallboard to listen")
+        assert {a.ip for a in addresses} == {"127.0.0.1"}
+    finally:
+        _stop(process)
