@@ -61,6 +61,7 @@
     number.dataset.kind = c.kind;
     value.appendChild(number);
     if (c.unit) value.appendChild(el("span", "unit", c.unit));
+    if (c.symbol) value.appendChild(el("span", "inline-verdict", c.symbol));  // where the meta line is hidden
     node.appendChild(value);
     var meta = el("div", "meta");
     if (c.symbol) {
