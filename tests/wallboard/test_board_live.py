@@ -146,21 +146,28 @@ def test_board_shows_prometheus_figures_that_equal_the_offline_report_and_fits_t
     browser.save_screenshot(str(tmp_path / "wallboard-390x844.png"))
     assert not _console_errors(browser)
 
-    # 5. N screens cost one query per interval: count Prometheus' own query counter while 10 more listen
+    # 5. N screens cost one query per interval: Prometheus' own request counter while 10 more listen
     def queries() -> float:
-        result = prometheus.query('sum(prometheus_http_requests_total{handler="/api/v1/query"})')
-        return float(result[0]["value"][1])
+        from prometheus_client.parser import text_string_to_metric_families
+
+        text = requests.get(f"{prometheus.url}/metrics", timeout=5).text
+        return sum(sample.value for family in text_string_to_metric_families(text) for sample in family.samples
+                   if sample.name == "prometheus_http_requests_total"
+                   and sample.labels.get("handler") == "/api/v1/query")
 
     received = [0] * 10
     stop = threading.Event()
 
     def listen(i: int) -> None:
-        with requests.get(f"{board.url}/{SLUG}/events", stream=True, timeout=30) as response:
-            for line in response.iter_lines():
-                if line.startswith(b"data: "):
-                    received[i] += 1
-                if stop.is_set():
-                    return
+        try:
+            with requests.get(f"{board.url}/{SLUG}/events", stream=True, timeout=30) as response:
+                for line in response.iter_lines():
+                    if line.startswith(b"data: "):
+                        received[i] += 1
+                    if stop.is_set():
+                        return
+        except requests.RequestException:
+            pass  # the server stopped at teardown
 
     threads = [threading.Thread(target=listen, args=(i,), daemon=True) for i in range(10)]
     for thread in threads:
@@ -170,8 +177,9 @@ def test_board_shows_prometheus_figures_that_equal_the_offline_report_and_fits_t
     time.sleep(8)
     after, elapsed = queries(), time.monotonic() - began
     stop.set()
-    made = after - before - 1  # minus our own second counting query
+    made = after - before
     assert 1 <= made <= elapsed / 1.0 + 1, f"{made} Prometheus queries in {elapsed:.1f} s for 11 screens"
+    print(f"{made:.0f} Prometheus queries in {elapsed:.1f} s with 11 screens; snapshots per screen {received}")
     assert min(received) >= 5, f"snapshots per screen: {received}"
 
 
