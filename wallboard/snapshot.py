@@ -52,7 +52,6 @@ PHONE_LINE = ("municipality", "line")
 PHONE_QUEUE = ("municipality", "queue")
 MUNI = ("municipality",)
 LOCATION_VISIT = ("municipality", "location", "visit_type")
-LOCATION = ("municipality", "location")
 
 WAITING_QUEUE = "municipality_queue:kcc_calls_waiting:max"
 WAITING_TOTAL = "municipality:kcc_calls_waiting:sum"
@@ -75,7 +74,7 @@ def record_names() -> tuple[str, ...]:
             names += [_rec(ind, PHONE_LINE, window), _rec(ind, PHONE_QUEUE, window)]
     names += [_rec("direct_geholpen", MUNI, "today"),
               _rec("terugbellen_1_werkdag", MUNI, "today"), _rec("terugbellen_2_werkdagen", MUNI, "today"),
-              _rec("wachttijd_balie", LOCATION_VISIT, "today"), _rec("balie_binnen_norm", LOCATION, "today")]
+              _rec("wachttijd_balie", LOCATION_VISIT, "today"), _rec("balie_binnen_norm", LOCATION_VISIT, "today")]
     return tuple(dict.fromkeys(names))
 
 
@@ -262,17 +261,22 @@ def _alert_working_days(m: Municipality) -> str:
 
 
 def counter_band(r: Readings, m: Municipality, today: str, margins: Margins) -> dict[str, Any]:
+    """Per location: visitors waiting now, then per visit type the mean wait today and the share within norm
+    (both at the location × visit type level the norms and alerts use)."""
     tiles = []
     for loc in m.locations:
         labels = {"municipality": m.slug, "location": loc}
         cells = [cell(W["visitors_waiting"], r.one(VISITORS_WAITING, **labels), "count",
                       _sel(VISITORS_WAITING, labels), big=True)]
         for vt in ("appointment", "walk_in"):
-            cells.append(_indicator_cell(r, m, W[vt], "wachttijd_balie", LOCATION_VISIT,
-                                         {"location": loc, "visit_type": vt}, today, margins, row=True))
-        cells.append(_indicator_cell(r, m, W["within_norm"], "balie_binnen_norm", LOCATION, {"location": loc},
-                                     today, margins, row=True))
-        tiles.append({"title": m.location_names.get(loc, loc), "size": "medium", "cells": cells})
+            scope = {"location": loc, "visit_type": vt}
+            wait = _indicator_cell(r, m, W[f"{vt}_short"], "wachttijd_balie", LOCATION_VISIT, scope, today, margins,
+                                   row=True)
+            wait["sub"] = [_indicator_cell(r, m, W["within_norm"], "balie_binnen_norm", LOCATION_VISIT, scope, today,
+                                           margins)]
+            cells.append(wait)
+        tiles.append({"title": m.location_names.get(loc, loc), "size": "medium", "cells": cells,
+                      "columns": ["", W["wait"], W["within_norm"]]})
     return {"id": "counter", "title": W["counter"], "tiles": tiles}
 
 
@@ -300,9 +304,13 @@ def alerts_for(alerts: list[dict], m: Municipality) -> list[dict[str, Any]]:
         if labels.get("municipality") != m.slug or alert.get("status", {}).get("state", "active") != "active":
             continue
         started = datetime.fromisoformat(alert["startsAt"].replace("Z", "+00:00"))
+        summary = alert.get("annotations", {}).get("summary", labels.get("alertname", ""))
+        if summary.startswith(f"{m.name}: "):  # the board already names the municipality
+            summary = summary[len(m.name) + 2:]
+            summary = summary[:1].upper() + summary[1:]
         out.append({"id": alert.get("fingerprint", ""), "name": labels.get("alertname", ""),
                     "severity": labels.get("severity", ""),
-                    "summary": alert.get("annotations", {}).get("summary", labels.get("alertname", "")),
+                    "summary": summary,
                     "since": f"{W['since']} {started.astimezone(m.tz):%H:%M}", "started": started.timestamp()})
     return sorted(out, key=lambda a: a["started"], reverse=True)
 

@@ -90,12 +90,19 @@
 
   function renderTile(t, age) {
     var worst = "none";
-    t.cells.forEach(function (c) { if (RANK[c.status] > RANK[worst]) worst = c.status; });
+    t.cells.forEach(function (c) {
+      [c].concat(c.sub).forEach(function (x) { if (RANK[x.status] > RANK[worst]) worst = x.status; });
+    });
     var node = el("div", "tile tile-" + t.size + " status-" + worst);
     var head = el("h3", "tile-title", t.title);
     if (age) head.appendChild(el("span", "age", " · " + age));
     node.appendChild(head);
     var cells = el("div", "cells");
+    if (t.columns) {
+      var head = el("div", "colhead");
+      t.columns.forEach(function (name) { head.appendChild(el("span", null, name)); });
+      cells.appendChild(head);
+    }
     t.cells.forEach(function (c) { cells.appendChild(renderCell(c, true)); });
     node.appendChild(cells);
     return node;
