@@ -63,3 +63,66 @@ def test_demo_starts_broker_worker_and_simulator_and_ctrl_c_stops_them(tmp_path:
             demo.kill()
         subprocess.run([str(REPO / "scripts" / "kafka"), "stop"], env=env, timeout=90)
         print(log.read_text()[-5000:])
+
+
+def _snapshot(board: str) -> dict | None:
+    """The first snapshot the wallboard pushes (Server-Sent Events), or None."""
+    import json
+
+    try:
+        with requests.get(f"{board}/events", stream=True, timeout=15) as response:
+            for line in response.iter_lines():
+                if line.startswith(b"data: "):
+                    return json.loads(line[6:])
+    except requests.RequestException:
+        return None
+    return None
+
+
+def _over_deadline(snapshot: dict | None) -> dict | None:
+    if snapshot is None:
+        return None
+    band = next(b for b in snapshot["bands"] if b["id"] == "callbacks")
+    return next(c for c in band["tiles"][0]["cells"] if c["label"] == "over termijn")
+
+
+def test_demo_scenario_turns_a_tile_red_and_fires_an_alert_on_its_wallboard_within_minutes(tmp_path: Path) -> None:
+    name = f"demo{uuid.uuid4().hex[:8]}"
+    port, kafka_port, board_port = free_port(), free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KCC_")}
+    env.update(KCC_KAFKA_PORT=str(kafka_port), KCC_KAFKA_DIR=str(tmp_path / "kafka"), KCC_WORKER_PORT=str(port),
+               KCC_WORKER_BIND="127.0.0.1", KCC_APP_ID=name, KCC_TOPIC_PREFIX=name,
+               KCC_DATA_DIR=str(tmp_path / "data"), PYTHONUNBUFFERED="1")
+    log = tmp_path / "demo.log"
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "monitor.cli", "demo", "--scenario", "callback-backlog", "--municipality", "groningen",
+         "--port", str(board_port)],
+        env=env, cwd=REPO, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    board = f"http://127.0.0.1:{board_port}/groningen"
+    try:
+        wait_until(lambda: demo.poll() is not None or "Ctrl-C stops everything" in log.read_text(), 240,
+                   "the demo to start")
+        assert demo.poll() is None, log.read_text()
+        lines = log.read_text().splitlines()
+        assert lines[0].startswith(f"[demo] wallboard:  {board}"), lines[:3]
+        assert "moved to time zone" in log.read_text()
+        wait_until(lambda: "status: " in log.read_text() and "events/s" in log.read_text(), 30, "a status line")
+
+        snapshot = wait_until(lambda: (s := _snapshot(board)) and _over_deadline(s)["status"] == "bad" and s, 180,
+                              "the over-deadline tile to turn red")
+        assert snapshot["state"]["kind"] == "live"
+        snapshot = wait_until(lambda: (s := _snapshot(board)) and any(
+            a["name"] == "KccTerugbelverzoekenOverTermijn" for a in s["alerts"]) and s, 240,
+            "the scenario's alert on the wallboard")
+
+        children = psutil.Process(demo.pid).children(recursive=True)
+        assert {"prometheus", "prometheus-alertmanager"} <= {p.name() for p in children}
+        demo.send_signal(signal.SIGINT)
+        assert demo.wait(timeout=120) == 0, log.read_text()
+        gone, alive = psutil.wait_procs(children, timeout=30)
+        assert not alive, [p.cmdline() for p in alive]
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+        subprocess.run([str(REPO / "scripts" / "kafka"), "stop"], env=env, timeout=90)
+        print(log.read_text()[-5000:])
