@@ -24,18 +24,20 @@ COPY monitor/__init__.py monitor/__init__.py
 COPY streams/__init__.py streams/__init__.py
 COPY dashboards/__init__.py dashboards/__init__.py
 COPY kcc/__init__.py kcc/__init__.py
+COPY wallboard/__init__.py wallboard/__init__.py
 RUN pip install -e . && pip uninstall -y kcc-monitor
 
 COPY monitor monitor
 COPY streams streams
 COPY dashboards dashboards
 COPY kcc kcc
+COPY wallboard wallboard
 COPY config config
 RUN pip install --no-deps -e . \
  && python -c "import kcc.cli, monitor.config; monitor.config.load_config()"
 
 USER kcc:kcc
-# The worker's web server (/metrics); see KCC_WORKER_PORT.
-EXPOSE 6066
+# The worker's web server (/metrics), see KCC_WORKER_PORT; the wallboard (kcc-monitor wallboard --port).
+EXPOSE 6066 8080
 ENTRYPOINT ["kcc-monitor"]
 CMD ["worker"]

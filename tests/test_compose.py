@@ -148,3 +148,14 @@ def test_image_is_python_311_slim_non_root_with_the_cli_as_entrypoint():
             for source in line.split()[1:-1]:
                 assert (ROOT / source).exists(), source
                 assert source.split("/")[0] not in ignored, source
+
+
+def test_wallboard_service_reads_prometheus_and_alertmanager_and_is_published_on_localhost(stack):
+    wallboard = stack["services"]["wallboard"]
+    command = wallboard["command"]
+    assert command[0] == "wallboard"
+    assert command[command.index("--prometheus") + 1] == "http://prometheus:9090"
+    assert command[command.index("--alertmanager") + 1] == "http://alertmanager:9093"
+    assert wallboard["ports"] == ["127.0.0.1:8080:8080/tcp"]
+    assert set(wallboard["depends_on"]) == {"prometheus", "alertmanager"}
+    assert "KCC_WALLBOARD_TOKEN" in wallboard["environment"]
