@@ -135,7 +135,7 @@ async def index(request: web.Request) -> web.StreamResponse:
     slugs = sorted(config.municipalities)
     if "rotate" in request.query:  # a TV pointed at / with ?rotate= starts with the first board
         wanted = [s for s in request.query.get("m", "").split(",") if s in config.municipalities] or slugs
-        raise web.HTTPFound(request.rel_url.with_path(f"/{wanted[0]}").human_repr())
+        raise web.HTTPFound(f"/{wanted[0]}?{request.query_string}")
     return _page("index.html", municipalities=[(s, config[s].name) for s in slugs])
 
 

@@ -319,3 +319,15 @@ def test_the_board_listens_on_localhost_by_default():
         assert {a.ip for a in addresses} == {"127.0.0.1"}
     finally:
         _stop(process)
+
+
+def test_tv_rotation_moves_to_the_next_municipality_by_itself(wallboard_server, browser):
+    board = wallboard_server(prometheus="http://127.0.0.1:9")
+    screen(browser, 1920, 1080)
+    browser.get(f"{board.url}/?tv&rotate=3&m=nijmegen,groningen")
+    assert browser.current_url.split("?")[0].endswith("/nijmegen")
+    wait_until(lambda: browser.current_url.split("?")[0].endswith("/groningen"), 10, "rotation to Groningen")
+    assert "rotate=3" in browser.current_url and "tv" in browser.current_url
+    assert browser.find_element("id", "name").text == "Groningen"
+    wait_until(lambda: browser.current_url.split("?")[0].endswith("/nijmegen"), 10, "rotation back to Nijmegen")
+    assert not _console_errors(browser)
