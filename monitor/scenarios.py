@@ -22,8 +22,10 @@ from monitor.config import Municipality
 
 TICK_SECONDS = 10.0
 """Seconds between two batches of scenario events."""
-COUNTER_WAIT_MINUTES = 25
+COUNTER_WAIT_MINUTES = 40
 """Wait of every scenario visitor, minutes (walk-in norms are 15 minutes)."""
+VISITS_PER_TICK = 2
+"""Scenario visitors per batch: enough to outweigh the simulated visitors of a location within minutes."""
 BACKLOG_AGE_DAYS = 7
 """Age of every scenario callback request, calendar days (past any 1- or 2-working-day deadline)."""
 
@@ -36,14 +38,15 @@ def scenario_events(name: str, municipality: Municipality, now: datetime, tick: 
         raise ValueError(f"unknown scenario {name!r} (known: {', '.join(SCENARIOS)})")
     slug = municipality.slug
     if name == "counter-understaffed":
-        location = municipality.locations[0]
-        visit = f"scn-visit-{int(now.timestamp())}-{tick}"
-        arrived = now - timedelta(minutes=COUNTER_WAIT_MINUTES)
-        base = {"municipality": slug, "visit_id": visit, "location": location, "visit_type": "walk_in"}
-        return [
-            {"event_id": f"{visit}-in", "type": "visit.checked_in", "ts": arrived.isoformat(), **base},
-            {"event_id": f"{visit}-called", "type": "visit.called", "ts": now.isoformat(), **base},
-        ]
+        events = []
+        for n in range(VISITS_PER_TICK):
+            visit = f"scn-visit-{int(now.timestamp())}-{tick}-{n}"
+            arrived = now - timedelta(minutes=COUNTER_WAIT_MINUTES)
+            base = {"municipality": slug, "visit_id": visit, "location": municipality.locations[0],
+                    "visit_type": "walk_in"}
+            events += [{"event_id": f"{visit}-in", "type": "visit.checked_in", "ts": arrived.isoformat(), **base},
+                       {"event_id": f"{visit}-called", "type": "visit.called", "ts": now.isoformat(), **base}]
+        return events
     callback = f"scn-callback-{int(now.timestamp())}-{tick}"
     requested = now - timedelta(days=BACKLOG_AGE_DAYS)
     return [{"event_id": f"{callback}-req", "type": "callback.requested", "ts": requested.isoformat(),
