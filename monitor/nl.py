@@ -764,3 +764,118 @@ class Export:
     @staticmethod
     def invalid_lines(count: int, first: object) -> str:
         return f"Waarschuwing: {count} ongeldige regel(s) overgeslagen (eerste: {first})"
+
+
+# ---------------------------------------------------------------- the wallboard (kcc-monitor wallboard)
+# Big numbers, few words, read from 4 m: "87,9%", "4:35 min", "–" for nothing measured.
+
+WALLBOARD: dict[str, str] = {
+    "title": "Wallboard",
+    "today": "Vandaag",
+    "now": "Nu",
+    "last_hour": "laatste uur",
+    "choose": "Kies een gemeente",
+    "phone": "Telefoon",
+    "line": "Lijn",
+    "waiting": "wachtend",
+    "longest_wait": "langste wacht",
+    "queues": "Wachtrijen",
+    "callbacks": "Terugbellen",
+    "over_deadline": "over termijn",
+    "within_1": "binnen 1 werkdag",
+    "within_2": "binnen 2 werkdagen",
+    "counter": "Balie",
+    "visitors_waiting": "wachtend",
+    "appointment_short": "afspraak",
+    "walk_in_short": "inloop",
+    "wait": "wacht",
+    "within_norm": "binnen norm",
+    "letters": "Brieven en e-mails",
+    "letters_over": "over termijn",
+    "alerts": "Meldingen",
+    "no_alerts": "Geen meldingen",
+    "since": "sinds",
+    "norm": "norm",
+    "live": "live",
+    "stale": "verouderd sinds",
+    "closed": "gesloten",
+    "opens": "opent",
+    "connecting": "verbinden …",
+    "age": "oud",
+    "min": "min",
+    "not_found": "Onbekende gemeente",
+    "forbidden": "Geen toegang: open de link met het toegangstoken.",
+    "sound_on": "geluid aan",
+}
+"""Every word of the wallboard page (indicator names come from :func:`indicator_label`)."""
+
+BOARD_STATUS: dict[str, tuple[str, str]] = {
+    "ok": ("✓", "voldoet"),
+    "near": ("▲", "bijna"),
+    "bad": ("✕", "voldoet niet"),
+    "none": ("", ""),
+}
+"""Tile status → (symbol, word): colour is never the only signal."""
+
+STALE_REASONS: dict[str, str] = {
+    "prometheus": "geen gegevens van Prometheus",
+    "alertmanager": "geen meldingen van Alertmanager",
+    "workers": "geen worker bereikbaar",
+    "sources": "geen events van de bronnen",
+    "server": "geen verbinding met de wallboard-server",
+}
+"""Why the board is stale, in words."""
+
+WEEKDAYS_SHORT = ("ma", "di", "wo", "do", "vr", "za", "zo")
+
+
+def wait_clock(seconds: float | None) -> str:
+    """A wait on the board: ``275`` s → ``4:35`` (minutes:seconds, rounded to the second); None → "–"."""
+    if seconds is None:
+        return DASH
+    total = int(round(seconds))
+    return f"{total // 60}:{total % 60:02d}"
+
+
+def board_value(value: float | None, unit: str) -> str:
+    """A live figure on the board (live units): ratio ``87,9%``, seconds ``4:35``, grade ``7,8``, count ``1.234``."""
+    if value is None:
+        return DASH
+    if unit == "seconds":
+        return wait_clock(value)
+    if unit == "count":
+        return dutch_number(value, 0)
+    return format_value(value, unit)
+
+
+def norm_short(op: str, target: float, unit: str) -> str:
+    """The norm beneath a tile: ``norm ≥ 85%``, ``norm ≤ 5 min`` (target in the report unit)."""
+    return f"{WALLBOARD['norm']} {OPS[op]} {format_target(target, unit)}"
+
+
+def limit_short(seconds: float) -> str:
+    """A live limit beneath a tile: ``norm ≤ 5:00 min``."""
+    return f"{WALLBOARD['norm']} {OPS['<=']} {wait_clock(seconds)} {WALLBOARD['min']}"
+
+
+def opens_at(t: datetime) -> str:
+    """``gesloten — opent di 08:30`` for the next opening instant ``t`` (local)."""
+    return f"{WALLBOARD['closed']} — {WALLBOARD['opens']} {WEEKDAYS_SHORT[t.weekday()]} {t:%H:%M}"
+
+
+def stale_text(since: datetime | None, reason: str) -> str:
+    """``⚠ verouderd sinds 10:38 — geen gegevens van Prometheus``."""
+    when = f" {since:%H:%M}" if since is not None else ""
+    return f"⚠ {WALLBOARD['stale']}{when} — {STALE_REASONS[reason]}"
+
+
+def live_text(t: datetime) -> str:
+    """``● live · 10:42:07`` (local time)."""
+    return f"● {WALLBOARD['live']} · {t:%H:%M:%S}"
+
+
+def age_text(seconds: float) -> str:
+    """Age of a kept value: ``3 min oud`` / ``40 s oud``."""
+    if seconds >= 60:
+        return f"{int(seconds // 60)} {WALLBOARD['min']} {WALLBOARD['age']}"
+    return f"{int(seconds)} s {WALLBOARD['age']}"

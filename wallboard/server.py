@@ -27,7 +27,8 @@ import jinja2
 from aiohttp import web
 
 from monitor.config import Config
-from wallboard import snapshot, words
+from monitor import nl
+from wallboard import snapshot
 from wallboard.sources import Sources
 
 log = logging.getLogger("wallboard")
@@ -126,7 +127,7 @@ _templates = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates
 
 
 def _page(template: str, status: int = 200, **context: Any) -> web.Response:
-    html = _templates.get_template(template).render(W=words.W, **context)
+    html = _templates.get_template(template).render(W=nl.WALLBOARD, **context)
     return web.Response(text=html, content_type="text/html", status=status)
 
 
@@ -144,10 +145,9 @@ async def board(request: web.Request) -> web.StreamResponse:
     slug = request.match_info["municipality"]
     if slug not in config.municipalities:
         return _page("index.html", status=404, municipalities=[(s, config[s].name) for s in sorted(config.slugs)],
-                     error=words.W["not_found"])
+                     error=nl.WALLBOARD["not_found"])
     client = {"interval": request.app[HUB_KEY].interval, "all": sorted(config.municipalities),
-              "reasons": words.REASONS, "stale": words.W["stale"], "server_reason": words.W["connecting"],
-              "sound": words.W["sound_on"]}
+              "reasons": nl.STALE_REASONS, "stale": nl.WALLBOARD["stale"]}
     return _page("board.html", slug=slug, name=config[slug].name, client=json.dumps(client, ensure_ascii=False).replace("<", "\\u003c"))
 
 
@@ -183,16 +183,16 @@ def _guard(token: str | None) -> Any:
             given = request.query.get("token")
             if given is not None:
                 if not hmac.compare_digest(given.encode(), token.encode()):
-                    return web.Response(status=403, text=words.W["forbidden"])
+                    return web.Response(status=403, text=nl.WALLBOARD["forbidden"])
                 clean = request.rel_url.with_query({k: v for k, v in request.query.items() if k != "token"})
                 response = web.HTTPSeeOther(clean.human_repr())
                 response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", max_age=400 * 86400)
                 return response
             cookie = request.cookies.get(COOKIE)
             if cookie is None:
-                return web.Response(status=401, text=words.W["forbidden"])
+                return web.Response(status=401, text=nl.WALLBOARD["forbidden"])
             if not hmac.compare_digest(cookie.encode(), token.encode()):
-                return web.Response(status=403, text=words.W["forbidden"])
+                return web.Response(status=403, text=nl.WALLBOARD["forbidden"])
         return await handler(request)
 
     return guard

@@ -20,13 +20,15 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
+from monitor import nl
 from monitor import promql as q
 from monitor.calendar import calendar_for
 from monitor.config import Config, Municipality
+from monitor.indicators.spec import REGISTRY, to_live
 from monitor.norms import applicable_norm, evaluate
 from monitor.periods import parse_period
-from wallboard import words
-from wallboard.words import W
+
+W = nl.WALLBOARD
 
 Sample = tuple[str, frozenset[tuple[str, str]], float]
 """(series name, label items without ``__name__``, value)."""
@@ -123,7 +125,8 @@ class Readings:
 
 
 def _unit(indicator: str) -> str:
-    return q.INDICATORS[indicator].unit
+    """The indicator's live unit (the unit of its recorded series), from the registry."""
+    return REGISTRY[indicator].live_unit
 
 
 def judge_norm(m: Municipality, indicator: str, scope: dict[str, str], value: float | None, today: str,
@@ -132,15 +135,15 @@ def judge_norm(m: Municipality, indicator: str, scope: dict[str, str], value: fl
     norm = applicable_norm(m, indicator, scope, parse_period(today, m.tz))
     if norm is None or norm.target is None:
         return "none", None
-    unit = _unit(indicator)
-    text = words.norm_text(norm.op, norm.target, unit)
+    spec = REGISTRY[indicator]
+    text = nl.norm_short(norm.op, norm.target, spec.unit)
     if value is None:
         return "none", text
-    in_norm_unit = value / 60 if unit == "seconds" else value  # norms of waits are in minutes
+    in_norm_unit = value / to_live(1.0, spec.unit)  # norms are in the report unit (waits in minutes)
     _, status = evaluate(norm, in_norm_unit)
     if status == "misses_norm":
         return "bad", text
-    margin = margins.ratio if unit == "ratio" else margins.relative * abs(norm.target)
+    margin = margins.ratio if spec.unit == "ratio" else margins.relative * abs(norm.target)
     near = in_norm_unit < norm.target + margin if norm.op in (">=", ">") else in_norm_unit > norm.target - margin
     return ("near" if near else "ok"), text
 
@@ -163,20 +166,11 @@ def cell(label: str, value: float | None, kind: str, query: str, *, status: str 
     """One figure on the board: label, Dutch-formatted value, unit, status symbol and word, the query behind it.
 
     ``big``: a main figure (≥ 96 px on a TV); ``row``: a secondary line (label left, figure right)."""
-    text, unit = _format(value, kind)
-    symbol, word = words.STATUS[status]
+    text = nl.board_value(value, kind)
+    unit = W["min"] if kind == "seconds" and value is not None else ""
+    symbol, word = nl.BOARD_STATUS[status]
     return {"label": label, "value": text, "unit": unit, "raw": value, "kind": kind, "query": query,
             "status": status, "symbol": symbol, "word": word, "norm": norm, "sub": sub or [], "big": big, "row": row}
-
-
-def _format(value: float | None, kind: str) -> tuple[str, str]:
-    if kind == "ratio":
-        return words.percent(value), ""
-    if kind == "seconds":
-        return words.minutes(value), ("" if value is None else W["min"])
-    if kind == "grade":
-        return words.decimal(value), ""
-    return words.count(value), ""
 
 
 def _sel(name: str, labels: dict[str, str]) -> str:
@@ -211,11 +205,11 @@ def phone_band(r: Readings, m: Municipality, today: str, margins: Margins) -> di
             cell(W["waiting"], r.one(WAITING_TOTAL, **ms), "count", _sel(WAITING_TOTAL, ms), big=True),
             cell(W["longest_wait"], longest, "seconds", _sel(LONGEST_TOTAL, ms),
                  status=judge_limit(longest, limit, margins), norm=_limit_text(limit), big=True),
-            _indicator_cell(r, m, W["bereikbaarheid"], "bereikbaarheid", PHONE_LINE, scope, today, margins,
-                            hour=True, big=True),
-            _indicator_cell(r, m, W["servicelevel"], "servicelevel", PHONE_LINE, scope, today, margins,
-                            hour=True, big=True),
-            _indicator_cell(r, m, W["direct_geholpen"], "direct_geholpen", MUNI, {}, today, margins),
+            _indicator_cell(r, m, nl.indicator_label("bereikbaarheid"), "bereikbaarheid", PHONE_LINE, scope, today,
+                            margins, hour=True, big=True),
+            _indicator_cell(r, m, nl.indicator_label("servicelevel"), "servicelevel", PHONE_LINE, scope, today,
+                            margins, hour=True, big=True),
+            _indicator_cell(r, m, nl.indicator_label("direct_geholpen"), "direct_geholpen", MUNI, {}, today, margins),
         ]})
     for queue in m.queues:
         labels = {**ms, "queue": queue}
@@ -224,10 +218,10 @@ def phone_band(r: Readings, m: Municipality, today: str, margins: Margins) -> di
             cell(W["waiting"], r.one(WAITING_QUEUE, **labels), "count", _sel(WAITING_QUEUE, labels)),
             cell(W["longest_wait"], wait, "seconds", _sel(q.LONGEST_CALL_WAIT_RECORD, labels),
                  status=judge_limit(wait, limit, margins)),
-            _indicator_cell(r, m, W["bereikbaarheid"], "bereikbaarheid", PHONE_QUEUE, {"queue": queue}, today,
-                            margins, row=True),
-            _indicator_cell(r, m, W["servicelevel"], "servicelevel", PHONE_QUEUE, {"queue": queue}, today, margins,
-                            row=True),
+            _indicator_cell(r, m, nl.indicator_label("bereikbaarheid"), "bereikbaarheid", PHONE_QUEUE,
+                            {"queue": queue}, today, margins, row=True),
+            _indicator_cell(r, m, nl.indicator_label("servicelevel"), "servicelevel", PHONE_QUEUE, {"queue": queue},
+                            today, margins, row=True),
         ]})
     return {"id": "phone", "title": W["phone"], "tiles": tiles}
 
@@ -290,7 +284,7 @@ def letters_band(r: Readings, m: Municipality, today: str, margins: Margins) -> 
 
 
 def _limit_text(seconds: float) -> str:
-    return f"{W['norm']} ≤ {words.minutes(seconds)} {W['min']}"
+    return nl.limit_short(seconds)
 
 
 # ---------------------------------------------------------------- alerts and state
@@ -342,10 +336,10 @@ def state(r: Readings, m: Municipality, now: datetime, health: Health) -> dict[s
             reason, since = "sources", local
     else:
         if reason is None:
-            return {"kind": "closed", "text": words.opens_at(calendar.clock_start(now)), "stale": False}
+            return {"kind": "closed", "text": nl.opens_at(calendar.clock_start(now)), "stale": False}
     if reason is not None:
-        return {"kind": "stale", "reason": reason, "text": words.stale_text(since, reason), "stale": True}
-    return {"kind": "live", "text": words.live_text(local), "stale": False}
+        return {"kind": "stale", "reason": reason, "text": nl.stale_text(since, reason), "stale": True}
+    return {"kind": "live", "text": nl.live_text(local), "stale": False}
 
 
 def build(config: Config, samples: list[Sample], alerts: list[dict], now: datetime, health: Health,
@@ -364,12 +358,12 @@ def build(config: Config, samples: list[Sample], alerts: list[dict], now: dateti
             "bands": [phone_band(r, m, today, margins), callback_band(r, m, today, margins),
                       counter_band(r, m, today, margins), letters_band(r, m, today, margins)],
             "alerts": snap_alerts,
-            "alerts_text": W["no_alerts"] if health.alertmanager_ok else words.REASONS["alertmanager"],
+            "alerts_text": W["no_alerts"] if health.alertmanager_ok else nl.STALE_REASONS["alertmanager"],
         }
     return out
 
 
 def keep_stale(previous: dict[str, Any], fresh_state: dict[str, Any], now: datetime) -> dict[str, Any]:
     """The last good snapshot, marked stale: values kept, each tile marked with its age."""
-    age = words.age_text(now.timestamp() - previous["generated_ts"])
+    age = nl.age_text(now.timestamp() - previous["generated_ts"])
     return {**previous, "state": {**fresh_state, "age": age}}

@@ -301,14 +301,6 @@ def _status_line(message: str) -> None:
         _say(message)
 
 
-def _status_line(message: str) -> None:
-    """On a terminal one line rewritten in place; in a log one line each time."""
-    if sys.stdout.isatty():
-        print(f"\r[demo] {message}\033[K", end="", flush=True)
-    else:
-        _say(message)
-
-
 def _say(message: str) -> None:
     if sys.stdout.isatty():
         print("\r\033[K", end="")

@@ -16,14 +16,14 @@ import pytest
 
 from monitor.config import Config, load_config
 from monitor.open_clock import open_zone, write_config
-from tests.conftest import _stop, free_port
+from tests.support import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run ``kcc-monitor`` with this Python; fail the test with its stderr when it fails."""
-    done = subprocess.run([sys.executable, "-m", "monitor.cli", *args], cwd=REPO, env=env, capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "kcc.cli", *args], cwd=REPO, env=env, capture_output=True,
                           text=True, timeout=300)
     if done.returncode != 0:
         pytest.fail(f"kcc-monitor {' '.join(args)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
@@ -39,9 +39,20 @@ class WallboardProcess:
 
     def restart(self) -> None:
         """Stop and start again on the same port (screens must reconnect by themselves)."""
-        _stop(self.process)
+        stop(self.process)
         self.process = subprocess.Popen(self.argv, cwd=REPO, stdout=self.log.open("ab"), stderr=subprocess.STDOUT)
         _wait_answering(self)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL after 10 s."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
 
 
 def _wait_answering(server: WallboardProcess, timeout: float = 30) -> None:
@@ -68,7 +79,7 @@ def wallboard_server(tmp_path: Path) -> Iterator[Callable[..., WallboardProcess]
     def start(*, prometheus: str, alertmanager: str | None = None, config: Path | None = None,
               token: str | None = None, interval: float = 1.0) -> WallboardProcess:
         port = free_port()
-        argv = [sys.executable, "-m", "monitor.cli", "wallboard", "--prometheus", prometheus,
+        argv = [sys.executable, "-m", "kcc.cli", "wallboard", "--prometheus", prometheus,
                 "--alertmanager", alertmanager or "", "--port", str(port), "--interval", str(interval)]
         if config is not None:
             argv += ["--config", str(config)]
@@ -83,7 +94,7 @@ def wallboard_server(tmp_path: Path) -> Iterator[Callable[..., WallboardProcess]
 
     yield start
     for server in started:
-        _stop(server.process)
+        stop(server.process)
         print(f"---- wallboard log ----\n{server.log.read_text(errors='replace')[-3000:]}")
 
 

@@ -24,9 +24,9 @@ from monitor.config import Config, load_config
 from monitor.periods import parse_period
 from monitor.report import build_report
 from monitor.sources import EventFileSource
-from tests.conftest import _stop, _wait_ready, free_port, wait_until
-from tests.wallboard.conftest import cli, screen, state_of, todays_events
-from wallboard import words
+from tests.support import free_port, wait_until
+from tests.wallboard.conftest import cli, screen, state_of, stop, todays_events
+from monitor import nl
 
 pytestmark = pytest.mark.integration
 
@@ -41,8 +41,7 @@ def _rule_files(config: Config, directory: Path) -> list[Path]:
 
 
 def _format(kind: str, value: float | None) -> str:
-    return {"ratio": words.percent, "seconds": words.minutes, "count": words.count,
-            "grade": words.decimal}[kind](value)
+    return nl.board_value(value, kind)
 
 
 def _figures(driver) -> list[tuple[str, str, str]]:
@@ -223,7 +222,7 @@ def test_norm_slip_turns_the_tile_red_and_shows_the_alert_then_both_clear(
 
     snapshot(limit + 120)  # a caller waits 2 minutes beyond the alert limit
     wait_until(lambda: "status-bad" in tile()[1], 60, "the longest-wait tile to turn red")
-    assert tile()[0] == words.minutes(limit + 120) and "✕" in tile()[2]
+    assert tile()[0] == nl.wait_clock(limit + 120) and "✕" in tile()[2]
     wait_until(alert_shown, 90, "the firing alert on the board")
     item = browser.find_element("css selector", "#alerts li[data-alertname='KccBellerWachtTeLang']")
     assert "severity-critical" in item.get_attribute("class") and "wacht al" in item.text and "sinds" in item.text
@@ -234,16 +233,14 @@ def test_norm_slip_turns_the_tile_red_and_shows_the_alert_then_both_clear(
 
     # Prometheus stopped → stale within 2 intervals (the reason in words); started again → live, no reload
     generated = browser.execute_script("return document.body.dataset.generated;")
-    argv, log = prometheus.process.args, prometheus.directory / "prometheus.log"
-    _stop(prometheus.process)
+    prometheus.managed.stop()
     stopped = time.monotonic()
     wait_until(lambda: state_of(browser)[0] == "stale", 10, "the stale state")
     assert time.monotonic() - stopped <= 2 * 2 + 0.5
     assert "geen gegevens van Prometheus" in state_of(browser)[1]
     assert "is-stale" in browser.find_element("tag name", "body").get_attribute("class")
     assert tile()[0] == "0:15", "a stale board keeps the last values"
-    prometheus.process = subprocess.Popen(argv, stdout=log.open("ab"), stderr=subprocess.STDOUT)
-    _wait_ready(f"{prometheus.url}/-/ready", prometheus.process, log)
+    prometheus.managed.start()  # same port, same TSDB
     wait_until(lambda: state_of(browser)[0] == "live", 60, "live again after Prometheus restarted")
     assert browser.execute_script("return document.body.dataset.generated;") != generated
 
@@ -275,7 +272,7 @@ def test_board_says_closed_with_the_next_opening_outside_office_hours(
     screen(browser, 1920, 1080)
     browser.get(f"{board.url}/{SLUG}?tv")
     wait_until(lambda: state_of(browser)[0] == "closed", 60, "the closed state")
-    expected = words.opens_at(calendar_for(m).clock_start(datetime.now(timezone.utc)).astimezone(m.tz))
+    expected = nl.opens_at(calendar_for(m).clock_start(datetime.now(timezone.utc)).astimezone(m.tz))
     assert state_of(browser)[1] == expected
     assert expected.startswith("gesloten — opent ")
 
@@ -303,7 +300,7 @@ def test_a_token_protected_board_refuses_requests_without_the_token_and_sends_se
 
 def test_the_board_listens_on_localhost_by_default():
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "monitor.cli",
+    process = subprocess.Popen([sys.executable, "-m", "kcc.cli",
                                 "wallboard", "--prometheus", "http://127.0.0.1:9", "--port", str(port)],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
@@ -318,7 +315,7 @@ def test_the_board_listens_on_localhost_by_default():
         addresses = wait_until(bound, 20, "the wallboard to listen")
         assert {a.ip for a in addresses} == {"127.0.0.1"}
     finally:
-        _stop(process)
+        stop(process)
 
 
 def test_tv_rotation_moves_to_the_next_municipality_by_itself(wallboard_server, browser):

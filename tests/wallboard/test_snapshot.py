@@ -9,7 +9,7 @@ import pytest
 from monitor import promql as q
 from monitor.config import Config
 from wallboard import snapshot as s
-from wallboard import words
+from monitor import nl
 
 # Wednesday 2 December 2026, 10:42:07 in Amsterdam (a working day, offices open 09:00–17:00).
 OPEN = datetime(2026, 12, 2, 9, 42, 7, tzinfo=timezone.utc)
@@ -53,9 +53,9 @@ def bereikbaarheid_today(value: float) -> tuple[str, dict[str, str], float]:
     (0.849, "bad", "84,9%", "voldoet niet"),
 ])
 def test_a_percentage_is_judged_against_the_municipality_norm_with_symbol_and_word(config, value, status, text, word):
-    c = find(board(config, bereikbaarheid_today(value)), "phone", "Lijn 14033", "bereikbaarheid")
+    c = find(board(config, bereikbaarheid_today(value)), "phone", "Lijn 14033", "Bereikbaarheid")
     assert (c["status"], c["value"], c["word"]) == (status, text, word)
-    assert c["symbol"] == words.STATUS[status][0]
+    assert c["symbol"] == nl.BOARD_STATUS[status][0]
     assert c["norm"] == "norm ≥ 85%"
     assert c["query"] == 'municipality_line:kcc_bereikbaarheid:ratio_today{line="14033",municipality="amersfoort"}'
 
@@ -66,20 +66,20 @@ def test_the_red_threshold_is_the_alert_threshold_of_the_generated_rule(config):
     rule = next(c for c in rules.alert_cases(config) if c.rule["alert"] == "KccBereikbaarheidOnderNorm"
                 and c.rule["labels"]["municipality"] == "amersfoort")
     assert rule.op == "<"
-    below = find(board(config, bereikbaarheid_today(rule.threshold - 1e-9)), "phone", "Lijn 14033", "bereikbaarheid")
-    at = find(board(config, bereikbaarheid_today(rule.threshold)), "phone", "Lijn 14033", "bereikbaarheid")
+    below = find(board(config, bereikbaarheid_today(rule.threshold - 1e-9)), "phone", "Lijn 14033", "Bereikbaarheid")
+    at = find(board(config, bereikbaarheid_today(rule.threshold)), "phone", "Lijn 14033", "Bereikbaarheid")
     assert below["status"] == "bad" and at["status"] != "bad"
 
 
 def test_no_measurement_shows_a_dash_never_zero(config):
     snap = board(config)
-    c = find(snap, "phone", "Lijn 14033", "bereikbaarheid")
+    c = find(snap, "phone", "Lijn 14033", "Bereikbaarheid")
     assert (c["value"], c["status"], c["raw"]) == ("–", "none", None)
     assert find(snap, "phone", "Lijn 14033", "wachtend")["value"] == "–"
 
 
 def test_nan_from_prometheus_counts_as_no_data(config):
-    c = find(board(config, bereikbaarheid_today("NaN")), "phone", "Lijn 14033", "bereikbaarheid")
+    c = find(board(config, bereikbaarheid_today("NaN")), "phone", "Lijn 14033", "Bereikbaarheid")
     assert c["value"] == "–"
 
 
@@ -172,16 +172,16 @@ def test_a_stale_snapshot_keeps_the_last_values_and_says_their_age(config):
     later = datetime.fromtimestamp(OPEN.timestamp() + 185, timezone.utc)
     fresh_state = s.build(config, [], [], later, s.Health(False, True, OPEN))["amersfoort"]["state"]
     kept = s.keep_stale(good, fresh_state, later)
-    assert find(kept, "phone", "Lijn 14033", "bereikbaarheid")["value"] == "90,0%"
+    assert find(kept, "phone", "Lijn 14033", "Bereikbaarheid")["value"] == "90,0%"
     assert kept["state"]["stale"] and kept["state"]["age"] == "3 min oud"
 
 
 @pytest.mark.parametrize(("fn", "value", "text"), [
-    (words.percent, 0.879, "87,9%"), (words.minutes, 275, "4:35"), (words.decimal, 7.84, "7,8"),
-    (words.count, 1234, "1.234"), (words.percent, None, "–"), (words.minutes, None, "–"),
+    ("ratio", 0.879, "87,9%"), ("seconds", 275, "4:35"), ("grade", 7.84, "7,8"),
+    ("count", 1234, "1.234"), ("ratio", None, "–"), ("seconds", None, "–"),
 ])
 def test_numbers_format_the_dutch_way(fn, value, text):
-    assert fn(value) == text
+    assert nl.board_value(value, fn) == text
 
 
 def test_one_query_asks_for_every_board_series():

@@ -95,7 +95,7 @@ def test_demo_scenario_turns_a_tile_red_and_fires_an_alert_on_its_wallboard_with
                KCC_DATA_DIR=str(tmp_path / "data"), PYTHONUNBUFFERED="1")
     log = tmp_path / "demo.log"
     demo = subprocess.Popen(
-        [sys.executable, "-m", "monitor.cli", "demo", "--scenario", "callback-backlog", "--municipality", "groningen",
+        [sys.executable, "-m", "kcc.cli", "demo", "--scenario", "callback-backlog", "--municipality", "groningen",
          "--port", str(board_port)],
         env=env, cwd=REPO, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     board = f"http://127.0.0.1:{board_port}/groningen"
