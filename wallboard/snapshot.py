@@ -62,8 +62,15 @@ VISITORS_WAITING = "municipality_location:kcc_visitors_waiting:sum"
 LETTERS_PAST_DUE = "municipality_channel_department:kcc_letters_open_past_due:sum"
 
 
-def _rec(indicator: str, level: tuple[str, ...], window: q.Window) -> str:
-    return q.record_name(indicator, level, window)
+def level(indicator: str, dims: tuple[str, ...]) -> tuple[str, ...]:
+    """The recorded level of an indicator for a set of dimensions: ``municipality`` first, then the dimensions
+    in the registry's scope order (the order the recording-rule names use)."""
+    order = REGISTRY[indicator].scope
+    return ("municipality",) + tuple(sorted((d for d in dims if d != "municipality"), key=order.index))
+
+
+def _rec(indicator: str, dims: tuple[str, ...], window: q.Window) -> str:
+    return q.record_name(indicator, level(indicator, dims), window)
 
 
 def record_names() -> tuple[str, ...]:

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from monitor import nl
+from monitor import promql as q
 from monitor import rules
 from monitor.calendar import calendar_for
 from monitor.config import Config, load_config
@@ -26,7 +28,7 @@ from monitor.report import build_report
 from monitor.sources import EventFileSource
 from tests.support import free_port, wait_until
 from tests.wallboard.conftest import cli, screen, state_of, stop, todays_events
-from monitor import nl
+from wallboard import snapshot
 
 pytestmark = pytest.mark.integration
 
@@ -104,28 +106,23 @@ def test_board_shows_prometheus_figures_that_equal_the_offline_report_and_fits_t
     source = EventFileSource(events, load_config(open_config))
     m = load_config(open_config)[SLUG]
     now = datetime.now(timezone.utc)
-    report = build_report(source, SLUG, parse_period(now.astimezone(m.tz).date().isoformat(), m.tz), now)
+    report = build_report(source, SLUG, parse_period(now.astimezone(m.tz).date().isoformat(), m.tz), now).as_json()
     shown = {query: text for query, text, _ in _figures(browser)}
     compared = 0
     for row in report["indicators"]:
         scope = row["scope"]
+        shown_levels = {("bereikbaarheid", ("line",)), ("bereikbaarheid", ("queue",)), ("servicelevel", ("line",)),
+                        ("servicelevel", ("queue",)), ("direct_geholpen", ()),
+                        ("balie_binnen_norm", ("location", "visit_type")), ("wachttijd_balie", ("location", "visit_type"))}
         query = None
-        if row["id"] in ("bereikbaarheid", "servicelevel") and set(scope) == {"line"}:
-            query = f'municipality_line:kcc_{row["id"]}:ratio_today{{line="{scope["line"]}",municipality="{SLUG}"}}'
-        elif row["id"] in ("bereikbaarheid", "servicelevel") and set(scope) == {"queue"}:
-            query = f'municipality_queue:kcc_{row["id"]}:ratio_today{{municipality="{SLUG}",queue="{scope["queue"]}"}}'
-        elif row["id"] == "direct_geholpen" and not scope:
-            query = f'municipality:kcc_direct_geholpen:ratio_today{{municipality="{SLUG}"}}'
-        elif row["id"] == "balie_binnen_norm" and set(scope) == {"location"}:
-            query = (f'municipality_location:kcc_balie_binnen_norm:ratio_today'
-                     f'{{location="{scope["location"]}",municipality="{SLUG}"}}')
-        elif row["id"] == "wachttijd_balie" and set(scope) == {"location", "visit_type"}:
-            query = (f'municipality_location_visit_type:kcc_wachttijd_balie_seconds:mean_today'
-                     f'{{location="{scope["location"]}",municipality="{SLUG}",visit_type="{scope["visit_type"]}"}}')
+        if (row["id"], tuple(sorted(scope))) in shown_levels:
+            name = q.record_name(row["id"], snapshot.level(row["id"], tuple(scope)), "today")
+            query = q.selector(name, {"municipality": SLUG, **scope})
         if query is None or query not in shown:
             continue
         value = row["value"] * 60 if row["unit"] == "minutes" and row["value"] is not None else row["value"]
-        assert shown[query] == _format("seconds" if row["unit"] == "minutes" else row["unit"], value), (row, query)
+        assert shown[query] == _format("seconds" if row["unit"] == "minutes" else row["unit"], value), (
+            f"{query}: page {shown[query]!r}, report {row}")
         compared += 1
     assert compared >= 15, f"only {compared} figures compared with the report"
 

@@ -84,7 +84,7 @@ def test_nan_from_prometheus_counts_as_no_data(config):
 
 
 def test_counter_wait_in_seconds_is_shown_as_minutes_and_judged_against_a_norm_in_minutes(config):
-    name = q.record_name("wachttijd_balie", ("municipality", "location", "visit_type"), "today")
+    name = q.record_name("wachttijd_balie", s.level("wachttijd_balie", ("location", "visit_type")), "today")
     labels = {"municipality": "groningen", "location": "haren", "visit_type": "walk_in"}
     snap = board(config, (name, labels, 16 * 60 + 5), slug="groningen")
     c = find(snap, "counter", "Haren", "inloop")
@@ -189,3 +189,13 @@ def test_one_query_asks_for_every_board_series():
     for name in s.record_names():
         assert name in query
     assert query.startswith('{__name__=~"') and query.count("{") == 1
+
+
+def test_every_series_the_board_reads_is_a_committed_recording_rule_or_a_scraped_series():
+    import yaml
+
+    from monitor import rules
+
+    recorded = {rule["record"] for group in yaml.safe_load(
+        (rules.PROMETHEUS_DIR / rules.RECORDING_FILE).read_text())["groups"] for rule in group["rules"]}
+    assert set(s.record_names()) - recorded == {"up"}
