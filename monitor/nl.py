@@ -14,7 +14,10 @@ texts (:data:`ALERTS` and the ``*_alert_texts`` functions), and one namespace
 of words per screen or file: :class:`Dashboards` (shared by the Grafana
 dashboards), :class:`WallboardDashboard`, :class:`TeamleadDashboard`,
 :class:`ProgrammeDashboard`, :class:`ReportTable` (``report --format table``)
-and :class:`Export` (the export files, its progress bar and summary).
+and :class:`Export` (the export files, its progress bar and summary); the live
+wallboard page (``wallboard/``) reads :data:`WALLBOARD`, :data:`BOARD_STATUS`,
+:data:`STALE_REASONS`, :func:`board_value`, :func:`wait_clock`, :func:`norm_short`
+and the state texts.
 ``tests/monitor/test_dutch_words.py`` fails when a Dutch literal appears in the
 dashboards, the report, the export, the rules or the commands instead.
 

@@ -2,7 +2,8 @@
 
 Every figure is a recording rule of ``monitor/promql.py`` (the same series the
 Grafana dashboards read), so the board equals Grafana and adds up across
-workers. Each value carries the PromQL that gives it (``query``), so a test can
+workers; units, titles and recorded levels come from the indicator registry,
+words and number formats from ``monitor/nl.py``. Each value carries the PromQL that gives it (``query``), so a test can
 ask Prometheus the same question and compare.
 
 Colours: a value is judged against the municipality's norms with
