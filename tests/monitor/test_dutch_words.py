@@ -31,7 +31,7 @@ import pytest
 from monitor import nl
 
 ROOT = Path(__file__).resolve().parents[2]
-SCANNED = ("dashboards", "monitor/report.py", "monitor/export", "monitor/rules", "kcc/commands")
+SCANNED = ("dashboards", "monitor/report.py", "monitor/export", "monitor/rules", "kcc/commands", "wallboard")
 """Where user-facing words were (or alert texts could be) copied; ``kcc/commands`` keeps its English
 operator messages, which the scan leaves alone."""
 
