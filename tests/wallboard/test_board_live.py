@@ -207,9 +207,10 @@ def test_norm_slip_turns_the_tile_red_and_shows_the_alert_then_both_clear(
                f'{{municipality="{SLUG}",queue="afval"}}\']')
 
     def tile() -> tuple[str, str, str]:
-        number = browser.find_element("css selector", longest)
-        cell = number.find_element("xpath", "./ancestor::div[contains(@class, 'cell')][1]")
-        return number.text, cell.get_attribute("class"), cell.text
+        """(figure, cell classes, cell text), read in one script: the board re-renders every interval."""
+        return tuple(browser.execute_script(
+            "var n = document.querySelector(arguments[0]); var c = n.closest('.cell');"
+            "return [n.textContent, c.className, c.innerText];", longest))
 
     def alert_shown() -> bool:
         return bool(browser.find_elements("css selector", "#alerts li[data-alertname='KccBellerWachtTeLang']"))
@@ -221,8 +222,10 @@ def test_norm_slip_turns_the_tile_red_and_shows_the_alert_then_both_clear(
     wait_until(lambda: "status-bad" in tile()[1], 60, "the longest-wait tile to turn red")
     assert tile()[0] == nl.wait_clock(limit + 120) and "✕" in tile()[2]
     wait_until(alert_shown, 90, "the firing alert on the board")
-    item = browser.find_element("css selector", "#alerts li[data-alertname='KccBellerWachtTeLang']")
-    assert "severity-critical" in item.get_attribute("class") and "wacht al" in item.text and "sinds" in item.text
+    classes, text = browser.execute_script(
+        "var li = document.querySelector(\"#alerts li[data-alertname='KccBellerWachtTeLang']\");"
+        "return [li.className, li.innerText];")
+    assert "severity-critical" in classes and "wacht al" in text and "sinds" in text
 
     snapshot(15)  # recovered
     wait_until(lambda: "status-ok" in tile()[1], 60, "the tile to turn green again")
