@@ -24,7 +24,7 @@ TICK_SECONDS = 10.0
 """Seconds between two batches of scenario events."""
 COUNTER_WAIT_MINUTES = 40
 """Wait of every scenario visitor, minutes (walk-in norms are 15 minutes)."""
-VISITS_PER_TICK = 2
+VISITS_PER_TICK = 6
 """Scenario visitors per batch: enough to outweigh the simulated visitors of a location within minutes."""
 BACKLOG_AGE_DAYS = 7
 """Age of every scenario callback request, calendar days (past any 1- or 2-working-day deadline)."""
