@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import ssl
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -31,8 +32,26 @@ class BrokerUnavailable(ServiceError):
 
 def check(settings: Settings, timeout_s: float | None = None) -> None:
     """Connect, authenticate and fetch the cluster metadata once, trying for ``timeout_s`` seconds (default
-    ``KCC_KAFKA__CONNECT_TIMEOUT_SECONDS``); raise :class:`BrokerUnavailable` otherwise."""
+    ``KCC_KAFKA__CONNECT_TIMEOUT_SECONDS``); raise :class:`BrokerUnavailable` otherwise.
+
+    Refused credentials and an untrusted certificate are final: the check gives up as soon
+    as the client reports one, instead of retrying until the timeout."""
     timeout_s = settings.kafka.connect_timeout_seconds if timeout_s is None else timeout_s
+    heard: list[str] = []
+    failed: list[BaseException] = []
+    over = threading.Event()
+    attempt = threading.Thread(target=_attempt, args=(settings, timeout_s, heard, failed, over),
+                               name="kcc-broker-check", daemon=True)
+    attempt.start()
+    over.wait(timeout_s + 5)
+    if failed or attempt.is_alive():
+        error = failed[0] if failed else TimeoutError(f"no answer within {timeout_s:.0f} s")
+        raise BrokerUnavailable(explain(error, settings, list(heard)))
+
+
+def _attempt(settings: Settings, timeout_s: float, heard: list[str], failed: list[BaseException],
+             over: threading.Event) -> None:
+    """One connection attempt (kafka-python, blocking); ``over`` is set when it ended or cannot succeed."""
     from kafka import KafkaConsumer
     from kafka.errors import KafkaError
 
@@ -42,26 +61,34 @@ def check(settings: Settings, timeout_s: float | None = None) -> None:
     if "bootstrap_timeout_ms" in KafkaConsumer.DEFAULT_CONFIG:
         options["bootstrap_timeout_ms"] = int(timeout_s * 1000)
     consumer = None
-    with _quiet_client() as heard:
+    with _quiet_client(heard, over):
         try:
             consumer = KafkaConsumer(**options)
             consumer.topics()
         except (KafkaError, OSError, ssl.SSLError) as exc:
-            raise BrokerUnavailable(explain(exc, settings, heard)) from None
+            failed.append(exc)
         finally:
             if consumer is not None:
                 consumer.close()
+            over.set()
+
+
+FINAL = ("SaslAuthenticationFailedError", "Authentication failed", "CERTIFICATE_VERIFY_FAILED")
+"""Client messages after which retrying cannot help (wrong credentials, untrusted certificate)."""
 
 
 @contextmanager
-def _quiet_client() -> Iterator[list[str]]:
-    """kafka-python's own log lines, collected instead of printed: they name the real cause
-    (authentication, certificate) that its final exception ("Unable to bootstrap") hides."""
-    heard: list[str] = []
+def _quiet_client(heard: list[str], final: threading.Event) -> Iterator[None]:
+    """kafka-python's own log lines, collected in ``heard`` instead of printed: they name the real cause
+    (authentication, certificate) that its final exception ("Unable to bootstrap") hides; one of
+    :data:`FINAL` sets ``final``."""
 
     class Collect(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            heard.append(record.getMessage())
+            message = record.getMessage()
+            heard.append(message)
+            if any(word in message for word in FINAL):
+                final.set()
 
     logger = logging.getLogger("kafka")
     handler = Collect(logging.WARNING)
@@ -69,7 +96,7 @@ def _quiet_client() -> Iterator[list[str]]:
     logger.addHandler(handler)
     logger.propagate = False
     try:
-        yield heard
+        yield
     finally:
         logger.removeHandler(handler)
         logger.propagate = propagate
