@@ -5,7 +5,8 @@ Each sub-command lives in its own module with ``add_arguments(parser)`` and
 ``kcc-monitor report`` never loads Faust or Kafka clients. A :class:`~monitor.errors.KccError`
 that ends a command is printed as one line, ``kcc-monitor: <message>``, with its exit
 status (2 unusable input, 1 a component failed); commands report their own problems
-the same way through :func:`kcc.commands.fail`.
+the same way through :func:`kcc.commands.fail`. Invalid ``KCC_*`` settings are one line too,
+naming the variable.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "rules": ("kcc.commands.rules", "generate Prometheus recording and alert rules"),
     "dashboards": ("kcc.commands.dashboards", "generate the Grafana dashboards"),
     "wallboard": ("kcc.commands.wallboard", "serve the live wallboard for the TV (Prometheus + Alertmanager)"),
+    "deadletters": ("kcc.commands.deadletters",
+                    "dead letters: list reasons and counts, show one, re-send chosen ones (redrive)"),
     "benchmark": ("kcc.commands.benchmark", "measure events/s, lag and RSS through the real broker"),
 }
 
@@ -44,10 +47,18 @@ def main(argv: list[str] | None = None) -> int:
     command = argparse.ArgumentParser(prog=f"kcc-monitor {name}", description=_COMMANDS[name][1])
     module.add_arguments(command)
     args = command.parse_args(argv[1:])
+    from pydantic import ValidationError
+
+    from monitor.settings import describe_error
+
     try:
         return int(module.run(args) or 0)
     except KccError as exc:
         return fail(str(exc), exc.exit_status)
+    except ValidationError as exc:
+        if exc.title != "Settings":
+            raise
+        return fail(describe_error(exc))  # KCC_* environment settings
 
 
 if __name__ == "__main__":

@@ -213,11 +213,16 @@ class Broker:
     by :meth:`stop`. A local broker without ``port`` is the default one (127.0.0.1:19092,
     data in ``.cache/kafka/run``); with ``port`` and ``directory`` it is a private one
     (its controller on a free port), and ``remove=True`` deletes its folder on stop.
+    ``secure=True`` starts it with ``scripts/kafka start --secure``: :attr:`bootstrap` is then
+    the SASL_SSL listener and :attr:`client_env` the ``KCC_KAFKA__*`` settings a client needs.
     """
 
     def __init__(self, bootstrap: str | None, *, port: int | None = None, directory: Path | None = None,
-                 remove: bool = False) -> None:
+                 remove: bool = False, secure: bool = False) -> None:
         self.bootstrap = bootstrap
+        self.secure = secure
+        self.client_env: dict[str, str] = {} if bootstrap is None else {"KCC_KAFKA__BOOTSTRAP_SERVERS": bootstrap}
+        """The ``KCC_KAFKA__*`` settings of a client of this broker (known once started)."""
         self._local = bootstrap is None
         self._env: dict[str, str] = {**os.environ}
         if self._local:
@@ -235,8 +240,9 @@ class Broker:
         return cls(bootstrap)
 
     @classmethod
-    def local(cls, port: int | None = None, directory: Path | None = None, *, remove: bool = False) -> Broker:
-        return cls(None, port=port, directory=directory, remove=remove)
+    def local(cls, port: int | None = None, directory: Path | None = None, *, remove: bool = False,
+              secure: bool = False) -> Broker:
+        return cls(None, port=port, directory=directory, remove=remove, secure=secure)
 
     @property
     def started_here(self) -> bool:
@@ -248,15 +254,19 @@ class Broker:
             assert self.bootstrap is not None
             return self.bootstrap
         try:
-            done = subprocess.run([str(KAFKA_SCRIPT), "start"], env=self._env, capture_output=True, text=True,
-                                  timeout=timeout)
+            done = subprocess.run([str(KAFKA_SCRIPT), "start", *(["--secure"] if self.secure else [])], env=self._env,
+                                  capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
             self._script("stop")
             raise StackError(f"scripts/kafka start did not finish within {timeout:.0f} s") from None
         if done.returncode != 0:
             raise StackError(f"scripts/kafka start failed with status {done.returncode}:\n{done.stderr[-LOG_TAIL:]}")
         self._started = True
-        self.bootstrap = done.stdout.strip().splitlines()[-1]
+        lines = done.stdout.strip().splitlines()
+        self.client_env = {"KCC_KAFKA__BOOTSTRAP_SERVERS": lines[-1]}
+        if self.secure:  # the first line names the secure client settings file
+            self.client_env = dict(line.split("=", 1) for line in Path(lines[0]).read_text().splitlines() if "=" in line)
+        self.bootstrap = self.client_env["KCC_KAFKA__BOOTSTRAP_SERVERS"]
         return self.bootstrap
 
     def stop(self) -> None:

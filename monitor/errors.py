@@ -13,6 +13,7 @@ user: it names the file, line, setting or broker concerned and what is wrong.
     └── ServiceError               exit 1: a component the command needs failed
         ├── PublishError           Kafka refused or lost messages (streams/publish.py)
         ├── ChangelogUnavailable   the changelog topics cannot be read (streams/changelog.py); exit 2
+        ├── BrokerUnavailable      unreachable broker, refused credentials, untrusted certificate (streams/broker.py); exit 2
         └── StackError             a local process (broker, worker) died or did not start (kcc/stack.py)
 
 A command's own argument problems are reported by ``kcc.cli.fail`` (exit 2) without an exception.

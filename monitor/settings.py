@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, SecretStr
+from pydantic import BaseModel, FilePath, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from monitor.config import DEFAULT_CONFIG_DIR
@@ -27,10 +27,19 @@ class KafkaSettings(BaseModel):
     sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
     sasl_username: str | None = None
     sasl_password: SecretStr | None = None
-    ssl_cafile: Path | None = None
+    ssl_cafile: FilePath | None = None
+    """PEM file of the CA(s) that signed the broker's certificate; None: the system's CA bundle."""
+    connect_timeout_seconds: float = 10.0
+    """How long a command tries to reach and authenticate with the broker before it stops with one line (seconds)."""
     topic_partitions: int = 4
     """Partitions of the event topics: the ceiling on parallel workers."""
     replication_factor: int = 1
+
+
+def describe_error(error: ValidationError) -> str:
+    """A settings problem in one line, named by its environment variable (``KCC_KAFKA__SSL_CAFILE: …``)."""
+    return "; ".join(f"KCC_{'__'.join(str(part) for part in problem['loc']).upper()}: {problem['msg']}"
+                     for problem in error.errors(include_url=False))
 
 
 class Settings(BaseSettings):
@@ -62,6 +71,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".cache/faust")
     dead_letter_max_bytes: int = 4096
     """Original message bytes kept in a dead-letter record, at most."""
+    dead_letter_retention_seconds: float = 7 * 86400
+    """How long the broker keeps dead letters (seconds; ``retention.ms`` of the dead-letter topic, set when the
+    topic is created): they hold original message bytes, so they are not kept for ever."""
 
     def bootstrap(self) -> str:
         local = f"127.0.0.1:{os.environ.get('KCC_KAFKA_PORT', LOCAL_KAFKA_PORT)}"

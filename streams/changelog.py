@@ -86,16 +86,24 @@ def is_tombstone(value: bytes | None) -> bool:
 
 
 def read_tables(settings: Settings | None = None, tables: Iterable[str] = TABLES, *,
-                timeout_s: float = 120.0, connect_timeout_s: float = 5.0) -> dict[str, Entries]:
+                timeout_s: float = 120.0, connect_timeout_s: float | None = None) -> dict[str, Entries]:
     """The current entries of each table, read from its changelog topic (see the module docstring).
 
     ``timeout_s`` bounds the whole read (seconds); ``connect_timeout_s`` how long to
-    try to reach the broker. Raises :class:`ChangelogUnavailable`.
+    try to reach the broker (default ``KCC_KAFKA__CONNECT_TIMEOUT_SECONDS``). Raises :class:`ChangelogUnavailable`.
     """
     from kafka import KafkaConsumer, TopicPartition
     from kafka.errors import KafkaError
 
+    from streams.broker import BrokerUnavailable, check
+
     settings = settings or Settings()
+    if connect_timeout_s is None:
+        connect_timeout_s = settings.kafka.connect_timeout_seconds
+    try:
+        check(settings, connect_timeout_s)
+    except BrokerUnavailable as exc:
+        raise ChangelogUnavailable(str(exc)) from None
     topics = {table: changelog_topic(settings.app_id, table) for table in tables}
     where = settings.bootstrap()
     options: dict[str, Any] = {

@@ -7,7 +7,9 @@ Used by ``kcc-monitor simulate`` and ``kcc-monitor replay``. Three concerns, kep
   each message to its family's topic (``settings.event_topic(family)``) keyed as
   EVENTS.md prescribes (``event.kafka_key``: the item id, ``municipality:queue``
   for snapshots), value = the compact JSON bytes. Delivery failures are counted
-  and raised at :meth:`Publisher.flush`, never silently lost.
+  and raised at :meth:`Publisher.flush`, never silently lost. The broker is
+  checked first (:func:`streams.broker.check`): unreachable, wrong credentials or
+  an untrusted certificate raise :class:`streams.broker.BrokerUnavailable` at once.
 - :class:`Pacer` — sends "by event time × speed": an event with time ``ts`` is due
   on the wall clock at ``wall0 + (ts - ts0) / speed``; ``speed`` None = as fast as
   possible. Waiting happens on a ``threading.Event`` so SIGINT/SIGTERM stop at once.
@@ -47,7 +49,10 @@ class Publisher:
                  create_topics: bool = True) -> None:
         from kafka import KafkaProducer
 
+        from streams.broker import check
+
         self.settings = settings or Settings()
+        check(self.settings)
         self.sent = 0
         self.failed = 0
         self._first_error: BaseException | None = None

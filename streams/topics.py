@@ -4,7 +4,8 @@
   as producers publish them, keyed by item (EVENTS.md "Kafka keys");
 - ``<prefix>.rekeyed.<family>``: the worker's own copy of messages a producer keyed
   otherwise, now keyed by item, so every event of an item meets in one partition;
-- ``<prefix>.deadletter``: invalid messages with their reason (:mod:`streams.deadletter`).
+- ``<prefix>.deadletter``: invalid messages with their reason (:mod:`streams.deadletter`),
+  created with ``retention.ms`` = ``Settings.dead_letter_retention_seconds`` (they hold original bytes).
 
 Keys and values are raw bytes: parsing is the contract's job (``parse_event``), not Faust's.
 :func:`create_topics` is the one place that creates topics (the worker, the producers and
@@ -49,20 +50,28 @@ def declare(app: faust.App, settings: Settings) -> Topics:
     """Define every topic on ``app`` with the configured partition count."""
     partitions = settings.kafka.topic_partitions
 
-    def topic(*names: str) -> TopicT:
-        return app.topic(*names, key_serializer="raw", value_serializer="raw", partitions=partitions)
+    def topic(*names: str, **options: object) -> TopicT:
+        return app.topic(*names, key_serializer="raw", value_serializer="raw", partitions=partitions, **options)
 
     events = {f: topic(settings.event_topic(f)) for f in FAMILIES}
     rekeyed = {f: topic(rekeyed_topic(settings, f)) for f in FAMILIES}
     sources = {f: topic(settings.event_topic(f), rekeyed_topic(settings, f)) for f in FAMILIES}
     family_of = {settings.event_topic(f): f for f in FAMILIES} | {rekeyed_topic(settings, f): f for f in FAMILIES}
-    return Topics(events, rekeyed, sources, topic(settings.dead_letter_topic), family_of)
+    dead_letter = topic(settings.dead_letter_topic, retention=settings.dead_letter_retention_seconds)
+    return Topics(events, rekeyed, sources, dead_letter, family_of)
 
 
 def topic_names(settings: Settings) -> list[str]:
     """Every topic the worker reads or writes (not Faust's own changelog topics)."""
     return ([settings.event_topic(f) for f in FAMILIES] + [rekeyed_topic(settings, f) for f in FAMILIES]
             + [settings.dead_letter_topic])
+
+
+def topic_configs(settings: Settings, name: str) -> dict[str, str]:
+    """Broker configuration a topic is created with: the dead-letter topic's retention, else the broker's defaults."""
+    if name == settings.dead_letter_topic:
+        return {"retention.ms": str(int(settings.dead_letter_retention_seconds * 1000))}
+    return {}
 
 
 def ensure(settings: Settings, timeout: float = 30.0) -> list[str]:
@@ -82,7 +91,7 @@ def create_topics(settings: Settings, names: Iterable[str], *, partitions: int |
 
     Partitions default to ``settings.kafka.topic_partitions``, replication is
     ``settings.kafka.replication_factor``; ``configs`` are topic configs (e.g.
-    ``cleanup.policy``). A topic created meanwhile by another process counts as existing.
+    ``cleanup.policy``) on top of :func:`topic_configs`. A topic created meanwhile by another process counts as existing.
     ``timeout`` is the admin request timeout in seconds.
     """
     from kafka.admin import KafkaAdminClient, NewTopic
@@ -97,7 +106,7 @@ def create_topics(settings: Settings, names: Iterable[str], *, partitions: int |
             if name in existing:
                 continue
             topic = NewTopic(name, partitions or settings.kafka.topic_partitions, settings.kafka.replication_factor,
-                             topic_configs=dict(configs or {}))
+                             topic_configs=topic_configs(settings, name) | dict(configs or {}))
             try:
                 admin.create_topics([topic])
                 created.append(name)

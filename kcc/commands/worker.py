@@ -3,6 +3,12 @@
 Start as many as the event topics have partitions, with the same settings: they
 form one consumer group and share the partitions. A worker that starts recovers
 its tables (records and daily aggregates) from their changelog topics before it counts.
+
+Before Faust starts, the configuration is loaded and the broker is checked
+(:mod:`streams.broker`): a bad municipality file, an unreachable broker, a wrong
+password or an untrusted certificate ends the worker with one line and exit
+status 2. While it runs, a lost and a regained broker are one log line each
+(:mod:`streams.outage`), not one per client retry.
 """
 
 from __future__ import annotations
@@ -22,9 +28,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import faust
+    from faust.exceptions import ImproperlyConfigured
 
+    from kcc.commands import fail
     from monitor.settings import Settings
     from streams.agents import build
+    from streams.broker import check
+    from streams.outage import BrokerState
     from streams.topics import ensure
 
     settings = Settings()
@@ -32,9 +42,20 @@ def run(args: argparse.Namespace) -> int:
         settings = settings.model_copy(update={"worker_port": args.port})
     if args.config is not None:
         settings = settings.model_copy(update={"config_dir": args.config})
-    worker = build(settings)
+    try:
+        worker = build(settings)
+    except ImproperlyConfigured as exc:
+        return fail(str(exc))
+    check(settings)
     ensure(settings)
     print(f"kcc-monitor worker: broker {settings.bootstrap()}, group {settings.app_id}, "
           f"metrics http://{settings.worker_bind}:{settings.worker_port}/metrics", flush=True)
-    faust.Worker(worker.app, loglevel=args.loglevel, quiet=True).execute_from_commandline()
+    state = BrokerState(settings)
+
+    class Worker(faust.Worker):
+        def on_setup_root_logger(self, logger: object, level: int) -> None:
+            super().on_setup_root_logger(logger, level)
+            state.install()
+
+    Worker(worker.app, loglevel=args.loglevel, quiet=True).execute_from_commandline()
     return 0

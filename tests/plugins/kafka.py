@@ -1,4 +1,4 @@
-"""Fixture plugin: the Kafka broker of the test session.
+"""Fixture plugin: the Kafka broker of the test session, a secured one, and one a test may stop.
 
 The project's own broker (``scripts/kafka``, started through :class:`kcc.stack.Broker`) on a
 free port with a temporary data dir, once per session, or an existing one named by
@@ -66,5 +66,34 @@ def kafka_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KafkaBrok
         pytest.fail(str(exc))
     try:
         yield KafkaBroker(bootstrap, directory)
+    finally:
+        broker.stop()
+
+
+@pytest.fixture(scope="session")
+def secure_kafka_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
+    """A private broker whose client listener is SASL_SSL (SCRAM-SHA-512, a CA made for the test):
+    ``bootstrap`` is that listener, ``client_env`` the settings (CA file, user, password)."""
+    broker = Broker.local(free_port(), tmp_path_factory.mktemp("kafka-secure"), secure=True)
+    try:
+        broker.start()
+    except StackError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield broker
+    finally:
+        broker.stop()
+
+
+@pytest.fixture
+def stoppable_kafka_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
+    """A private plaintext broker of this test alone, which it may stop and start again (same ports, same data)."""
+    broker = Broker.local(free_port(), tmp_path_factory.mktemp("kafka-own"))
+    try:
+        broker.start()
+    except StackError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield broker
     finally:
         broker.stop()

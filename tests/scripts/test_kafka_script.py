@@ -49,4 +49,4 @@ def test_kafka_fetch_on_a_fresh_checkout_says_java_is_missing(tmp_path: Path, pa
 def test_kafka_script_without_command_prints_usage() -> None:
     result = subprocess.run([str(SCRIPT)], capture_output=True, text=True, timeout=30)
     assert result.returncode != 0
-    assert "usage: scripts/kafka fetch|start|stop|status" in result.stderr
+    assert "usage: scripts/kafka fetch|start [--secure]|stop|status" in result.stderr
