@@ -1,6 +1,6 @@
 """The working-day calendar of a municipality: closing days, office hours and deadlines.
 
-KPIS.md "Working days": a working day is Monday–Friday that is not a closing day.
+KPIS.md "Working days": a working day is Monday–Friday (``working_weekdays`` in the configuration) that is not a closing day.
 Closing days are the default Dutch days on which town halls close plus the
 municipality's configured extra days (``closing_days.extra``, e.g. the Friday
 after Hemelvaart); Goede Vrijdag only with ``closing_days.good_friday_closed``.
@@ -47,7 +47,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from monitor.config import Municipality, OpeningHours
+from monitor.config import WEEKDAYS, Municipality, OpeningHours
 
 EXTRA_CLOSING_DAY = "Gemeentelijke sluitingsdag"
 """Name of a configured extra closing day that is not also a default closing day."""
@@ -77,6 +77,7 @@ class WorkingCalendar:
         self.tz: ZoneInfo = municipality.tz
         self._extra = frozenset(municipality.closing_days.extra)
         self._good_friday = municipality.closing_days.good_friday_closed
+        self._weekdays = frozenset(WEEKDAYS.index(day) for day in municipality.working_weekdays)
         self._years: dict[int, dict[date, str]] = {}
 
     # -- days -------------------------------------------------------------------------------
@@ -90,8 +91,8 @@ class WorkingCalendar:
         return dict(self._closing(year))
 
     def is_working_day(self, day: date) -> bool:
-        """Monday–Friday and not a closing day (a local calendar date)."""
-        return day.weekday() < 5 and day not in self._closing(day.year)
+        """A configured working weekday (default Monday–Friday) and not a closing day (a local calendar date)."""
+        return day.weekday() in self._weekdays and day not in self._closing(day.year)
 
     def office_hours(self, day: date) -> OpeningHours:
         """Opening hours configured for the weekday of ``day`` (local clock times).

@@ -181,6 +181,8 @@ class Municipality(_Strict):
     """Display name per location slug, as the programme text writes it."""
     products: list[Slug] = []
     office_hours: OfficeHours = OfficeHours()
+    working_weekdays: list[Weekday] = ["mon", "tue", "wed", "thu", "fri"]
+    """Weekdays that are working days (office open, working-day terms run), before closing days."""
     closing_days: ClosingDays = ClosingDays()
     thresholds: Thresholds = Thresholds()
     norms: list[Norm] = []

@@ -177,21 +177,22 @@ def _board_first(config, chosen: list[str] | None) -> list[str]:
 def _config_dir(source: Path, args: argparse.Namespace) -> Path:
     """The configuration the whole demo reads: ``source`` moved into a zone where the offices are open now,
     unless --start."""
-    from monitor.open_clock import open_zone, write_config
+    from monitor.open_clock import open_shift, write_config
 
     if args.start:
         return source
     config = load_config(source)
     now = datetime.now(timezone.utc)
-    zone = open_zone(config, now)
-    if zone is None:
-        _say("clock:      no time zone has open offices now (weekend everywhere): the municipalities stay closed")
+    shift = open_shift(config, now)
+    if shift is None:
+        _say("clock:      a closing day in every time zone now: the municipalities stay closed")
         return source
     directory = DEMO_DIR / "config"
     shutil.rmtree(directory, ignore_errors=True)
-    write_config(config, zone, directory)
+    write_config(config, shift, directory)
     local = now.astimezone(load_config(directory)[sorted(config.slugs)[0]].tz)
-    _say(f"clock:      municipalities moved to time zone {zone} (open: {local:%a %H:%M} there); "
+    weekend = "; every day a working day (weekend)" if shift.weekdays else ""
+    _say(f"clock:      municipalities moved to time zone {shift.zone} (open: {local:%a %H:%M} there{weekend}); "
          "events carry the real time")
     return directory
 

@@ -390,3 +390,14 @@ def test_calendar_for_a_changed_configuration_under_the_same_slug_is_rebuilt() -
     closed_friday = calendar_for(_municipality(closing_days={"good_friday_closed": True}))
     assert open_friday.is_working_day(date(2026, 4, 3))
     assert not closed_friday.is_working_day(date(2026, 4, 3))
+
+
+def test_saturday_is_a_working_day_only_when_configured() -> None:
+    saturday = date(2026, 12, 5)
+    assert not _cal().is_working_day(saturday)
+    assert _cal(working_weekdays=["mon", "tue", "wed", "thu", "fri", "sat"]).is_working_day(saturday)
+
+
+def test_a_configured_working_saturday_still_closes_on_a_closing_day() -> None:
+    every_day = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    assert not _cal(working_weekdays=every_day).is_working_day(date(2026, 12, 26))  # Tweede Kerstdag, a Saturday

@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterator
 import pytest
 
 from monitor.config import Config, load_config
-from monitor.open_clock import open_zone, write_config
+from monitor.open_clock import open_shift, write_config
 from tests.support import free_port
 
 REPO = Path(__file__).resolve().parents[2]
@@ -131,10 +131,10 @@ def state_of(driver: Any) -> tuple[str, str]:
 @pytest.fixture
 def open_config(config: Config, tmp_path: Path) -> Path:
     """The repository's municipalities moved into a time zone in which they are all open now."""
-    zone = open_zone(config, datetime.now(timezone.utc))
-    if zone is None:
-        pytest.fail("no time zone in which the municipalities are open now (weekend in every zone)")
-    return write_config(config, zone, tmp_path / "open-config")
+    shift = open_shift(config, datetime.now(timezone.utc))
+    if shift is None:
+        pytest.fail("no time zone in which the municipalities are open now (a closing day in every zone)")
+    return write_config(config, shift, tmp_path / "open-config")
 
 
 def todays_events(config_dir: Path, directory: Path, *, municipality: str, volume: float = 0.3,
