@@ -32,6 +32,7 @@ Logs say what happened to which topic/partition/offset, never a message's conten
 from __future__ import annotations
 
 import logging
+import os
 import time
 import traceback
 from collections import Counter
@@ -61,6 +62,12 @@ BATCH_EVENTS = 500
 """Messages an agent takes at once; the records written in a batch go to the changelog once each."""
 BATCH_SECONDS = 0.05
 """How long an agent waits to fill a batch, seconds (the latency a quiet stream adds, at most)."""
+EXIT_IN_COMPACTION = "KCC_TEST_EXIT_IN_COMPACTION"
+"""Test hook of the fault tests (``tests/integration/test_faults.py``), never set in production: ``daily``
+or ``compacted`` makes the worker exit (status :data:`EXIT_IN_COMPACTION_STATUS`, like ``kill -9``: no
+clean shutdown, no offset commit) in its first compaction, once that table's write has reached the broker
+and before the next write: the windows a crash can hit between :func:`compact`'s writes."""
+EXIT_IN_COMPACTION_STATUS = 70
 
 
 
@@ -157,6 +164,9 @@ def _family_agent(worker: Worker, name: str) -> None:
             else:
                 process(worker, decision.event, message.partition,
                         message=message_id(message.topic == rekeyed_name, message.offset))
+        except _ExitInCompaction:
+            await worker.app.producer.flush()
+            os._exit(EXIT_IN_COMPACTION_STATUS)
         except Exception as exc:  # noqa: BLE001 (no message may stop the agent: it becomes a dead letter)
             where = traceback.extract_tb(exc.__traceback__)[-1]
             log.error("internal error %s (%s:%d) at %s[%d]@%d", type(exc).__qualname__, where.filename,
@@ -246,9 +256,20 @@ def compact(worker: Worker, table_key: str, partition: int, now: float | None = 
     if not worker.compacted.holds(table_key):
         worker.daily.add(partition, contributions(record, municipality, max(now_us, latest_us(record))),
                          record.municipality)
+        _exit_point("daily")
         worker.compacted.add(partition, table_key, now)
+    _exit_point("compacted")
     worker.cache.delete(table_key, partition)
     return True
+
+
+class _ExitInCompaction(BaseException):
+    """Raised by the :data:`EXIT_IN_COMPACTION` hook; the agent flushes the producer and exits."""
+
+
+def _exit_point(written: str) -> None:
+    if os.environ.get(EXIT_IN_COMPACTION) == written:
+        raise _ExitInCompaction(written)
 
 
 def _live_timer(worker: Worker) -> None:
