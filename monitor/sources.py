@@ -144,7 +144,7 @@ class StreamSource(_RecordsByDay):
     record of every open item (key ``municipality|kind|item_id``, value
     ``{"record": Record.to_json(), "updated": unix_seconds}``) and ``daily`` the
     aggregates of finished items per local day (key ``municipality|YYYY-MM-DD``,
-    value :meth:`Aggregates.to_json`). When an item is finished the worker adds
+    value ``{"cells": Aggregates.to_json(), …}`` or the bare cells list). When an item is finished the worker adds
     its contributions to ``daily`` and deletes its record, so the two never
     cover the same item and the report needs both.
 
@@ -236,7 +236,7 @@ class StreamSource(_RecordsByDay):
         cells = self._aggregates.get(municipality)
         if cells is None:
             cells = self._aggregates[municipality] = Aggregates()
-        cells.merge(Aggregates.from_json(data))
+        cells.merge(Aggregates.from_json(data["cells"] if isinstance(data, dict) else data))
 
 
 

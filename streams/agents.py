@@ -232,8 +232,9 @@ def compact(worker: Worker, table_key: str, partition: int, now: float | None = 
     it did either. Re-checks everything: the record may have changed since the timer asked. Also forgets the
     partition's compacted keys older than the horizon.
 
-    Order of the writes: ``daily``, then ``compacted``, then the tombstone; a record found again although
-    ``compacted`` holds it (a crash between the writes) is only deleted, never added twice."""
+    Order of the writes: ``daily``, then ``compacted``, then the tombstone; a record found again (a crash
+    between the writes) is only deleted, never added twice: ``compacted`` holds it, or else the ``daily``
+    parts name it until the ``compacted`` write is acknowledged (``DailyTable.add``)."""
     now = time.time() if now is None else now
     settings = worker.settings
     worker.compacted.expire(partition, now, settings.redelivery_horizon_seconds)
@@ -255,9 +256,9 @@ def compact(worker: Worker, table_key: str, partition: int, now: float | None = 
         return False
     if not worker.compacted.holds(table_key):
         worker.daily.add(partition, contributions(record, municipality, max(now_us, latest_us(record))),
-                         record.municipality)
+                         record.municipality, item=table_key)
         _exit_point("daily")
-        worker.compacted.add(partition, table_key, now)
+        worker.compacted.add(partition, table_key, now, on_durable=lambda: worker.daily.confirm(table_key))
     _exit_point("compacted")
     worker.cache.delete(table_key, partition)
     return True

@@ -43,7 +43,8 @@ from monitor.sources import StreamSource
 RECORDS_TABLE = "records"
 """Open items: key ``municipality|kind|item_id``, value ``{"record": …, "updated": unix_seconds}``."""
 DAILY_TABLE = "daily"
-"""Aggregates of finished items: key ``municipality|YYYY-MM-DD``, value ``Aggregates.to_json()``."""
+"""Aggregates of finished items: key ``municipality|YYYY-MM-DD``, value ``{"cells": Aggregates.to_json(), "items":
+[…]}`` (``streams.tables``; a bare cells list is read too)."""
 TABLES = (RECORDS_TABLE, DAILY_TABLE)
 
 Entries = list[tuple[str, bytes]]

@@ -10,9 +10,13 @@ Contract (read back by :mod:`streams.changelog` and ``monitor.sources.StreamSour
   (:func:`message_id`), so a message delivered again after a crash is told from a source
   duplicate;
 - ``daily`` (changelog ``{app_id}-daily-changelog``, JSON): key
-  ``municipality|YYYY-MM-DD`` (local day), value ``Aggregates.to_json()`` of the
-  contributions of the compacted items *of one partition*. The reader sums a key's
-  values over partitions, so each partition keeps and writes only its own part;
+  ``municipality|YYYY-MM-DD`` (local day), value ``{"cells": Aggregates.to_json(),
+  "items": [item key, …]}`` of the contributions of the compacted items *of one
+  partition* (a bare ``Aggregates.to_json()`` list is read as ``cells``). The reader sums a
+  key's cells over partitions, so each partition keeps and writes only its own part.
+  ``items`` names the items whose contributions the part holds but whose ``compacted``
+  entry the broker has not acknowledged yet (a handful): a worker that dies between the
+  two writes finds the item there after its restart and does not add it twice;
 - ``compacted`` (changelog ``{app_id}-compacted-changelog``, JSON): key as in ``records``,
   value the UTC day number (days since 1970-01-01) the item was compacted; deleted
   (tombstone) ``Settings.redelivery_horizon_seconds`` later (:class:`CompactedTable`). An
@@ -36,7 +40,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,11 +80,15 @@ def daily_key(municipality: str, day: Any) -> str:
 
 
 class DailyTable(faust.Table):
-    """The ``daily`` table: aggregates of compacted items per ``(partition, municipality|day)``."""
+    """The ``daily`` table: aggregates of compacted items per ``(partition, municipality|day)``, and per part
+    the items added whose ``compacted`` write is not acknowledged yet (module docstring)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.parts: dict[tuple[int, str], Aggregates] = {}
+        self.items: dict[tuple[int, str], list[str]] = {}
+        """Per part: items whose contributions it holds, not yet :meth:`confirm`-ed."""
+        self._holding: dict[str, list[tuple[int, str]]] = {}
 
     def apply_changelog_batch(self, batch: Iterable[Any]) -> None:
         """Recovery (and standby replication): keep every partition's part separately."""
@@ -89,21 +97,42 @@ class DailyTable(faust.Table):
             part = (event.message.partition, key)
             if event.message.value is None or not event.value:
                 self.parts.pop(part, None)
+                self.items.pop(part, None)
+            elif isinstance(event.value, dict):
+                self.parts[part] = Aggregates.from_json(event.value["cells"])
+                self.items[part] = list(event.value.get("items") or [])
             else:
                 self.parts[part] = Aggregates.from_json(event.value)
+                self.items.pop(part, None)
 
-    def add(self, partition: int, contributions: Iterable[Contribution], municipality: str) -> int:
-        """Add one partition's contributions to its parts and write the changed parts; returns parts written."""
+    def add(self, partition: int, contributions: Iterable[Contribution], municipality: str,
+            item: str | None = None) -> int:
+        """Add one partition's contributions (of the item ``item``) to its parts and write the changed parts;
+        a part that names ``item`` already holds them and is left alone. Returns parts written."""
         changed: dict[str, Aggregates] = {}
         for contribution in contributions:
             key = daily_key(municipality, contribution.day)
+            if item is not None and item in self.items.get((partition, key), ()):
+                continue
             part = changed.get(key)
             if part is None:
                 part = changed[key] = self.parts.setdefault((partition, key), Aggregates())
             part.add(contribution)
         for key, part in changed.items():
-            self.send_changelog(partition, key, part.to_json())
+            items = self.items.setdefault((partition, key), [])
+            if item is not None:
+                items.append(item)
+                self._holding.setdefault(item, []).append((partition, key))
+            self.send_changelog(partition, key, {"cells": part.to_json(), "items": items})
         return len(changed)
+
+    def confirm(self, item: str) -> None:
+        """The item's ``compacted`` entry is durable: its parts need not name it any more (from their next
+        write on)."""
+        for part in self._holding.pop(item, ()):
+            items = self.items.get(part)
+            if items is not None and item in items:
+                items.remove(item)
 
     def total(self, key: str) -> Aggregates:
         """The sum of every partition's part of ``key`` this worker knows (tests, diagnostics)."""
@@ -143,11 +172,14 @@ class CompactedTable(faust.Table):
         """Whether the item ``key`` was compacted within the horizon."""
         return key in self.days
 
-    def add(self, partition: int, key: str, now: float) -> None:
-        """Remember that ``key`` (an item of ``partition``) was compacted at ``now`` (Unix seconds)."""
+    def add(self, partition: int, key: str, now: float, on_durable: Callable[[], None] | None = None) -> None:
+        """Remember that ``key`` (an item of ``partition``) was compacted at ``now`` (Unix seconds);
+        ``on_durable`` is called once the broker acknowledged the write."""
         day = int(now // DAY_SECONDS)
         self._remember(key, partition, day)
-        self.send_changelog(partition, key, day)
+        sent = self.send_changelog(partition, key, day)
+        if on_durable is not None:
+            sent.add_done_callback(lambda done: None if done.cancelled() or done.exception() else on_durable())
 
     def expire(self, partition: int, now: float, horizon: float) -> int:
         """Forget (tombstone) the keys of ``partition`` compacted on a UTC day that ended at least ``horizon``

@@ -133,6 +133,32 @@ def test_a_record_found_again_although_compacted_is_deleted_without_counting_it_
     assert {key: part.to_json() for key, part in worker.daily.parts.items()} == parts
 
 
+def test_a_record_found_again_before_its_compacted_entry_was_written_is_not_added_to_daily_twice(
+        unit_worker) -> None:
+    """A crash between the ``daily`` write and the ``compacted`` write: the record and the ``daily`` parts
+    naming it are recovered, ``compacted`` is not."""
+    worker = unit_worker(compaction_after_seconds=0)
+    _finished_call(worker)
+    entry = worker.cache.get(KEY)
+    record, counted = entry.record, entry.counted
+    assert compact(worker, KEY, 3, now=NOW)
+    parts = {key: part.to_json() for key, part in worker.daily.parts.items()}
+    assert all(KEY in items for items in worker.daily.items.values())
+    worker.compacted._forget(KEY)  # its write never reached the broker
+    worker.cache.put(KEY, record, counted, 3, NOW)
+    assert compact(worker, KEY, 3, now=NOW + 1)
+    assert worker.cache.get(KEY) is None and worker.compacted.holds(KEY)
+    assert {key: part.to_json() for key, part in worker.daily.parts.items()} == parts
+
+
+def test_a_daily_part_stops_naming_an_item_once_its_compacted_entry_is_durable(unit_worker) -> None:
+    worker = unit_worker(compaction_after_seconds=0)
+    _finished_call(worker)
+    assert compact(worker, KEY, 3, now=NOW)
+    worker.daily.confirm(KEY)  # what the acknowledgement of the ``compacted`` write calls
+    assert worker.daily.items and not any(worker.daily.items.values())
+
+
 def test_an_orphan_is_dropped_and_counted_once_unchanged_for_the_horizon(unit_worker) -> None:
     worker = unit_worker(compaction_after_seconds=0, redelivery_horizon_seconds=86400)
     no_show = event("visit.no_show", visit_id="v1", location="haren")
