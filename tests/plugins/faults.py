@@ -99,6 +99,8 @@ class Feeder(threading.Thread):
         self.env = env
         self.per_second = per_second
         self.sent = 0
+        self.failed: list[BaseException] = []
+        """Sends the producer gave up on."""
         self.error: BaseException | None = None
 
     def run(self) -> None:
@@ -118,7 +120,9 @@ class Feeder(threading.Thread):
                 if (delay := due - time.monotonic()) > 0:
                     time.sleep(delay)
                 routed = route_line(raw, settings)
-                producer.send(routed.topic, key=None if routed.key is None else routed.key.encode(), value=raw)
+                future = producer.send(routed.topic, key=None if routed.key is None else routed.key.encode(),
+                                       value=raw)
+                future.add_errback(self.failed.append)
                 self.sent += 1
             producer.flush(timeout=300)
             producer.close(timeout=30)
@@ -132,6 +136,7 @@ class Feeder(threading.Thread):
             pytest.fail(f"feeder still sending after {timeout}s ({self.sent} of {len(self.lines)} sent)")
         if self.error is not None:
             raise AssertionError(f"feeder failed after {self.sent} of {len(self.lines)} lines") from self.error
+        assert not self.failed, f"{len(self.failed)} lines not delivered, first: {self.failed[0]!r}"
 
 
 def read_lines(path: Path) -> list[bytes]:
