@@ -18,9 +18,8 @@ from pathlib import Path
 import pytest
 
 from streams.agents import EXIT_IN_COMPACTION, EXIT_IN_COMPACTION_STATUS
-from tests.conftest import wait_until
-from tests.plugins.faults import (Feeder, assert_reports_equal, cli, counted_events, kill9, peers,  # noqa: F401
-                                  read_lines, restart_broker, settle)
+from tests.support import wait_until
+from tests.plugins.faults import Feeder, assert_reports_equal, cli, kill9, read_lines, restart_broker, settle
 
 pytestmark = pytest.mark.integration
 

@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 from monitor.config import load_config
 from monitor.events import EVENT_TYPES, FAMILIES, InvalidEvent, family, parse_event
 from streams.deadletter import DEAD_LETTER_REASONS
-from tests.conftest import wait_until
+from tests.support import wait_until
 from tests.plugins.faults import assert_reports_equal, cli, counted_events, read_lines
 
 pytestmark = pytest.mark.integration

@@ -23,7 +23,10 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import KafkaBroker, WorkerProcess, free_port, wait_until
+from kcc import stack
+from tests.plugins.kafka import KafkaBroker
+from tests.plugins.worker import WorkerProcess
+from tests.support import free_port, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -32,7 +35,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
     """``kcc-monitor ARGS`` in a subprocess; fails the test on a non-zero exit."""
-    done = subprocess.run([sys.executable, "-m", "monitor.cli", *args], cwd=REPO, env=env, capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "kcc.cli", *args], cwd=REPO, env=env, capture_output=True,
                           timeout=timeout)
     assert done.returncode == 0, f"kcc-monitor {' '.join(args)} exited {done.returncode}:\n{done.stderr.decode()}"
     return done
@@ -43,13 +46,16 @@ def kill9(worker: WorkerProcess) -> None:
     assert worker.process is not None and worker.process.poll() is None, "the worker is not running"
     worker.process.send_signal(signal.SIGKILL)
     worker.process.wait(timeout=30)
+    worker.stop()  # the process is gone already: this only closes its log
 
 
 def peer(worker: WorkerProcess, tmp_path: Path, name: str) -> WorkerProcess:
     """A second worker of ``worker``'s app (same app id, topics and consumer group), with its own web
     port, data dir and log; not started yet."""
     env = {**worker.env, "KCC_DATA_DIR": str(tmp_path / f"data-{worker.app_id}-{name}")}
-    return WorkerProcess(env, free_port(), tmp_path / f"worker-{worker.app_id}-{name}.log")
+    port = free_port()
+    return WorkerProcess(stack.worker(env, port, log=tmp_path / f"worker-{worker.app_id}-{name}.log",
+                                      loglevel="info", cwd=stack.REPO), port)
 
 
 @pytest.fixture
@@ -75,7 +81,7 @@ def restart_broker(broker: KafkaBroker, down_seconds: float) -> float:
         pytest.fail("a broker restart needs the test's own broker (unset KCC_TEST_BOOTSTRAP)")
     env = {**os.environ, "KCC_KAFKA_PORT": broker.bootstrap.rsplit(":", 1)[1], "KCC_KAFKA_DIR": str(broker.directory)}
     env.pop("KCC_KAFKA_CONTROLLER_PORT", None)  # remembered in the data dir
-    script = str(REPO / "scripts" / "kafka")
+    script = str(stack.KAFKA_SCRIPT)
     began = time.monotonic()
     stopped = subprocess.run([script, "stop"], env=env, capture_output=True, text=True, timeout=120)
     assert stopped.returncode == 0, stopped.stderr
@@ -222,5 +228,3 @@ def counted_events(worker: WorkerProcess) -> tuple[float, float]:
             sum(v for (name, _), v in samples.items() if name == "kcc_events_duplicate_total"))
 
 
-__all__ = ["Feeder", "Reports", "assert_reports_equal", "cli", "counted_events", "kill9", "peer", "peers",
-           "read_lines", "reports", "restart_broker", "row_differences", "settle"]
