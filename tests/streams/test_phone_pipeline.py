@@ -234,7 +234,7 @@ def test_final_records_are_compacted_into_daily_aggregates_and_open_ones_stay(ka
     # daily: the finished call's contributions under its local day.
     (daily,) = kafka_broker.read(f"{worker.app_id}-daily-changelog", 1, timeout=30)
     assert json.loads(daily.key) == "groningen|2026-04-07"
-    cells = {(c["indicator"], tuple(c["scope"].items())): c for c in json.loads(daily.value)}
+    cells = {(c["indicator"], tuple(c["scope"].items())): c for c in json.loads(daily.value)["cells"]}
     scope = (("line", "14050"), ("queue", "algemeen"))
     assert cells[("bereikbaarheid", scope)] == {"indicator": "bereikbaarheid", "scope": dict(scope),
                                                "day": "2026-04-07", "n": 1, "hits": 1, "sum": 0, "pending": 0}
