@@ -12,10 +12,17 @@ facts unchanged, and an out-of-order partner (``visit.called`` before
 ``visit.checked_in``) yields the joined facts when the originating event arrives (an
 item without its originating event has no facts: its labels come from that event).
 
-No formula lives here: every threshold, wait, deadline and due time comes from
-the indicator modules (their :func:`~monitor.indicators.contributions`, whose
-hits/misses and sums decide service level, waits, in-time and missed), so the
-live metrics and the offline report cannot disagree on an item.
+A record's facts are of two kinds. *Item facts* say what the item is, per record
+kind: offered, answered, abandoned, ended, requested, checked in, received,
+completed online, its contact. *Decision facts* are its indicators' decided
+contributions (:func:`~monitor.indicators.contributions`, ``n = 1``), turned into
+series as the indicator registry declares (:class:`~monitor.indicators.spec.Live`:
+a mean's sum observed in its histogram, a ratio's hit and miss counted in its
+terms; labels from the metric spec's label names, valued from the contribution's
+scope and the term's matchers). No formula lives here: every threshold, wait,
+deadline and due time is the indicator modules' decision, so the live metrics
+and the offline report cannot disagree on an item, and a new indicator's live
+series needs no code here.
 
 A fact is ``(spec, labels, op, value)``: ``op`` is ``"inc"`` (a counter, value
 1) or ``"observe"`` (a histogram observation, value in the metric's base unit:
@@ -46,8 +53,9 @@ from typing import Any, Literal, get_args
 from monitor import metricspec as ms
 from monitor.calendar import calendar_for
 from monitor.config import Municipality
-from monitor.indicators import contributions
+from monitor.indicators import REGISTRY, SCALE, contributions
 from monitor.indicators.base import Contribution, local_day
+from monitor.indicators.spec import Unit, to_live
 from monitor.indicators.letters import due_us
 from monitor.metricspec import MetricSpec
 from monitor.events import family
@@ -69,76 +77,74 @@ _US = 1_000_000
 
 def facts(record: Record | None, municipality: Municipality, now_us: int | None = None) -> Facts:
     """Every counter increment and histogram observation this record implies at ``now`` (µs since
-    the epoch; None = the record's latest event). An empty multiset for None or an item whose
-    originating event has not arrived."""
+    the epoch; None = the record's latest event): its item facts and its decision facts. An empty
+    multiset for None or an item whose originating event has not arrived."""
     result: Facts = Counter()
     if record is None or record.origin is None:
         return result
-    as_of = _as_of(record, now_us)
-    by_indicator = _decided(contributions(record, municipality, as_of))
-    m = municipality.slug
-    add = result.update
+    decided = _decided(contributions(record, municipality, _as_of(record, now_us)))
+    result.update(_item_facts(record, municipality, decided))
+    for decision in decided.values():
+        result.update(_decision_facts(decision, municipality))
+    return result
 
+
+def _item_facts(record: Record, municipality: Municipality, decided: dict[str, Contribution]) -> list[Fact]:
+    """What the item is, whatever an indicator decided: offered, answered, abandoned, ended, requested,
+    checked in, received, completed online, its contact."""
+    m = municipality.slug
     if isinstance(record, CallRecord):
         phone = (m, municipality.label("line", record.line), municipality.label("queue", record.queue))
-        add([_inc(ms.CALLS_OFFERED, phone), _inc(ms.CONTACTS, (m, "phone"))])
+        result = [_inc(ms.CALLS_OFFERED, phone), _inc(ms.CONTACTS, (m, "phone"))]
         if record.answered is not None:
-            wait = by_indicator["wachttijd_telefoon"]
-            add([_inc(ms.CALLS_ANSWERED, phone), _observe(ms.CALL_WAIT, phone, wait.sum / 1000)])
-            if by_indicator["servicelevel"].hits:
-                add([_inc(ms.CALLS_ANSWERED_IN_SERVICE_LEVEL, phone)])
+            result.append(_inc(ms.CALLS_ANSWERED, phone))
         elif record.abandoned is not None:
-            add([_inc(ms.CALLS_ABANDONED, phone)])
-            if "bereikbaarheid" not in by_indicator:  # a short abandon leaves the denominators
-                add([_inc(ms.CALLS_SHORT_ABANDONED, phone)])
+            result.append(_inc(ms.CALLS_ABANDONED, phone))
+            if "bereikbaarheid" not in decided:  # a short abandon leaves the denominators
+                result.append(_inc(ms.CALLS_SHORT_ABANDONED, phone))
         if record.ended is not None:
-            add([_inc(ms.CALLS_ENDED, phone + (record.ended[1],))])
-
-    elif isinstance(record, CallbackRecord):
+            result.append(_inc(ms.CALLS_ENDED, phone + (record.ended[1],)))
+        return result
+    if isinstance(record, CallbackRecord):
         dept = (m, municipality.label("department", record.department))
-        add([_inc(ms.CALLBACKS_REQUESTED, dept)])
+        result = [_inc(ms.CALLBACKS_REQUESTED, dept)]
         if record.completed is not None:
-            add([_inc(ms.CALLBACKS_COMPLETED, dept)])
+            result.append(_inc(ms.CALLBACKS_COMPLETED, dept))
         if record.cancelled is not None:
-            add([_inc(ms.CALLBACKS_CANCELLED, dept)])
-        for indicator, days in _CALLBACK_TERMS.items():
-            decided = by_indicator.get(indicator)
-            if decided is not None:
-                spec = ms.CALLBACKS_COMPLETED_IN_TIME if decided.hits else ms.CALLBACKS_MISSED_DEADLINE
-                add([_inc(spec, dept + (str(days),))])
-
-    elif isinstance(record, VisitRecord):
+            result.append(_inc(ms.CALLBACKS_CANCELLED, dept))
+        return result
+    if isinstance(record, VisitRecord):
         location = municipality.label("location", record.location)
-        visit = (m, location, record.visit_type)
-        add([_inc(ms.VISITS_CHECKED_IN, visit), _inc(ms.CONTACTS, (m, "counter"))])
+        result = [_inc(ms.VISITS_CHECKED_IN, (m, location, record.visit_type)), _inc(ms.CONTACTS, (m, "counter"))]
         if record.no_show is not None:
-            add([_inc(ms.VISITS_NO_SHOW, (m, location))])
-        wait = by_indicator.get("wachttijd_balie")
-        if wait is not None:
-            add([_observe(ms.VISIT_WAIT, visit, wait.sum / 1000)])
-            if by_indicator["balie_binnen_norm"].hits:
-                add([_inc(ms.VISITS_WITHIN_NORM, visit)])
-
-    elif isinstance(record, SurveyRecord):
-        score = by_indicator["klanttevredenheid"]
-        survey = (m, *_survey_labels(score))
-        add([_observe(ms.SURVEY_SCORE, survey, score.sum / 1000)])
-        if by_indicator["positief"].hits:
-            add([_inc(ms.SURVEYS_POSITIVE, survey)])
-
-    elif isinstance(record, LetterRecord):
+            result.append(_inc(ms.VISITS_NO_SHOW, (m, location)))
+        return result
+    if isinstance(record, LetterRecord):
         letter = (m, record.channel, municipality.label("department", record.department))
-        add([_inc(ms.LETTERS_RECEIVED, letter), _inc(ms.CONTACTS, (m, record.channel))])
+        result = [_inc(ms.LETTERS_RECEIVED, letter), _inc(ms.CONTACTS, (m, record.channel))]
         if record.answered is not None:
-            add([_inc(ms.LETTERS_ANSWERED, letter)])
-        decided = by_indicator.get("brieven_binnen_termijn")
-        if decided is not None:
-            add([_inc(ms.LETTERS_ANSWERED_IN_TIME if decided.hits else ms.LETTERS_MISSED_DUE, letter)])
+            result.append(_inc(ms.LETTERS_ANSWERED, letter))
+        return result
+    if isinstance(record, DigitalRecord):
+        return [_inc(ms.DIGITAL_COMPLETED, (m, municipality.label("product", record.completed[1]))),
+                _inc(ms.CONTACTS, (m, "digital"))]
+    return []  # a survey answer is only its decisions
 
-    elif isinstance(record, DigitalRecord):
-        add([_inc(ms.DIGITAL_COMPLETED, (m, municipality.label("product", record.completed[1]))),
-             _inc(ms.CONTACTS, (m, "digital"))])
-    return result
+
+def _decision_facts(decision: Contribution, municipality: Municipality) -> list[Fact]:
+    """What one decided contribution adds live, as its indicator's :class:`~monitor.indicators.spec.Live`
+    declares: a mean's sum observed (base units) in its histogram; a ratio's hit counted in the numerator,
+    its miss in the ``miss`` counter if the registry names one. Nothing for an indicator not ``decided``."""
+    spec = REGISTRY[decision.indicator]
+    live = spec.live
+    if not live.decided:
+        return []
+    if live.kind == "mean":
+        term = live.numerator
+        return [_observe(term.spec, _labels(term.spec, term.matchers, decision, municipality),
+                         _base_units(decision.sum, spec.unit))]
+    term = live.numerator if decision.hits else live.miss
+    return [] if term is None else [_inc(term.spec, _labels(term.spec, term.matchers, decision, municipality))]
 
 
 def has_deadline(record: Record) -> bool:
@@ -155,10 +161,12 @@ def open_gauges(record: Record, municipality: Municipality, now_us: int) -> list
     open past due, visitors checked in today and waiting (not called, not a no-show)."""
     m = municipality.slug
     if isinstance(record, CallbackRecord) and has_deadline(record) and record.requested[0] <= now_us:
-        dept = (m, municipality.label("department", record.department))
-        decided = _decided(contributions(record, municipality, now_us))
-        return [(ms.CALLBACKS_OPEN_PAST_DEADLINE, dept + (str(days),), 1.0)
-                for indicator, days in _CALLBACK_TERMS.items() if indicator in decided]
+        gauge, result = ms.CALLBACKS_OPEN_PAST_DEADLINE, []
+        for decision in _decided(contributions(record, municipality, now_us)).values():
+            miss = REGISTRY[decision.indicator].live.miss  # still open: every decision is a deadline passed
+            if miss is not None:  # labelled like the counter the miss adds one to (working_days)
+                result.append((gauge, _labels(gauge, miss.matchers, decision, municipality), 1.0))
+        return result
     if isinstance(record, LetterRecord) and has_deadline(record) and record.received[0] <= now_us:
         if now_us > due_us(record, municipality):
             letter = (m, record.channel, municipality.label("department", record.department))
@@ -203,22 +211,40 @@ def latest_us(record: Record) -> int:
 
 # ---------------------------------------------------------------- helpers
 
-_CALLBACK_TERMS = {"terugbellen_1_werkdag": 1, "terugbellen_2_werkdagen": 2}
-
-
 def _as_of(record: Record, now_us: int | None) -> int:
     latest = latest_us(record)
     return latest if now_us is None else max(now_us, latest)
 
 
 def _decided(items: Iterable[Contribution]) -> dict[str, Contribution]:
-    """The decided (``n = 1``) contribution of each indicator; contacts and pending ones are left out."""
-    return {c.indicator: c for c in items if c.n == 1 and c.indicator not in ("contacten", "aandeel_digitaal")}
+    """The decided (``n = 1``) contribution of each indicator; pending ones are left out."""
+    return {c.indicator: c for c in items if c.n == 1}
 
 
-def _survey_labels(score: Contribution) -> tuple[str, str]:
-    scope = score.scope_dict
-    return scope["channel"], scope.get("location", "")
+def _labels(spec: MetricSpec, fixed: dict[str, str], decision: Contribution,
+            municipality: Municipality) -> tuple[str, ...]:
+    """The label values of a decision's series of ``spec``: ``municipality`` the slug, a label ``fixed`` by
+    the registry term (``working_days``) its value, a scope dimension of the indicator the decision's
+    (bounded) value or ``""`` when the item has none (a survey answer without a location)."""
+    scope = decision.scope_dict
+    dimensions = REGISTRY[decision.indicator].scope
+
+    def value(label: str) -> str:
+        if label == "municipality":
+            return municipality.slug
+        if label in fixed:
+            return fixed[label]
+        if label in dimensions:
+            return scope.get(label, "")
+        raise ValueError(f"{spec.name}: label {label!r} is neither fixed nor a scope dimension of "
+                         f"{decision.indicator}")
+
+    return tuple(value(label) for label in spec.labels)
+
+
+def _base_units(amount: int, unit: Unit) -> float:
+    """A mean's integer sum (``SCALE`` units: ms, thousandths of a grade) in the live base unit (s, grade)."""
+    return amount / (SCALE[unit] / to_live(1, unit))
 
 
 def _inc(spec: MetricSpec, labels: tuple[str, ...]) -> Fact:

@@ -4,9 +4,10 @@ One :class:`IndicatorSpec` per indicator, in report order: its id, the unit of
 its report value, its scope dimensions (one order, used by the report rows, the
 recording-rule levels, the dashboards and the export), its short Dutch title,
 how the live counters make it (:class:`Live`: ratio/mean/count of counter
-terms) and, when its norms raise live alerts, how (:class:`NormAlert`). What an
-item *contributes* is the indicator modules' job (:mod:`monitor.indicators`);
-everything else reads this table: configuration validation, the report, PromQL
+terms, and which of them the indicator's own decisions feed) and, when its
+norms raise live alerts, how (:class:`NormAlert`). What an item *contributes*
+is the indicator modules' job (:mod:`monitor.indicators`); everything else
+reads this table: configuration validation, the report, the live facts, PromQL
 and the rule files, the dashboards, the export labels and the wallboard.
 
 Adding an indicator is a row here, a contributions function and a norm in the
@@ -55,12 +56,20 @@ class Term:
 
 @dataclass(frozen=True)
 class Live:
-    """The live formula: ``numerator ÷ (Σ plus − Σ minus)`` (``ratio``/``mean``) or ``numerator`` (``count``)."""
+    """The live formula: ``numerator ÷ (Σ plus − Σ minus)`` (``ratio``/``mean``) or ``numerator`` (``count``),
+    and whether the indicator's own decisions feed it (the live facts, :func:`monitor.live.facts`)."""
 
     kind: Literal["ratio", "mean", "count"]
     numerator: Term
     plus: tuple[Term, ...] = ()
     minus: tuple[Term, ...] = ()
+    decided: bool = False
+    """Whether each decided contribution (``n = 1``) of the indicator is a live fact: a ``mean`` observes its
+    ``sum`` (in base units) in the numerator's histogram; a ``ratio`` adds one to the numerator on a hit and
+    to :attr:`miss` on a miss. False: the formula counts only what an item is (offered, answered, ended,
+    contacts), which the live facts derive per record kind."""
+    miss: Term | None = None
+    """The counter a miss adds one to (``decided`` ratios only); None: a miss is counted by no term of its own."""
 
     def terms(self) -> tuple[Term, ...]:
         return (self.numerator,) + self.plus + self.minus
@@ -109,10 +118,20 @@ _PHONE = ("line", "queue")
 _OFFERED_MINUS_SHORT = dict(plus=(Term(ms.CALLS_OFFERED),), minus=(Term(ms.CALLS_SHORT_ABANDONED),))
 
 
+def _mean(histogram: MetricSpec) -> Live:
+    """A decided mean: each decision observed in ``histogram``, the value ``_sum ÷ _count``."""
+    return Live("mean", Term(histogram, "_sum"), plus=(Term(histogram, "_count"),), decided=True)
+
+
+def _in_time(hit: Term, miss: Term) -> Live:
+    """A ratio of items decided in time (``hit``) or not (``miss``): the value ``hit ÷ (hit + miss)``."""
+    return Live("ratio", hit, plus=(hit, miss), decided=True, miss=miss)
+
+
 def _callback_live(working_days: int) -> Live:
     matchers = {"working_days": str(working_days)}
-    in_time = Term(ms.CALLBACKS_COMPLETED_IN_TIME, matchers=matchers)
-    return Live("ratio", in_time, plus=(in_time, Term(ms.CALLBACKS_MISSED_DEADLINE, matchers=matchers)))
+    return _in_time(Term(ms.CALLBACKS_COMPLETED_IN_TIME, matchers=matchers),
+                    Term(ms.CALLBACKS_MISSED_DEADLINE, matchers=matchers))
 
 
 INDICATORS: tuple[IndicatorSpec, ...] = (
@@ -122,11 +141,12 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
         alert=NormAlert("KccBereikbaarheidOnderNorm", "1h", 20, "10m")),
     IndicatorSpec(
         "servicelevel", "ratio", _PHONE, "Servicelevel",
-        Live("ratio", Term(ms.CALLS_ANSWERED_IN_SERVICE_LEVEL), **_OFFERED_MINUS_SHORT), shown_by="line",
+        Live("ratio", Term(ms.CALLS_ANSWERED_IN_SERVICE_LEVEL), **_OFFERED_MINUS_SHORT, decided=True),
+        shown_by="line",
         alert=NormAlert("KccServicelevelOnderNorm", "1h", 20, "10m")),
     IndicatorSpec(
         "wachttijd_telefoon", "seconds", _PHONE, "Wachttijd telefoon",
-        Live("mean", Term(ms.CALL_WAIT, "_sum"), plus=(Term(ms.CALL_WAIT, "_count"),)), shown_by="line",
+        _mean(ms.CALL_WAIT), shown_by="line",
         alert=NormAlert("KccWachttijdTelefoonBovenNorm", "1h", 20, "10m")),
     IndicatorSpec(
         "direct_geholpen", "ratio", _PHONE, "Direct geholpen",
@@ -142,24 +162,25 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
         alert=NormAlert("KccTerugbellen2WerkdagenOnderNorm", "today", 10, "15m", split_by=("department",))),
     IndicatorSpec(
         "wachttijd_balie", "minutes", ("visit_type", "location"), "Wachttijd balie",
-        Live("mean", Term(ms.VISIT_WAIT, "_sum"), plus=(Term(ms.VISIT_WAIT, "_count"),)), shown_by="visit_type",
+        _mean(ms.VISIT_WAIT), shown_by="visit_type",
         alert=NormAlert("KccWachttijdBalieBovenNorm", "30m", 5, "10m", split_by=("location",))),
     IndicatorSpec(
         "balie_binnen_norm", "ratio", ("visit_type", "location"), "Balie binnen norm",
-        Live("ratio", Term(ms.VISITS_WITHIN_NORM), plus=(Term(ms.VISIT_WAIT, "_count"),)), shown_by="visit_type",
+        Live("ratio", Term(ms.VISITS_WITHIN_NORM), plus=(Term(ms.VISIT_WAIT, "_count"),), decided=True),
+        shown_by="visit_type",
         alert=NormAlert("KccBalieBinnenNormOnderNorm", "30m", 5, "10m", split_by=("location",))),
     IndicatorSpec(
         "klanttevredenheid", "grade", ("channel", "location"), "Klanttevredenheid",
-        Live("mean", Term(ms.SURVEY_SCORE, "_sum"), plus=(Term(ms.SURVEY_SCORE, "_count"),)), shown_by="channel",
+        _mean(ms.SURVEY_SCORE), shown_by="channel",
         alert=NormAlert("KccKlanttevredenheidOnderNorm", "today", 10, "30m", office_hours_only=False)),
     IndicatorSpec(
         "positief", "ratio", ("channel", "location"), "Positief oordeel",
-        Live("ratio", Term(ms.SURVEYS_POSITIVE), plus=(Term(ms.SURVEY_SCORE, "_count"),)), shown_by="channel",
+        Live("ratio", Term(ms.SURVEYS_POSITIVE), plus=(Term(ms.SURVEY_SCORE, "_count"),), decided=True),
+        shown_by="channel",
         alert=NormAlert("KccPositiefOnderNorm", "today", 10, "30m", office_hours_only=False)),
     IndicatorSpec(
         "brieven_binnen_termijn", "ratio", ("channel", "department"), "Brieven binnen termijn",
-        Live("ratio", Term(ms.LETTERS_ANSWERED_IN_TIME),
-             plus=(Term(ms.LETTERS_ANSWERED_IN_TIME), Term(ms.LETTERS_MISSED_DUE))), shown_by="channel",
+        _in_time(Term(ms.LETTERS_ANSWERED_IN_TIME), Term(ms.LETTERS_MISSED_DUE)), shown_by="channel",
         alert=NormAlert("KccBrievenBinnenTermijnOnderNorm", "today", 10, "30m", office_hours_only=False)),
     IndicatorSpec(
         "aandeel_digitaal", "ratio", (), "Aandeel digitaal",

@@ -3,17 +3,20 @@ and a configuration entry."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
+from monitor import live, nl, promql
 from monitor import metricspec as ms
-from monitor import nl, promql
 from monitor.config import Config, Municipality
 from monitor.export.table import build_table
 from monitor.indicators import REGISTRY, registered
 from monitor.indicators.base import Contribution, local_day, ratio, scope_value
 from monitor.indicators.spec import IndicatorSpec, Live, Term, to_live
+from monitor.metricspec import MetricSpec
 from monitor.periods import parse_period
-from monitor.records import CallRecord
+from monitor.records import CallRecord, fold, to_us
 from monitor.report import build_report
 from monitor.rules import recording_groups
 from tests.events import call
@@ -51,6 +54,14 @@ def test_every_indicator_with_norm_alerts_has_its_dutch_alert_texts():
     assert with_alerts == set(nl.ALERTS)
 
 
+def test_every_decided_indicator_labels_its_live_series_from_its_scope_and_term():
+    for spec in REGISTRY:
+        if spec.live.decided:
+            for term in filter(None, (spec.live.numerator, spec.live.miss)):
+                free = set(term.spec.labels) - {"municipality"} - set(term.matchers)
+                assert free <= set(spec.scope), (spec.id, term.spec.name)
+
+
 def test_registering_a_taken_id_is_refused():
     with pytest.raises(ValueError, match="already registered"):
         REGISTRY.register(REGISTRY["contacten"])
@@ -58,11 +69,15 @@ def test_registering_a_taken_id_is_refused():
 
 # -- the throw-away indicator ----------------------------------------------------------------------
 
+ANSWERED_FAST = MetricSpec("kcc_calls_answered_fast", "counter", "Calls answered within 10 s.", ("municipality", "line"))
+"""Its own counter: a metric spec, plain data, that only the registry row names."""
+
 SNEL = IndicatorSpec(
     "snel_opgenomen", "ratio", ("line",), "Snel opgenomen",
-    Live("ratio", Term(ms.CALLS_ANSWERED_IN_SERVICE_LEVEL), plus=(Term(ms.CALLS_ANSWERED),)),
+    Live("ratio", Term(ANSWERED_FAST), plus=(Term(ms.CALLS_ANSWERED),), decided=True),
 )
-"""Share of answered calls answered within 10 s, per line: the registry row of a new indicator."""
+"""Share of answered calls answered within 10 s, per line: the registry row of a new indicator, whose
+decisions (a hit: answered within 10 s) count in its own counter live."""
 
 
 def snel_contributions(record: CallRecord, municipality: Municipality, as_of_us: int) -> list[Contribution]:
@@ -108,6 +123,18 @@ def test_a_new_indicator_is_a_registry_row_a_contributions_function_and_a_config
         table = build_table(groningen, period, lambda p: report)
         row = next(r for r in table.rows if r.indicator == "snel_opgenomen" and not r.scope)
         assert (row.label, row.norm_label, table.total(row).text) == ("Snel opgenomen", "minimaal 50%", "66,7%")
+
+        fast = (ANSWERED_FAST, ("groningen", "14050"), "inc", 1.0)
+        offered, answered = events[0], events[1]  # s1: answered after 5 s
+        change = live.apply(None, Counter(), offered, groningen, to_us(offered.ts))
+        assert fast not in change.delta  # not decided while the caller waits
+        change = live.apply(change.record, change.counted, answered, groningen, to_us(answered.ts))
+        assert change.delta[fast] == 1  # its live fact, from the registry row alone
+        slow = live.facts(fold(fold(None, events[2]), events[3]), groningen)  # s2: answered after 40 s
+        assert fast not in slow  # a miss, and the row names no miss counter
+        assert (ms.CALLS_ANSWERED, ("groningen", "14050", "algemeen"), "inc", 1.0) in slow
+
+    assert fast not in live.facts(change.record, groningen)  # unregistered: no indicator, no fact
 
     assert "snel_opgenomen" not in REGISTRY
     report = build_report(source(events, config), "groningen", period, at("2026-05-01T00:00:00+02:00"))
