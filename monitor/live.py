@@ -55,12 +55,12 @@ from monitor.calendar import calendar_for
 from monitor.config import Municipality
 from monitor.indicators import REGISTRY, SCALE, contributions
 from monitor.indicators.base import Contribution, local_day
-from monitor.indicators.spec import Unit, to_live
+from monitor.indicators.spec import IndicatorSpec, Unit, to_live
 from monitor.indicators.letters import due_us
 from monitor.metricspec import MetricSpec
 from monitor.events import family
 from monitor.records import (
-    CallbackRecord, CallRecord, DigitalRecord, LetterRecord, Record, SurveyRecord, VisitRecord, fold,
+    CallbackRecord, CallRecord, DigitalRecord, LetterRecord, Record, VisitRecord, fold,
 )
 
 Op = Literal["inc", "observe"]
@@ -141,10 +141,10 @@ def _decision_facts(decision: Contribution, municipality: Municipality) -> list[
         return []
     if live.kind == "mean":
         term = live.numerator
-        return [_observe(term.spec, _labels(term.spec, term.matchers, decision, municipality),
+        return [_observe(term.spec, _labels(term.spec, term.matchers, decision, spec, municipality),
                          _base_units(decision.sum, spec.unit))]
     term = live.numerator if decision.hits else live.miss
-    return [] if term is None else [_inc(term.spec, _labels(term.spec, term.matchers, decision, municipality))]
+    return [] if term is None else [_inc(term.spec, _labels(term.spec, term.matchers, decision, spec, municipality))]
 
 
 def has_deadline(record: Record) -> bool:
@@ -163,9 +163,10 @@ def open_gauges(record: Record, municipality: Municipality, now_us: int) -> list
     if isinstance(record, CallbackRecord) and has_deadline(record) and record.requested[0] <= now_us:
         gauge, result = ms.CALLBACKS_OPEN_PAST_DEADLINE, []
         for decision in _decided(contributions(record, municipality, now_us)).values():
-            miss = REGISTRY[decision.indicator].live.miss  # still open: every decision is a deadline passed
+            indicator = REGISTRY[decision.indicator]
+            miss = indicator.live.miss  # still open: every decision is a deadline passed
             if miss is not None:  # labelled like the counter the miss adds one to (working_days)
-                result.append((gauge, _labels(gauge, miss.matchers, decision, municipality), 1.0))
+                result.append((gauge, _labels(gauge, miss.matchers, decision, indicator, municipality), 1.0))
         return result
     if isinstance(record, LetterRecord) and has_deadline(record) and record.received[0] <= now_us:
         if now_us > due_us(record, municipality):
@@ -221,25 +222,24 @@ def _decided(items: Iterable[Contribution]) -> dict[str, Contribution]:
     return {c.indicator: c for c in items if c.n == 1}
 
 
-def _labels(spec: MetricSpec, fixed: dict[str, str], decision: Contribution,
+def _labels(spec: MetricSpec, fixed: dict[str, str], decision: Contribution, indicator: IndicatorSpec,
             municipality: Municipality) -> tuple[str, ...]:
     """The label values of a decision's series of ``spec``: ``municipality`` the slug, a label ``fixed`` by
     the registry term (``working_days``) its value, a scope dimension of the indicator the decision's
     (bounded) value or ``""`` when the item has none (a survey answer without a location)."""
-    scope = decision.scope_dict
-    dimensions = REGISTRY[decision.indicator].scope
-
-    def value(label: str) -> str:
+    scope = dict(decision.scope)
+    values = []
+    for label in spec.labels:
         if label == "municipality":
-            return municipality.slug
-        if label in fixed:
-            return fixed[label]
-        if label in dimensions:
-            return scope.get(label, "")
-        raise ValueError(f"{spec.name}: label {label!r} is neither fixed nor a scope dimension of "
-                         f"{decision.indicator}")
-
-    return tuple(value(label) for label in spec.labels)
+            values.append(municipality.slug)
+        elif label in fixed:
+            values.append(fixed[label])
+        elif label in indicator.scope:
+            values.append(scope.get(label, ""))
+        else:
+            raise ValueError(f"{spec.name}: label {label!r} is neither fixed nor a scope dimension of "
+                             f"{indicator.id}")
+    return tuple(values)
 
 
 def _base_units(amount: int, unit: Unit) -> float:

@@ -69,7 +69,8 @@ def test_registering_a_taken_id_is_refused():
 
 # -- the throw-away indicator ----------------------------------------------------------------------
 
-ANSWERED_FAST = MetricSpec("kcc_calls_answered_fast", "counter", "Calls answered within 10 s.", ("municipality", "line"))
+ANSWERED_FAST = MetricSpec("kcc_calls_answered_fast", "counter", "Calls answered within 10 s.",
+                           ("municipality", "line"))
 """Its own counter: a metric spec, plain data, that only the registry row names."""
 
 SNEL = IndicatorSpec(
