@@ -74,21 +74,17 @@ def kafka_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KafkaBrok
 def secure_kafka_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
     """A private broker whose client listener is SASL_SSL (SCRAM-SHA-512, a CA made for the test):
     ``bootstrap`` is that listener, ``client_env`` the settings (CA file, user, password)."""
-    broker = Broker.local(free_port(), tmp_path_factory.mktemp("kafka-secure"), secure=True)
-    try:
-        broker.start()
-    except StackError as exc:
-        pytest.fail(str(exc))
-    try:
-        yield broker
-    finally:
-        broker.stop()
+    yield from _running(Broker.local(free_port(), tmp_path_factory.mktemp("kafka-secure"), secure=True))
 
 
 @pytest.fixture
 def stoppable_kafka_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
     """A private plaintext broker of this test alone, which it may stop and start again (same ports, same data)."""
-    broker = Broker.local(free_port(), tmp_path_factory.mktemp("kafka-own"))
+    yield from _running(Broker.local(free_port(), tmp_path_factory.mktemp("kafka-own")))
+
+
+def _running(broker: Broker) -> Iterator[Broker]:
+    """Start ``broker`` (a start failure fails the test, never skips it), yield it, stop it."""
     try:
         broker.start()
     except StackError as exc:

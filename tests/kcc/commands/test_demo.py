@@ -32,10 +32,7 @@ def _offered(url: str) -> float:
 def test_demo_starts_broker_worker_and_simulator_and_ctrl_c_stops_them(tmp_path: Path) -> None:
     name = f"demo{uuid.uuid4().hex[:8]}"
     port, kafka_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KCC_")}
-    env.update(KCC_KAFKA_PORT=str(kafka_port), KCC_KAFKA_DIR=str(tmp_path / "kafka"), KCC_WORKER_PORT=str(port),
-               KCC_WORKER_BIND="127.0.0.1", KCC_APP_ID=name, KCC_TOPIC_PREFIX=name,
-               KCC_DATA_DIR=str(tmp_path / "data"), PYTHONUNBUFFERED="1")
+    env = _demo_env(tmp_path, name, kafka_port, port)
     log = tmp_path / "demo.log"
     # A busy simulated Tuesday morning at 30× real time: calls arrive whatever the wall clock says.
     demo = subprocess.Popen(
@@ -89,10 +86,7 @@ def _over_deadline(snapshot: dict | None) -> dict | None:
 def test_demo_scenario_turns_a_tile_red_and_fires_an_alert_on_its_wallboard_within_minutes(tmp_path: Path) -> None:
     name = f"demo{uuid.uuid4().hex[:8]}"
     port, kafka_port, board_port = free_port(), free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KCC_")}
-    env.update(KCC_KAFKA_PORT=str(kafka_port), KCC_KAFKA_DIR=str(tmp_path / "kafka"), KCC_WORKER_PORT=str(port),
-               KCC_WORKER_BIND="127.0.0.1", KCC_APP_ID=name, KCC_TOPIC_PREFIX=name,
-               KCC_DATA_DIR=str(tmp_path / "data"), PYTHONUNBUFFERED="1")
+    env = _demo_env(tmp_path, name, kafka_port, port)
     log = tmp_path / "demo.log"
     demo = subprocess.Popen(
         [sys.executable, "-m", "kcc.cli", "demo", "--scenario", "callback-backlog", "--municipality", "groningen",
@@ -126,3 +120,12 @@ def test_demo_scenario_turns_a_tile_red_and_fires_an_alert_on_its_wallboard_with
             demo.kill()
         subprocess.run([str(REPO / "scripts" / "kafka"), "stop"], env=env, timeout=90)
         print(log.read_text()[-5000:])
+
+
+def _demo_env(tmp_path: Path, name: str, kafka_port: int, worker_port: int) -> dict[str, str]:
+    """The environment less any KCC_ setting of the caller, plus a private broker, worker port, app id and data."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KCC_")}
+    env.update(KCC_KAFKA_PORT=str(kafka_port), KCC_KAFKA_DIR=str(tmp_path / "kafka"),
+               KCC_WORKER_PORT=str(worker_port), KCC_WORKER_BIND="127.0.0.1", KCC_APP_ID=name,
+               KCC_TOPIC_PREFIX=name, KCC_DATA_DIR=str(tmp_path / "data"), PYTHONUNBUFFERED="1")
+    return env
