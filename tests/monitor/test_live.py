@@ -4,7 +4,6 @@ order independence, the "now" gauges and the configured series."""
 from __future__ import annotations
 
 import itertools
-import json
 from collections import Counter
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -13,20 +12,18 @@ import pytest
 
 from monitor import metricspec as ms
 from monitor.config import Config
-from monitor.events import parse_event
 from monitor.live import apply, calendar_gauges, configured_label_sets, duplicate, facts, has_deadline, open_gauges
 from monitor.records import fold, to_us
+from tests.events import event
 
 TZ = ZoneInfo("Europe/Amsterdam")
 T0 = datetime(2026, 4, 7, 10, 0, tzinfo=TZ)  # Tuesday 10:00: 1 wd → Wed 10:00, 2 wd → Thu 10:00
 LATER = to_us(datetime(2026, 6, 1, tzinfo=TZ))
-_ids = itertools.count()
 
 
 def ev(event_type: str, minutes: float = 0, municipality: str = "groningen", **fields: object) -> object:
-    body = {"event_id": f"e{next(_ids)}", "type": event_type, "ts": (T0 + timedelta(minutes=minutes)).isoformat(),
-            "municipality": municipality, **fields}
-    return parse_event(json.dumps(body))
+    """An event ``minutes`` after :data:`T0` (built by ``tests.events``)."""
+    return event(event_type, (T0 + timedelta(minutes=minutes)).isoformat(), municipality, **fields)
 
 
 def call(event_type: str, minutes: float = 0, **fields: object) -> object:
