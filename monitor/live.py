@@ -157,11 +157,12 @@ def has_deadline(record: Record) -> bool:
 
 
 def open_gauges(record: Record, municipality: Municipality, now_us: int) -> list[GaugeValue]:
-    """What the record adds (1 each) to the "now" gauges: callbacks open past their deadline, letters
-    open past due, visitors checked in today and waiting (not called, not a no-show)."""
+    """What the record adds (1 each) to the "now" gauges: callbacks open, and open past their deadline,
+    letters open past due, visitors checked in today and waiting (not called, not a no-show)."""
     m = municipality.slug
     if isinstance(record, CallbackRecord) and has_deadline(record) and record.requested[0] <= now_us:
-        gauge, result = ms.CALLBACKS_OPEN_PAST_DEADLINE, []
+        gauge = ms.CALLBACKS_OPEN_PAST_DEADLINE
+        result = [(ms.CALLBACKS_OPEN, (m, municipality.label("department", record.department)), 1.0)]
         for decision in _decided(contributions(record, municipality, now_us)).values():
             indicator = REGISTRY[decision.indicator]
             miss = indicator.live.miss  # still open: every decision is a deadline passed

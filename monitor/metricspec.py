@@ -63,6 +63,8 @@ CALLBACKS_COMPLETED_IN_TIME = MetricSpec(
     "kcc_callbacks_completed_in_time", "counter",
     "Callbacks made within N working days of the request (label working_days).",
     _CALLBACK + ("working_days",))
+CALLBACKS_OPEN = MetricSpec(
+    "kcc_callbacks_open", "gauge", "Callback requests open now (requested, not made, not withdrawn).", _CALLBACK)
 CALLBACKS_OPEN_PAST_DEADLINE = MetricSpec(
     "kcc_callbacks_open_past_deadline", "gauge",
     "Open callback requests past their N-working-day deadline now.", _CALLBACK + ("working_days",))

@@ -16,7 +16,7 @@ dashboards), :class:`WallboardDashboard`, :class:`TeamleadDashboard`,
 :class:`ProgrammeDashboard`, :class:`ReportTable` (``report --format table``)
 and :class:`Export` (the export files, its progress bar and summary); the live
 wallboard page (``wallboard/``) reads :data:`WALLBOARD`, :data:`BOARD_STATUS`,
-:data:`STALE_REASONS`, :func:`board_value`, :func:`wait_clock`, :func:`norm_short`
+:data:`BOARD_TREND`, :data:`STALE_REASONS`, :func:`board_value`, :func:`wait_clock`, :func:`norm_short`
 and the state texts.
 ``tests/monitor/test_dutch_words.py`` fails when a Dutch literal appears in the
 dashboards, the report, the export, the rules or the commands instead.
@@ -784,6 +784,7 @@ WALLBOARD: dict[str, str] = {
     "longest_wait": "langste wacht",
     "queues": "Wachtrijen",
     "callbacks": "Terugbellen",
+    "open": "open",
     "over_deadline": "over termijn",
     "within_1": "binnen 1 werkdag",
     "within_2": "binnen 2 werkdagen",
@@ -819,6 +820,13 @@ BOARD_STATUS: dict[str, tuple[str, str]] = {
     "none": ("", ""),
 }
 """Tile status → (symbol, word): colour is never the only signal."""
+
+BOARD_TREND: dict[str, tuple[str, str]] = {
+    "up": ("↑", "laatste uur hoger dan vandaag"),
+    "down": ("↓", "laatste uur lager dan vandaag"),
+    "flat": ("→", "laatste uur gelijk aan vandaag"),
+}
+"""The last hour against today → (arrow, words for a screen reader and the tooltip)."""
 
 STALE_REASONS: dict[str, str] = {
     "prometheus": "geen gegevens van Prometheus",

@@ -236,6 +236,7 @@ LOCAL_MONTH_RECORD = "municipality:kcc_local_month:value"
 # Live records that alert rules read by name.
 LONGEST_CALL_WAIT_RECORD = "municipality_queue:kcc_longest_call_wait_seconds:max"
 SECONDS_SINCE_LAST_EVENT_RECORD = "municipality_family:kcc_seconds_since_last_event:min"
+CALLBACKS_OPEN_RECORD = "municipality_department:kcc_callbacks_open:sum"
 CALLBACKS_PAST_DEADLINE_RECORD = "municipality_department_working_days:kcc_callbacks_open_past_deadline:sum"
 CONSUMER_LAG_RECORD = "topic:kcc_consumer_lag_messages:sum"
 
@@ -250,6 +251,7 @@ LIVE: dict[str, str] = {
     "municipality:kcc_longest_call_wait_seconds:max":
         f'max by (municipality) ({selector(ms.QUEUE_LONGEST_WAIT.series, {"channel": "phone"})})',
     # open items are spread over partitions (keyed by item id): sum over workers
+    CALLBACKS_OPEN_RECORD: f"sum by (municipality, department) ({ms.CALLBACKS_OPEN.series})",
     CALLBACKS_PAST_DEADLINE_RECORD:
         f"sum by (municipality, department, working_days) ({ms.CALLBACKS_OPEN_PAST_DEADLINE.series})",
     "municipality_location:kcc_visitors_waiting:sum":

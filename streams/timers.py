@@ -11,7 +11,7 @@
   *command*: the record key, with header ``kcc-command: compact``, to the family's
   re-keyed topic **in the record's partition**; the family agent, which reads that
   topic, does the move (:func:`streams.agents.compact`).
-- the same pass counts the "now" gauges of the records (``kcc_callbacks_open_past_deadline``,
+- the same pass counts the "now" gauges of the records (``kcc_callbacks_open``, ``kcc_callbacks_open_past_deadline``,
   ``kcc_letters_open_past_due``, ``kcc_visitors_waiting``) into :class:`NowGauges`, so
   they are at most one timer period old;
 - :class:`NowCollector` (a prometheus_client collector, evaluated at scrape time) serialises
@@ -45,7 +45,7 @@ RESEND_SECONDS = 60.0
 """A compaction command not yet carried out (the agent is behind) is sent again after this long."""
 
 NOW_GAUGES: tuple[MetricSpec, ...] = (
-    ms.CALLBACKS_OPEN_PAST_DEADLINE, ms.LETTERS_OPEN_PAST_DUE, ms.VISITORS_WAITING, ms.OFFICE_OPEN, ms.PERIOD_START)
+    ms.CALLBACKS_OPEN, ms.CALLBACKS_OPEN_PAST_DEADLINE, ms.LETTERS_OPEN_PAST_DUE, ms.VISITORS_WAITING, ms.OFFICE_OPEN, ms.PERIOD_START)
 """Gauges computed at scrape time by :class:`NowCollector` (``streams.metrics`` does not create them)."""
 
 
@@ -128,6 +128,7 @@ class NowCollector(Collector):
         values: dict[MetricSpec, dict[tuple[str, ...], float]] = defaultdict(dict)
         for m in self.config.municipalities.values():
             for department in (*m.departments, "other"):
+                values[ms.CALLBACKS_OPEN][(m.slug, department)] = 0.0
                 for days in ("1", "2"):
                     values[ms.CALLBACKS_OPEN_PAST_DEADLINE][(m.slug, department, days)] = 0.0
             for channel in ("post", "email"):

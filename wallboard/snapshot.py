@@ -77,12 +77,12 @@ def _rec(indicator: str, dims: tuple[str, ...], window: q.Window) -> str:
 def record_names() -> tuple[str, ...]:
     """Every series the board reads, all municipalities at once."""
     names = [WAITING_QUEUE, WAITING_TOTAL, q.LONGEST_CALL_WAIT_RECORD, LONGEST_TOTAL,
-             q.CALLBACKS_PAST_DEADLINE_RECORD, VISITORS_WAITING, LETTERS_PAST_DUE,
+             q.CALLBACKS_OPEN_RECORD, q.CALLBACKS_PAST_DEADLINE_RECORD, VISITORS_WAITING, LETTERS_PAST_DUE,
              q.OFFICE_OPEN_RECORD, q.SECONDS_SINCE_LAST_EVENT_RECORD, "up"]
     for ind in ("bereikbaarheid", "servicelevel"):
         for window in ("today", "1h"):
             names += [_rec(ind, PHONE_LINE, window), _rec(ind, PHONE_QUEUE, window)]
-    names += [_rec("direct_geholpen", MUNI, "today"),
+    names += [_rec("direct_geholpen", PHONE_LINE, "today"), _rec("direct_geholpen", PHONE_QUEUE, "today"),
               _rec("terugbellen_1_werkdag", MUNI, "today"), _rec("terugbellen_2_werkdagen", MUNI, "today"),
               _rec("wachttijd_balie", LOCATION_VISIT, "today"), _rec("balie_binnen_norm", LOCATION_VISIT, "today")]
     return tuple(dict.fromkeys(names))
@@ -185,6 +185,20 @@ def _sel(name: str, labels: dict[str, str]) -> str:
     return q.selector(name, labels)
 
 
+TREND_STEP = 0.01
+"""How far (share, 0.01 = 1 percentage point) the last hour must differ from today for an up or down arrow."""
+
+
+def trend(today: float | None, hour: float | None) -> dict[str, str] | None:
+    """The last hour against today (both shares): ↑ higher, ↓ lower, → within :data:`TREND_STEP`; None without
+    both. The words say it for a screen reader and whoever cannot tell the arrows apart."""
+    if today is None or hour is None:
+        return None
+    direction = "up" if hour > today + TREND_STEP else "down" if hour < today - TREND_STEP else "flat"
+    symbol, text = nl.BOARD_TREND[direction]
+    return {"direction": direction, "symbol": symbol, "text": text}
+
+
 def _indicator_cell(r: Readings, m: Municipality, label: str, indicator: str, level: tuple[str, ...],
                     scope: dict[str, str], today: str, margins: Margins, *, hour: bool = False,
                     big: bool = False, row: bool = False) -> dict[str, Any]:
@@ -197,7 +211,8 @@ def _indicator_cell(r: Readings, m: Municipality, label: str, indicator: str, le
         hname = _rec(indicator, level, "1h")
         hvalue = r.one(hname, **labels)
         hstatus, _ = judge_norm(m, indicator, scope, hvalue, today, margins)
-        sub.append({**cell(W["last_hour"], hvalue, _unit(indicator), _sel(hname, labels), status=hstatus)})
+        sub.append({**cell(W["last_hour"], hvalue, _unit(indicator), _sel(hname, labels), status=hstatus),
+                    "trend": trend(value, hvalue)})
     return cell(label, value, _unit(indicator), _sel(name, labels), status=status, norm=norm, sub=sub, big=big,
                 row=row)
 
@@ -217,7 +232,8 @@ def phone_band(r: Readings, m: Municipality, today: str, margins: Margins) -> di
                             margins, hour=True, big=True),
             _indicator_cell(r, m, nl.indicator_label("servicelevel"), "servicelevel", PHONE_LINE, scope, today,
                             margins, hour=True, big=True),
-            _indicator_cell(r, m, nl.indicator_label("direct_geholpen"), "direct_geholpen", MUNI, {}, today, margins),
+            _indicator_cell(r, m, nl.indicator_label("direct_geholpen"), "direct_geholpen", PHONE_LINE, scope, today,
+                            margins),
         ]})
     for queue in m.queues:
         labels = {**ms, "queue": queue}
@@ -230,28 +246,38 @@ def phone_band(r: Readings, m: Municipality, today: str, margins: Margins) -> di
                             {"queue": queue}, today, margins, row=True),
             _indicator_cell(r, m, nl.indicator_label("servicelevel"), "servicelevel", PHONE_QUEUE, {"queue": queue},
                             today, margins, row=True),
+            _indicator_cell(r, m, nl.indicator_label("direct_geholpen"), "direct_geholpen", PHONE_QUEUE,
+                            {"queue": queue}, today, margins, row=True),
         ]})
     return {"id": "phone", "title": W["phone"], "tiles": tiles}
 
 
 def callback_band(r: Readings, m: Municipality, today: str, margins: Margins) -> dict[str, Any]:
+    """Open requests and those over their deadline now (in total and per department), then today's shares
+    called back within 1 and 2 working days against their norms."""
     ms = {"municipality": m.slug}
     wd = _alert_working_days(m)
-    name = q.CALLBACKS_PAST_DEADLINE_RECORD
-    over = r.total(name, **ms, working_days=wd)
-    total = cell(W["over_deadline"], over, "count",
-                 f"sum({_sel(name, {**ms, 'working_days': wd})})", status=judge_limit(over, 0, margins), big=True)
+    name, open_name = q.CALLBACKS_PAST_DEADLINE_RECORD, q.CALLBACKS_OPEN_RECORD
+
+    def over(labels: dict[str, str], *, big: bool = False) -> dict[str, Any]:
+        value = r.total(name, **labels, working_days=wd)
+        return cell(W["over_deadline"], value, "count", f"sum({_sel(name, {**labels, 'working_days': wd})})",
+                    status=judge_limit(value, 0, margins), big=big)
+
     tiles = [{"title": W["today"], "size": "big", "cells": [
-        total,
+        cell(W["open"], r.total(open_name, **ms), "count", f"sum({_sel(open_name, ms)})", big=True),
+        over(ms, big=True),
         _indicator_cell(r, m, W["within_1"], "terugbellen_1_werkdag", MUNI, {}, today, margins, big=True),
         _indicator_cell(r, m, W["within_2"], "terugbellen_2_werkdagen", MUNI, {}, today, margins, big=True),
     ]}]
-    departments = [cell(d, r.one(name, **ms, department=d, working_days=wd), "count",
-                        _sel(name, {**ms, "department": d, "working_days": wd}),
-                        status=judge_limit(r.one(name, **ms, department=d, working_days=wd), 0, margins), row=True)
-                   for d in m.departments]
+    departments = []
+    for d in m.departments:
+        labels = {**ms, "department": d}
+        row = cell(d, r.one(open_name, **labels), "count", _sel(open_name, labels), row=True)
+        row["sub"] = [over(labels)]
+        departments.append(row)
     if departments:
-        tiles.append({"title": W["over_deadline"], "size": "list", "cells": departments})
+        tiles.append({"title": f"{W['open']} · {W['over_deadline']}", "size": "list", "cells": departments})
     return {"id": "callbacks", "title": W["callbacks"], "tiles": tiles}
 
 

@@ -165,8 +165,19 @@ def test_open_callback_misses_its_deadline_only_when_it_passes(config) -> None:
     assert not any(key[0] == "kcc_callbacks_missed_deadline" for key in at_deadline)
     just_after = facts(record, m, deadline_1 + 1) - facts(record, m, deadline_1)
     assert names(just_after) == Counter({("kcc_callbacks_missed_deadline", CB + ("1",), "inc", 1.0): 1})
-    assert open_gauges(record, m, deadline_1 + 1) == [(ms.CALLBACKS_OPEN_PAST_DEADLINE, CB + ("1",), 1.0)]
-    assert open_gauges(record, m, deadline_1) == []
+    assert open_gauges(record, m, deadline_1 + 1) == [(ms.CALLBACKS_OPEN, CB, 1.0),
+                                                      (ms.CALLBACKS_OPEN_PAST_DEADLINE, CB + ("1",), 1.0)]
+    assert open_gauges(record, m, deadline_1) == [(ms.CALLBACKS_OPEN, CB, 1.0)]
+
+
+def test_a_callback_counts_as_open_from_its_request_until_it_is_made_or_withdrawn(config) -> None:
+    m = config["groningen"]
+    requested = to_us(T0)
+    assert open_gauges(record_of(callback("callback.requested")), m, requested - 1) == []
+    assert open_gauges(record_of(callback("callback.requested")), m, requested) == [(ms.CALLBACKS_OPEN, CB, 1.0)]
+    made = record_of(callback("callback.requested"), callback("callback.completed", 60))
+    withdrawn = record_of(callback("callback.requested"), callback("callback.cancelled", 60))
+    assert open_gauges(made, m, LATER) == [] and open_gauges(withdrawn, m, LATER) == []
 
 
 def test_cancelled_callback_is_counted_and_decides_nothing(config) -> None:

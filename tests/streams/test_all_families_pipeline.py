@@ -135,6 +135,8 @@ def test_every_family_gives_exact_metrics_with_out_of_order_events_and_duplicate
         assert value("kcc_callbacks_missed_deadline_total", **dept, working_days=days) == 2  # late + open-late
         assert value("kcc_callbacks_open_past_deadline", **dept, working_days=days) == 1
     assert value("kcc_callbacks_open_past_deadline", department="afval", working_days="1") == 0
+    assert value("kcc_callbacks_open", **dept) == 2  # open-late and open-new
+    assert value("kcc_callbacks_open", department="afval") == 0
 
     walk_in = {"location": "haren", "visit_type": "walk_in"}
     assert value("kcc_visits_checked_in_total", **walk_in) == 1

@@ -73,8 +73,11 @@ def test_now_gauges_are_counted_by_the_scan_and_a_scrape_only_serialises_them(un
     get = registry.get_sample_value
     haren = {"municipality": "groningen", "location": "haren"}
     past = {"municipality": "groningen", "department": "afval", "working_days": "1"}
+    afval = {"municipality": "groningen", "department": "afval"}
     assert get("kcc_visitors_waiting", haren) == 0  # before the first scan: configured series at 0
+    assert get("kcc_callbacks_open", afval) == 0
     scan(worker.cache, config, {0, 1}, 86400, now=clock[0], gauges=gauges)
+    assert get("kcc_callbacks_open", afval) == 1
     assert get("kcc_visitors_waiting", haren) == 1
     assert get("kcc_visitors_waiting", {"municipality": "groningen", "location": "ten-boer"}) == 0
     assert get("kcc_callbacks_open_past_deadline", past) == 0

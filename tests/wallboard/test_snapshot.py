@@ -111,7 +111,53 @@ def test_callbacks_over_their_deadline_add_up_per_department(config):
     total = find(snap, "callbacks", "Vandaag", "over termijn")
     assert (total["value"], total["status"]) == ("5", "bad")
     assert total["query"] == f'sum({name}{{municipality="groningen",working_days="2"}})'
-    assert find(snap, "callbacks", "over termijn", "afval")["value"] == "3"
+    department = find(snap, "callbacks", "open · over termijn", "afval")
+    assert department["sub"][0]["value"] == "3" and department["sub"][0]["status"] == "bad"
+
+
+def test_open_callback_requests_are_shown_in_total_and_per_department_next_to_over_deadline(config):
+    name = q.CALLBACKS_OPEN_RECORD
+    snap = board(config, (name, {"municipality": "groningen", "department": "afval"}, 4),
+                 (name, {"municipality": "groningen", "department": "wijkteams"}, 7),
+                 (name, {"municipality": "groningen", "department": "other"}, 1),
+                 slug="groningen")
+    total = find(snap, "callbacks", "Vandaag", "open")
+    assert (total["value"], total["query"]) == ("12", f'sum({name}{{municipality="groningen"}})')
+    afval = find(snap, "callbacks", "open · over termijn", "afval")
+    assert (afval["value"], afval["query"]) == ("4", f'{name}{{department="afval",municipality="groningen"}}')
+    assert (afval["sub"][0]["label"], afval["sub"][0]["value"]) == ("over termijn", "–")
+    assert find(snap, "callbacks", "open · over termijn", "belastingen")["value"] == "–"
+
+
+def test_direct_geholpen_is_shown_per_line_and_per_queue_against_its_norm(config):
+    line = (q.record_name("direct_geholpen", ("municipality", "line"), "today"),
+            {"municipality": "groningen", "line": "14050"}, 0.7)
+    queue = (q.record_name("direct_geholpen", ("municipality", "queue"), "today"),
+             {"municipality": "groningen", "queue": "afval"}, 0.9)
+    snap = board(config, line, queue, slug="groningen")
+    on_line = find(snap, "phone", "Lijn 14050", "Direct geholpen")
+    on_queue = find(snap, "phone", "afval", "Direct geholpen")
+    assert (on_line["value"], on_line["status"]) == ("70,0%", "bad")
+    assert (on_queue["value"], on_queue["status"]) == ("90,0%", "ok")
+    assert on_queue["query"] == f'{queue[0]}{{municipality="groningen",queue="afval"}}'
+    assert find(snap, "phone", "burgerzaken", "Direct geholpen")["value"] == "–"
+
+
+@pytest.mark.parametrize(("today", "hour", "direction", "symbol"), [
+    (0.80, 0.90, "up", "↑"), (0.90, 0.80, "down", "↓"), (0.85, 0.855, "flat", "→"), (0.85, 0.86, "flat", "→")])
+def test_the_last_hour_carries_a_trend_arrow_against_today_with_words(config, today, hour, direction, symbol):
+    rows = [(q.record_name(ind, ("municipality", "line"), window), {"municipality": "amersfoort", "line": "14033"},
+             value) for ind in ("bereikbaarheid", "servicelevel") for window, value in (("today", today), ("1h", hour))]
+    snap = board(config, *rows)
+    for label in ("Bereikbaarheid", "Servicelevel"):
+        trend = find(snap, "phone", "Lijn 14033", label)["sub"][0]["trend"]
+        assert (trend["direction"], trend["symbol"]) == (direction, symbol)
+        assert trend["text"] == nl.BOARD_TREND[direction][1] and "laatste uur" in trend["text"]
+
+
+def test_no_trend_arrow_without_both_values(config):
+    snap = board(config, bereikbaarheid_today(0.9))
+    assert find(snap, "phone", "Lijn 14033", "Bereikbaarheid")["sub"][0]["trend"] is None
 
 
 def test_groningen_has_a_tile_per_queue_and_per_counter_location(config):

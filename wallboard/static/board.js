@@ -80,6 +80,13 @@
         n.dataset.kind = s.kind;
         sub.appendChild(n);
         if (s.symbol) sub.appendChild(el("span", "verdict", " " + s.symbol));
+        if (s.trend) {
+          var arrow = el("span", "trend trend-" + s.trend.direction, " " + s.trend.symbol);
+          arrow.title = s.trend.text;
+          arrow.setAttribute("aria-hidden", "true");
+          sub.appendChild(arrow);
+          sub.appendChild(el("span", "sr-only", s.trend.text));
+        }
         node.appendChild(sub);
       });
     }
@@ -132,6 +139,8 @@
     list.replaceChildren(items);
   }
 
+  // Plays a short tone once per newly firing critical alert (with ?sound); body[data-sounds] counts the tones
+  // played, so a TV installer (and a test) can see that the sound works.
   function beepOnNewCritical(snap) {
     var critical = snap.alerts.filter(function (a) { return a.severity === "critical"; })
       .map(function (a) { return a.id; });
@@ -145,6 +154,10 @@
       osc.connect(ctx.destination);
       osc.start();
       osc.stop(ctx.currentTime + 0.4);
+      osc.onended = function () { ctx.close(); };
+      ctx.resume().then(function () {  // resolves once the browser lets it play (autoplay policy)
+        document.body.dataset.sounds = String(parseInt(document.body.dataset.sounds || "0", 10) + 1);
+      });
     } catch (e) { /* a browser that refuses audio without a click stays silent */ }
   }
 
