@@ -801,7 +801,7 @@ WALLBOARD: dict[str, str] = {
     "since": "sinds",
     "norm": "norm",
     "live": "live",
-    "stale": "verouderd sinds",
+    "stale": "verouderd",
     "closed": "gesloten",
     "opens": "opent",
     "connecting": "verbinden …",
@@ -875,8 +875,8 @@ def opens_at(t: datetime) -> str:
 
 
 def stale_text(since: datetime | None, reason: str) -> str:
-    """``⚠ verouderd sinds 10:38 — geen gegevens van Prometheus``."""
-    when = f" {since:%H:%M}" if since is not None else ""
+    """``⚠ verouderd sinds 10:38 — geen gegevens van Prometheus`` (``⚠ verouderd — …`` without a time)."""
+    when = f" {WALLBOARD['since']} {since:%H:%M}" if since is not None else ""
     return f"⚠ {WALLBOARD['stale']}{when} — {STALE_REASONS[reason]}"
 
 

@@ -64,6 +64,7 @@ class Hub:
     latest: dict[str, str] = field(default_factory=dict)
     """Latest snapshot JSON per municipality."""
     _snapshots: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Latest live (or closed) snapshot per municipality: what a stale board keeps showing."""
     _screens: dict[str, set[asyncio.Queue[str]]] = field(default_factory=dict)
     _last_ok: datetime | None = None
     rounds: int = 0
@@ -78,11 +79,11 @@ class Hub:
         fresh = snapshot.build(self.config, samples or [], alerts or [], now, health, self.margins)
         for slug, snap in fresh.items():
             previous = self._snapshots.get(slug)
-            if samples is None and previous is not None:
+            if not snap["state"]["stale"]:
+                self._snapshots[slug] = snap
+            elif previous is not None:  # Prometheus, the workers or the sources stopped: the last live values
                 snap = snapshot.keep_stale(previous, snap["state"], now)
                 snap["alerts"], snap["alerts_text"] = fresh[slug]["alerts"], fresh[slug]["alerts_text"]
-            else:
-                self._snapshots[slug] = snap
             self.publish(slug, json.dumps(snap, ensure_ascii=False, separators=(",", ":")))
         self.rounds += 1
 
@@ -147,7 +148,8 @@ async def board(request: web.Request) -> web.StreamResponse:
         return _page("index.html", status=404, municipalities=[(s, config[s].name) for s in sorted(config.slugs)],
                      error=nl.WALLBOARD["not_found"])
     client = {"interval": request.app[HUB_KEY].interval, "all": sorted(config.municipalities),
-              "reasons": nl.STALE_REASONS, "stale": nl.WALLBOARD["stale"]}
+              "reasons": nl.STALE_REASONS, "stale": nl.WALLBOARD["stale"],
+              "since": nl.WALLBOARD["since"]}
     return _page("board.html", slug=slug, name=config[slug].name, client=json.dumps(client, ensure_ascii=False).replace("<", "\\u003c"))
 
 

@@ -18,7 +18,7 @@ waits its ``for:`` duration and a minimum number of items in its own window
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable
 
 from monitor import nl
@@ -354,20 +354,23 @@ class Health:
 
 
 def state(r: Readings, m: Municipality, now: datetime, health: Health) -> dict[str, Any]:
-    """``live``, ``stale`` (with the reason) or ``closed`` (with the next opening)."""
+    """``live``, ``stale`` (with the reason) or ``closed`` (with the next opening).
+
+    Stale since: when Prometheus last answered; for silent workers or sources :func:`keep_stale` names the
+    time of the last live snapshot."""
     local = now.astimezone(m.tz)
     since = health.last_ok.astimezone(m.tz) if health.last_ok else None
     reason = None
     if not health.prometheus_ok:
         reason = "prometheus"
     elif not r.workers_up():
-        reason, since = "workers", local
+        reason, since = "workers", None
     calendar = calendar_for(m)
     if calendar.is_open(now):
         silence = r.rows(q.SECONDS_SINCE_LAST_EVENT_RECORD, municipality=m.slug)
         limit = m.thresholds.silence_alert_minutes * 60
         if reason is None and (not silence or min(v for _, v in silence) > limit):
-            reason, since = "sources", local
+            reason, since = "sources", None
     else:
         if reason is None:
             return {"kind": "closed", "text": nl.opens_at(calendar.clock_start(now)), "stale": False}
@@ -398,6 +401,11 @@ def build(config: Config, samples: list[Sample], alerts: list[dict], now: dateti
 
 
 def keep_stale(previous: dict[str, Any], fresh_state: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """The last good snapshot, marked stale: values kept, each tile marked with its age."""
+    """The last live snapshot, marked stale: values kept, each tile marked with its age; stale since that
+    snapshot unless Prometheus' last answer says otherwise."""
     age = nl.age_text(now.timestamp() - previous["generated_ts"])
-    return {**previous, "state": {**fresh_state, "age": age}}
+    state = {**fresh_state, "age": age}
+    if fresh_state.get("reason") in ("workers", "sources"):
+        zone = timezone(timedelta(seconds=previous["utc_offset"]))
+        state["text"] = nl.stale_text(datetime.fromtimestamp(previous["generated_ts"], zone), fresh_state["reason"])
+    return {**previous, "state": state}

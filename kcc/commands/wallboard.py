@@ -25,8 +25,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8080, help="port (default %(default)s)")
     parser.add_argument("--token", default=os.environ.get(TOKEN_ENV),
                         help=f"access token; open the board once with ?token=… (default: ${TOKEN_ENV}, none)")
-    parser.add_argument("--interval", type=float, default=5.0,
-                        help="seconds between two rounds of queries and pushes (default %(default)s)")
+    parser.add_argument("--interval", type=float, default=4.0,
+                        help="seconds between two rounds of queries and pushes (default %(default)s: a round "
+                             "waits at most 80%% of it for an answer, so screens get snapshots at most 5 s apart)")
     parser.add_argument("--config", default=None, help="municipality config folder (default: the repository's)")
     parser.add_argument("--margin-points", type=float, default=Margins.ratio * 100,
                         help="orange ('bijna') within this many percentage points of a percentage norm "

@@ -77,10 +77,13 @@ def wallboard_server(tmp_path: Path) -> Iterator[Callable[..., WallboardProcess]
     started: list[WallboardProcess] = []
 
     def start(*, prometheus: str, alertmanager: str | None = None, config: Path | None = None,
-              token: str | None = None, interval: float = 1.0) -> WallboardProcess:
+              token: str | None = None, interval: float | None = 1.0) -> WallboardProcess:
+        """``interval=None``: the command's default."""
         port = free_port()
         argv = [sys.executable, "-m", "kcc.cli", "wallboard", "--prometheus", prometheus,
-                "--alertmanager", alertmanager or "", "--port", str(port), "--interval", str(interval)]
+                "--alertmanager", alertmanager or "", "--port", str(port)]
+        if interval is not None:
+            argv += ["--interval", str(interval)]
         if config is not None:
             argv += ["--config", str(config)]
         if token is not None:
@@ -99,21 +102,34 @@ def wallboard_server(tmp_path: Path) -> Iterator[Callable[..., WallboardProcess]
 
 
 @pytest.fixture
-def browser() -> Iterator[Any]:
-    """Headless Chromium through the Debian chromedriver; browser console logged (``get_log('browser')``)."""
+def browsers() -> Iterator[Callable[[], Any]]:
+    """Factory of headless Chromiums through the Debian chromedriver; browser console logged
+    (``get_log('browser')``); audio may start without a click, as on a TV set up for ``?sound``."""
     from selenium import webdriver
 
-    options = webdriver.ChromeOptions()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"):
-        options.add_argument(arg)
-    options.binary_location = "/usr/bin/chromium"
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options,
-                              service=webdriver.ChromeService(executable_path="/usr/bin/chromedriver"))
-    try:
-        yield driver
-    finally:
+    drivers: list[Any] = []
+
+    def start() -> Any:
+        options = webdriver.ChromeOptions()
+        for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                    "--autoplay-policy=no-user-gesture-required"):
+            options.add_argument(arg)
+        options.binary_location = "/usr/bin/chromium"
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        driver = webdriver.Chrome(options=options,
+                                  service=webdriver.ChromeService(executable_path="/usr/bin/chromedriver"))
+        drivers.append(driver)
+        return driver
+
+    yield start
+    for driver in drivers:
         driver.quit()
+
+
+@pytest.fixture
+def browser(browsers: Callable[[], Any]) -> Any:
+    """One headless Chromium (see :func:`browsers`)."""
+    return browsers()
 
 
 def screen(driver: Any, width: int, height: int) -> None:

@@ -68,6 +68,16 @@ def _feed(worker, events: Path) -> int:
     return sum(1 for _ in events.open())
 
 
+def _queue_snapshot(worker, directory: Path, longest: float) -> None:
+    """A queue-system snapshot of Groningen's queue 'afval' now, via Kafka into the worker."""
+    path = directory / f"snapshot-{time.time_ns()}.jsonl"
+    path.write_text(json.dumps({
+        "event_id": f"wb-test-{path.stem}", "type": "queue.snapshot",
+        "ts": datetime.now(timezone.utc).isoformat(timespec="seconds"), "municipality": SLUG, "channel": "phone",
+        "queue": "afval", "waiting": 2, "longest_wait_seconds": longest}) + "\n")
+    _feed(worker, path)
+
+
 def _console_errors(driver) -> list[dict]:
     return [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
 
@@ -179,30 +189,20 @@ def test_board_shows_prometheus_figures_that_equal_the_offline_report_and_fits_t
     assert min(received) >= 5, f"snapshots per screen: {received}"
 
 
-def test_norm_slip_turns_the_tile_red_and_shows_the_alert_then_both_clear(
+def test_norm_slip_turns_the_tile_red_and_shows_the_alert_then_both_clear_with_one_sound_only_with_sound_on(
         open_config, config, tmp_path, start_worker, prometheus_server, alertmanager_server, wallboard_server,
-        browser):
+        browser, browsers):
     worker = start_worker(KCC_CONFIG_DIR=str(open_config))
     prometheus = prometheus_server(targets=[f"127.0.0.1:{worker.port}"], rule_files=_rule_files(config, tmp_path),
                                    alertmanager_url=alertmanager_server.url)
     limit = config[SLUG].thresholds.caller_wait_alert_seconds
-    serial = iter(range(1_000_000))
-
-    def snapshot(longest: float) -> None:
-        """A queue-system snapshot of queue 'afval' now, via Kafka into the worker."""
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        path = tmp_path / f"snapshot-{next(serial)}.jsonl"
-        path.write_text(json.dumps({
-            "event_id": f"wb-test-{path.stem}-{time.time_ns()}", "type": "queue.snapshot", "ts": now,
-            "municipality": SLUG, "channel": "phone", "queue": "afval", "waiting": 3,
-            "longest_wait_seconds": longest}) + "\n")
-        _feed(worker, path)
-
-    snapshot(20)
+    _queue_snapshot(worker, tmp_path, 20)
     board = wallboard_server(prometheus=prometheus.url, alertmanager=alertmanager_server.url, config=open_config,
                              interval=2)
     screen(browser, 1920, 1080)
-    browser.get(f"{board.url}/{SLUG}?tv")
+    browser.get(f"{board.url}/{SLUG}?tv&sound")
+    quiet = browsers()  # the same board without ?sound
+    quiet.get(f"{board.url}/{SLUG}?tv")
     longest = (f'.number[data-query=\'municipality_queue:kcc_longest_call_wait_seconds:max'
                f'{{municipality="{SLUG}",queue="afval"}}\']')
 
@@ -212,13 +212,17 @@ def test_norm_slip_turns_the_tile_red_and_shows_the_alert_then_both_clear(
             "var n = document.querySelector(arguments[0]); var c = n.closest('.cell');"
             "return [n.textContent, c.className, c.innerText];", longest))
 
-    def alert_shown() -> bool:
-        return bool(browser.find_elements("css selector", "#alerts li[data-alertname='KccBellerWachtTeLang']"))
+    def alert_shown(driver=browser) -> bool:
+        return bool(driver.find_elements("css selector", "#alerts li[data-alertname='KccBellerWachtTeLang']"))
+
+    def sounds(driver=browser) -> int:
+        """Tones the page played (it counts each in body[data-sounds])."""
+        return int(driver.execute_script("return document.body.dataset.sounds || '0';"))
 
     wait_until(lambda: state_of(browser)[0] == "live" and tile()[0] == "0:20", 60, "the board with the first snapshot")
     assert "status-ok" in tile()[1] and "✓" in tile()[2] and not alert_shown()
 
-    snapshot(limit + 120)  # a caller waits 2 minutes beyond the alert limit
+    _queue_snapshot(worker, tmp_path, limit + 120)  # a caller waits 2 minutes beyond the alert limit
     wait_until(lambda: "status-bad" in tile()[1], 60, "the longest-wait tile to turn red")
     assert tile()[0] == nl.wait_clock(limit + 120) and "✕" in tile()[2]
     wait_until(alert_shown, 90, "the firing alert on the board")
@@ -226,10 +230,16 @@ def test_norm_slip_turns_the_tile_red_and_shows_the_alert_then_both_clear(
         "var li = document.querySelector(\"#alerts li[data-alertname='KccBellerWachtTeLang']\");"
         "return [li.className, li.innerText];")
     assert "severity-critical" in classes and "wacht al" in text and "sinds" in text
+    wait_until(lambda: sounds() == 1, 10, "one tone for the new critical alert with ?sound")
+    wait_until(lambda: alert_shown(quiet), 30, "the alert on the board without ?sound")
+    time.sleep(3)  # more snapshots with the same alert firing
+    assert sounds() == 1, "the same alert sounds once, not on every snapshot"
+    assert sounds(quiet) == 0, "without ?sound the board stays silent"
 
-    snapshot(15)  # recovered
+    _queue_snapshot(worker, tmp_path, 15)  # recovered
     wait_until(lambda: "status-ok" in tile()[1], 60, "the tile to turn green again")
     wait_until(lambda: not alert_shown(), 120, "the resolved alert to leave the board")
+    assert sounds() == 1 and sounds(quiet) == 0
 
     # Prometheus stopped → stale within 2 intervals (the reason in words); started again → live, no reload
     generated = browser.execute_script("return document.body.dataset.generated;")
@@ -251,6 +261,75 @@ def test_norm_slip_turns_the_tile_red_and_shows_the_alert_then_both_clear(
                > restarted, 30, "a snapshot from the restarted server without a reload")
     assert state_of(browser)[0] == "live"
     assert not _console_errors(browser) or all("events" in e["message"] for e in _console_errors(browser))
+
+
+def test_board_turns_stale_with_the_reason_when_the_sources_fall_silent_and_when_the_worker_dies(
+        open_config, config, tmp_path, start_worker, prometheus_server, wallboard_server, browser):
+    import yaml
+
+    # Groningen calls its sources silent after 1 minute without events (the smallest configurable silence)
+    quiet = tmp_path / "quiet-config"
+    quiet.mkdir()
+    for path in open_config.glob("*.yaml"):
+        data = yaml.safe_load(path.read_text())
+        if data["slug"] == SLUG:
+            data["thresholds"]["silence_alert_minutes"] = 1
+        (quiet / path.name).write_text(yaml.safe_dump(data, allow_unicode=True))
+    worker = start_worker(KCC_CONFIG_DIR=str(quiet))
+    prometheus = prometheus_server(targets=[f"127.0.0.1:{worker.port}"], rule_files=_rule_files(config, tmp_path))
+    fed = time.monotonic()
+    _queue_snapshot(worker, tmp_path, 20)
+    board = wallboard_server(prometheus=prometheus.url, config=quiet)
+    screen(browser, 1920, 1080)
+    browser.get(f"{board.url}/{SLUG}?tv")
+    longest = (f'.number[data-query=\'{q.LONGEST_CALL_WAIT_RECORD}{{municipality="{SLUG}",queue="afval"}}\']')
+
+    def looks() -> tuple[str, str, bool, str, int]:
+        """(state kind, state text, body greyed, the longest wait shown, tiles marked with an age), in one script."""
+        return tuple(browser.execute_script(
+            "var s = document.getElementById('state'), n = document.querySelector(arguments[0]);"
+            "return [s.className.replace('state state-', ''), s.textContent,"
+            " getComputedStyle(document.querySelector('.bands')).filter.indexOf('grayscale') >= 0,"
+            " n ? n.textContent : '', document.querySelectorAll('.tile .age').length];", longest))
+
+    wait_until(lambda: looks()[0] == "live" and looks()[3] == "0:20", 60, "the live board")
+    assert not looks()[2] and looks()[4] == 0
+
+    # 1. the sources fall silent for longer than the configured silence: stale, greyed, the reason in Dutch
+    wait_until(lambda: looks()[0] == "stale", 120, "the stale state after a minute without events")
+    kind, text, greyed, shown, aged = looks()
+    assert time.monotonic() - fed >= 58, "stale only after the configured silence"
+    assert text.startswith("⚠ verouderd sinds ") and text.endswith(nl.STALE_REASONS["sources"]), text
+    assert greyed and shown == "0:20" and aged > 0, "greyed tiles keep the last values with their age"
+    _queue_snapshot(worker, tmp_path, 25)
+    wait_until(lambda: looks()[0] == "live" and looks()[3] == "0:25", 60, "live again on the next event")
+    assert not looks()[2] and looks()[4] == 0
+
+    # 2. the worker dies: no worker answers Prometheus' scrape (up == 0), the board says so
+    worker.managed.process.kill()
+    wait_until(lambda: looks()[0] == "stale", 30, "the stale state after the worker died")
+    kind, text, greyed, shown, aged = looks()
+    assert text.endswith(nl.STALE_REASONS["workers"]) and "geen worker bereikbaar" in text, text
+    assert greyed and shown == "0:25" and aged > 0
+    assert prometheus.query('up{job="kcc-worker"} == 0'), "Prometheus sees the worker down"
+
+
+def test_screens_receive_snapshots_at_most_5_s_apart_with_the_default_interval(
+        config, prometheus_server, wallboard_server, browser):
+    prometheus = prometheus_server(targets=[f"127.0.0.1:{free_port()}"],
+                                   rule_files=[rules.PROMETHEUS_DIR / rules.RECORDING_FILE])
+    board = wallboard_server(prometheus=prometheus.url, interval=None)
+    browser.get(f"{board.url}/{SLUG}")
+    wait_until(lambda: state_of(browser)[0] != "connecting", 30, "the first snapshot")
+    # a second listener in the same page notes when each snapshot arrives (browser clock, ms)
+    browser.execute_script("window.arrivals = []; new EventSource(arguments[0]).onmessage = function () {"
+                           " window.arrivals.push(performance.now()); };", f"/{SLUG}/events")
+    time.sleep(23)
+    arrivals = browser.execute_script("return window.arrivals;")
+    gaps = [(later - earlier) / 1000 for earlier, later in zip(arrivals, arrivals[1:])]
+    print(f"gaps between snapshots in the browser (s): {[round(g, 2) for g in gaps]}")
+    assert len(gaps) >= 4, arrivals
+    assert max(gaps) <= 5.0, gaps
 
 
 def test_board_says_closed_with_the_next_opening_outside_office_hours(

@@ -196,6 +196,18 @@ def test_stale_when_no_worker_is_up(config):
     samples = s.parse_samples(answer(("up", {"job": "kcc-worker", "instance": "w"}, 0)))
     snap = s.build(config, samples, [], OPEN, HEALTHY)["amersfoort"]
     assert snap["state"]["reason"] == "workers"
+    assert snap["state"]["text"] == "⚠ verouderd — geen worker bereikbaar"
+
+
+def test_a_board_whose_worker_stopped_keeps_the_last_live_values_stale_since_then(config):
+    good = board(config, bereikbaarheid_today(0.9))
+    later = datetime.fromtimestamp(OPEN.timestamp() + 125, timezone.utc)
+    down = s.parse_samples(answer(("up", {"job": "kcc-worker", "instance": "w"}, 0)))
+    fresh_state = s.build(config, down, [], later, HEALTHY)["amersfoort"]["state"]
+    kept = s.keep_stale(good, fresh_state, later)
+    assert find(kept, "phone", "Lijn 14033", "Bereikbaarheid")["value"] == "90,0%"
+    assert kept["state"]["text"] == "⚠ verouderd sinds 10:42 — geen worker bereikbaar"
+    assert kept["state"]["age"] == "2 min oud"
 
 
 def test_stale_when_the_sources_are_silent_during_office_hours(config):

@@ -38,7 +38,7 @@
     document.getElementById("clock").textContent =
       pad(now.getUTCHours()) + ":" + pad(now.getUTCMinutes()) + ":" + pad(now.getUTCSeconds());
     if (lastMessage && Date.now() - lastMessage > SILENCE) {
-      var since = lastGood ? " " + hhmm(lastGood) : "";
+      var since = lastGood ? " " + client.since + " " + hhmm(lastGood) : "";
       setState("stale", "⚠ " + client.stale + since + " — " + client.reasons.server);
       document.body.classList.add("is-stale");
       reconnect();
