@@ -299,7 +299,7 @@ def test_board_turns_stale_with_the_reason_when_the_sources_fall_silent_and_when
     wait_until(lambda: looks()[0] == "stale", 120, "the stale state after a minute without events")
     kind, text, greyed, shown, aged = looks()
     assert time.monotonic() - fed >= 58, "stale only after the configured silence"
-    assert text.startswith("⚠ verouderd sinds ") and text.endswith(nl.STALE_REASONS["sources"]), text
+    assert text.startswith("⚠ verouderd sinds ") and f" — {nl.STALE_REASONS['sources']} (" in text, text
     assert greyed and shown == "0:20" and aged > 0, "greyed tiles keep the last values with their age"
     _queue_snapshot(worker, tmp_path, 25)
     wait_until(lambda: looks()[0] == "live" and looks()[3] == "0:25", 60, "live again on the next event")
@@ -309,7 +309,7 @@ def test_board_turns_stale_with_the_reason_when_the_sources_fall_silent_and_when
     worker.managed.process.kill()
     wait_until(lambda: looks()[0] == "stale", 30, "the stale state after the worker died")
     kind, text, greyed, shown, aged = looks()
-    assert text.endswith(nl.STALE_REASONS["workers"]) and "geen worker bereikbaar" in text, text
+    assert f" — {nl.STALE_REASONS['workers']}" in text and "geen worker bereikbaar" in text, text
     assert greyed and shown == "0:25" and aged > 0
     assert prometheus.query('up{job="kcc-worker"} == 0'), "Prometheus sees the worker down"
 
