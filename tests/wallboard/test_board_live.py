@@ -86,10 +86,19 @@ def test_board_shows_prometheus_figures_that_equal_the_offline_report_and_fits_t
         open_config, config, tmp_path, start_worker, prometheus_server, alertmanager_server, wallboard_server,
         browser):
     events = todays_events(open_config, tmp_path, municipality=SLUG)
+    # most of the day before Prometheus scrapes, the rest after: the last hour has figures (and a trend)
+    lines = events.read_text().splitlines(keepends=True)
+    earlier, later = tmp_path / "earlier.jsonl", tmp_path / "later.jsonl"
+    earlier.write_text("".join(lines[:len(lines) * 3 // 4]))
+    later.write_text("".join(lines[len(lines) * 3 // 4:]))
     worker = start_worker(KCC_CONFIG_DIR=str(open_config))
-    count = _feed(worker, events)
+    first = _feed(worker, earlier)
     prometheus = prometheus_server(targets=[f"127.0.0.1:{worker.port}"], rule_files=_rule_files(config, tmp_path),
                                    alertmanager_url=alertmanager_server.url)
+    wait_until(lambda: prometheus.query(f'sum(kcc_events_total{{municipality="{SLUG}"}}) == {first}'), 90,
+               f"the worker to count the first {first} events in Prometheus")
+    time.sleep(2)
+    count = first + _feed(worker, later)
     wait_until(lambda: prometheus.query(f'sum(kcc_events_total{{municipality="{SLUG}"}}) == {count}'), 90,
                f"the worker to count all {count} events in Prometheus")
     wait_until(lambda: prometheus.query(f'municipality_line:kcc_bereikbaarheid:ratio_today{{municipality="{SLUG}"}}'),
@@ -136,14 +145,24 @@ def test_board_shows_prometheus_figures_that_equal_the_offline_report_and_fits_t
         compared += 1
     assert compared >= 12, f"only {compared} figures compared with the report"
 
-    # 3. TV: no scrollbars at 1920×1080 with Groningen, cursor hidden, no console errors
+    # 3. the last hour's figures carry a trend arrow against today, with words for a screen reader
+    trends = browser.execute_script(
+        "return Array.from(document.querySelectorAll('.band-phone .tile-big .sub')).map(function (s) {"
+        " var t = s.querySelector('.trend'), w = s.querySelector('.sr-only');"
+        " return [s.querySelector('.number').textContent, t ? t.textContent.trim() : null, w ? w.textContent : null];"
+        "});")
+    assert len(trends) == 2 * len(config[SLUG].lines), trends
+    for hour, arrow, words in trends:
+        assert hour != "–" and arrow in ("↑", "↓", "→") and words.startswith("laatste uur "), trends
+
+    # 4. TV: no scrollbars at 1920×1080 with Groningen, cursor hidden, no console errors
     size = browser.execute_script("var d = document.documentElement; return [d.scrollWidth, innerWidth, "
                                   "d.scrollHeight, innerHeight, getComputedStyle(document.body).cursor];")
     assert size[0] <= size[1] and size[2] <= size[3] and size[4] == "none", size
     browser.save_screenshot(str(tmp_path / "wallboard-1920x1080.png"))
     assert not _console_errors(browser)
 
-    # 4. phone: one column, no horizontal overflow
+    # 5. phone: one column, no horizontal overflow
     screen(browser, 390, 844)
     browser.get(f"{board.url}/{SLUG}")
     wait_until(lambda: state_of(browser)[0] == "live", 30, "the phone board to be live")
@@ -152,7 +171,7 @@ def test_board_shows_prometheus_figures_that_equal_the_offline_report_and_fits_t
     browser.save_screenshot(str(tmp_path / "wallboard-390x844.png"))
     assert not _console_errors(browser)
 
-    # 5. N screens cost one query per interval: Prometheus' own request counter while 10 more listen
+    # 6. N screens cost one query per interval: Prometheus' own request counter while 10 more listen
     def queries() -> float:
         from prometheus_client.parser import text_string_to_metric_families
 

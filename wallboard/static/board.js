@@ -172,6 +172,7 @@
     beepOnNewCritical(snap);
     if (!stale) lastGood = new Date();
     document.body.dataset.generated = snap.generated;
+    tick();  // the clock in the municipality's time zone at once, not a second later
   }
 
   function connect() {
