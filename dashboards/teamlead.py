@@ -2,7 +2,7 @@
 
 Timeseries draw the municipality's norm as a dashed threshold line (and shade
 the area where it is missed); the sliding one-hour windows show a morning
-drifting before the day's value does. Bottom rows: open callbacks and letters
+drifting before the day's value does. Bottom rows: callbacks open and past their term, letters
 past their term, dead letters, events per second, consumer lag and whether each
 worker replica is scraped.
 """
@@ -99,17 +99,15 @@ def _counter(m: Municipality) -> list:
 def _callbacks_and_letters(m: Municipality) -> list:
     result = [
         panels.bargauge_panel(
+            nl.TeamleadDashboard.CALLBACKS_OPEN,
+            [panels.prometheus_query(q.live("municipality_department:kcc_callbacks_open:sum"), "{{department}}", instant=True)],
+            unit=COUNT, steps=norms.NO_NORM, min_value=0,
+        ),
+        panels.bargauge_panel(
             nl.TeamleadDashboard.CALLBACKS_PAST_DEADLINE,
             [panels.prometheus_query(
                 q.live("municipality_department_working_days:kcc_callbacks_open_past_deadline:sum"),
                 nl.TeamleadDashboard.CALLBACKS_PAST_DEADLINE_LEGEND, instant=True)],
-            unit=COUNT, steps=norms.ANY_IS_RED, min_value=0,
-        ),
-        panels.bargauge_panel(
-            nl.TeamleadDashboard.LETTERS_PAST_DUE,
-            [panels.prometheus_query(
-                q.live("municipality_channel_department:kcc_letters_open_past_due:sum"),
-                "{{department}} ({{channel}})", instant=True)],
             unit=COUNT, steps=norms.ANY_IS_RED, min_value=0,
         ),
     ]
@@ -120,6 +118,13 @@ def _callbacks_and_letters(m: Municipality) -> list:
             unit=RATIO, steps=norms.norm_steps(m, ind, {}), min_value=0, max_value=1,
             description=nl.TeamleadDashboard.CALLBACKS_HELP,
         ))
+    result.append(panels.bargauge_panel(
+        nl.TeamleadDashboard.LETTERS_PAST_DUE,
+        [panels.prometheus_query(
+            q.live("municipality_channel_department:kcc_letters_open_past_due:sum"),
+            "{{department}} ({{channel}})", instant=True)],
+        unit=COUNT, steps=norms.ANY_IS_RED, min_value=0, span=24,
+    ))
     return result
 
 

@@ -622,6 +622,7 @@ class TeamleadDashboard:
     """Row title."""
     PHONE_WAIT = "Gemiddelde wachttijd telefoon"
     LONGEST_WAIT_PER_QUEUE = "Langste wachttijd per wachtrij"
+    CALLBACKS_OPEN = "Open terugbelverzoeken per afdeling"
     CALLBACKS_PAST_DEADLINE = "Terugbelverzoeken over termijn per afdeling"
     CALLBACKS_PAST_DEADLINE_LEGEND = "{{department}} (> {{working_days}} wd)"
     LETTERS_PAST_DUE = "Brieven en e-mails over termijn per afdeling"
