@@ -149,6 +149,10 @@ PERIOD_START = MetricSpec(
     "kcc_period_start_timestamp_seconds", "gauge",
     "Unix time of the start of the current local calendar period (label period: day or month) in the "
     "municipality's time zone; computed at scrape time, DST-correct.", ("municipality", "period"))
+EVENT_DELAY = MetricSpec(
+    "kcc_event_delay_seconds", "histogram",
+    "Seconds from a message's Kafka timestamp (the producer's create time) to its change being applied, so "
+    "visible on /metrics: the pipeline's latency (a backlog shows here too).", ())
 CONSUMER_LAG = MetricSpec(
     "kcc_consumer_lag_messages", "gauge",
     "Messages between the worker's consumer position and the end of each assigned partition.",
@@ -158,6 +162,8 @@ ALL: tuple[MetricSpec, ...] = tuple(v for v in list(globals().values()) if isins
 
 _BASE_CALL_WAIT_BUCKETS = (5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 300, 600, 900, 1800)
 _BASE_VISIT_WAIT_BUCKETS = (60, 120, 180, 300, 420, 600, 900, 1200, 1800, 2700, 3600)
+EVENT_DELAY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 2, 5, 10, 30, 60, 120, 300, 900)
+"""Seconds; fine below 1 s, where the latency targets are (p50 < 0.2 s, p99 < 1 s)."""
 SURVEY_BUCKETS = (1, 2, 3, 4, 5, 5.5, 6, 6.5, 7, 7.5, 8, 8.5, 9, 10)
 """Grade buckets; include the half grades norms and positive_from use."""
 

@@ -148,6 +148,8 @@ def _family_agent(worker: Worker, name: str) -> None:
             for event in batch:
                 await _handle(event)
             worker.cache.flush()
+            now = time.time()
+            worker.metrics.event_delays(now - event.message.timestamp for event in batch)
 
     async def _handle(event: Any) -> None:
         message = event.message

@@ -32,6 +32,8 @@ def _buckets(metric: MetricSpec, config: Config) -> tuple[float, ...]:
         return spec.visit_wait_buckets(config)
     if metric is spec.SURVEY_SCORE:
         return spec.SURVEY_BUCKETS
+    if metric is spec.EVENT_DELAY:
+        return spec.EVENT_DELAY_BUCKETS
     raise ValueError(f"{metric.name}: no buckets defined in monitor.metricspec")
 
 
@@ -101,6 +103,12 @@ class Metrics:
             self._child(metric, labels)
             created += 1
         return created
+
+    def event_delays(self, delays: Iterable[float]) -> None:
+        """Observe seconds from each message's Kafka timestamp to now (its change applied)."""
+        observe = self._handles[spec.EVENT_DELAY.name].observe
+        for delay in delays:
+            observe(delay)
 
     def dead_letter(self, topic: str, reason: str) -> None:
         self._handles[spec.DEAD_LETTERS.name].labels(topic=topic, reason=reason).inc()

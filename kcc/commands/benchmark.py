@@ -1,20 +1,24 @@
-"""``kcc-monitor benchmark``: events/s, produce-to-counted lag and RSS through the real broker.
+"""``kcc-monitor benchmark``: throughput, lag, latency, CPU and RSS of real workers, beside their ceilings.
 
 A benchmark is a command that prints figures, never a timed test. It replays N
-simulated events through a real broker into one real worker (a subprocess, as
-in production), then, in the same run and on the same topics, times a plain
-aiokafka consumer that only JSON-decodes the messages: the ratio between the two
-says what the monitor's validation, joins, tables and metrics cost on top of
-reading Kafka at all.
+simulated events through a real broker into real worker processes (as in
+production) and measures them without disturbing them:
 
-Figures:
-- worker events/s: N ÷ (last event counted − first event produced), seconds;
-- lag: for sampled points, the time between the producer having sent k events and
-  the worker's counters reaching k, in seconds (p50, p95, max); unpaced, the producer
-  outruns the worker and this is the backlog; with ``--rate`` below the worker's
-  capacity it is the pipeline's own latency (polled every 0.1 s);
-- peak RSS of the worker process, MiB (sampled every 0.2 s);
-- baseline events/s of the decode-only consumer, and worker ÷ baseline.
+- throughput and backlog from Kafka offsets: the partitions' end offsets against the
+  worker group's committed offsets, both asked of the broker every 0.5 s (the worker
+  commits every second, so a figure has that resolution);
+- latency from the counted events' own timestamps: each worker observes, per message,
+  the seconds from its Kafka timestamp (the producer's create time) to its change
+  being applied (``kcc_event_delay_seconds``); ``/metrics`` is read only every 15 s,
+  Prometheus' interval, and once at the end;
+- CPU seconds and peak RSS of the worker processes from ``/proc`` (psutil).
+
+In the same run and on the same topics, two ceilings: a decode-only aiokafka consumer
+(reads and ``json.loads`` every message) and Kafka's own ``ConsumerPerformance`` tool.
+``--workers 2`` measures one worker and then two (4 partitions), same events, same run;
+``--scrape-records N`` adds the cost of a scrape with N open records (no broker).
+``--json`` prints the report as JSON (``docs/benchmark.json``); ``--readme FILE`` renders
+a report into the README's benchmark section.
 """
 
 from __future__ import annotations
@@ -23,69 +27,112 @@ import argparse
 import asyncio
 import itertools
 import json
+import os
+import platform
+import re
 import shutil
-import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
 import urllib.request
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
+from collections import Counter
 from pathlib import Path
 
-from kcc import stack
+from kcc import benchmarking, stack
 from monitor import metricspec
 from monitor.config import Config, load_config
 from monitor.errors import ServiceError
-from monitor.events import event_to_json, family
+from monitor.events import FAMILIES, event_to_json, family
 from monitor.settings import Settings
 
-_COUNTED = (metricspec.EVENTS.series, metricspec.EVENTS_DUPLICATE.series, metricspec.DEAD_LETTERS.series)
+_SAMPLE_SECONDS = 0.5
+"""Seconds between the benchmark's reads of committed and end offsets (from the broker)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--events", type=int, default=200_000, help="number of events to replay (default 200000)")
+    parser.add_argument("--events", type=int, default=100_000, help="number of events to replay (default 100000)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--start", default="2026-03-02", help="first simulated day (default 2026-03-02)")
-    parser.add_argument("--timeout", type=float, default=900, help="give up after this many seconds")
+    parser.add_argument("--timeout", type=float, default=600, help="give up on a run after this many seconds")
     parser.add_argument("--rate", type=float, default=None,
-                        help="produce at most this many events/s (default: as fast as possible; the lag then "
-                             "measures the backlog, paced below capacity it measures the pipeline's latency)")
+                        help="produce at most this many events/s (default: as fast as possible; paced below "
+                             "capacity the delay is the pipeline's latency, unpaced it is the backlog)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="also measure N workers in one group after one worker, same events, same run (default 1)")
+    parser.add_argument("--scrape-records", type=int, default=0, metavar="N",
+                        help="also time a /metrics scrape with N open records (no broker)")
+    parser.add_argument("--profile", type=Path, metavar="FILE",
+                        help="run the (first) worker under py-spy and write its profile (speedscope JSON) here")
+    parser.add_argument("--no-ceilings", action="store_true", help="skip the two consumer ceilings")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--readme", type=Path, metavar="JSON",
+                        help="only render the benchmark report JSON into README.md's benchmark section")
     parser.add_argument("--config", type=Path, metavar="DIR", help="municipality configuration folder")
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.readme:
+        readme = stack.REPO / "README.md"
+        section = benchmarking.render(json.loads(args.readme.read_text()))
+        readme.write_text(benchmarking.replace_section(readme.read_text(), section))
+        return 0
+    config = load_config(args.config)
+    load = os.getloadavg()
+    date = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    messages = _simulated_messages(config, args.events, args.seed, args.start)
+    _say(args, f"benchmark: {len(messages):,} simulated events, load average {load[0]:.2f}")
     settings = Settings()
-    messages = _simulated_messages(load_config(args.config), args.events, args.seed, args.start)
-    print(f"benchmark: {len(messages):,} simulated events", flush=True)
     if settings.kafka.bootstrap_servers:
         broker = stack.Broker.existing(settings.kafka.bootstrap_servers)
     else:
-        print("benchmark: starting a private local broker …", flush=True)
+        _say(args, "benchmark: starting a private local broker …")
         broker = stack.Broker.local(stack.free_port(), Path(tempfile.mkdtemp(prefix="kcc-bench-kafka-")), remove=True)
+    runs, ceilings = [], {}
     try:
         bootstrap = broker.start()
-        data_dir = Path(tempfile.mkdtemp(prefix="kcc-bench-"))
-        port = stack.free_port()
-        worker = stack.worker(stack.isolated_settings(bootstrap, f"bench{uuid.uuid4().hex[:8]}", data_dir), port,
-                              log=data_dir / "worker.log", config=args.config)
-        bench = Settings(_env_file=None, **_settings_overrides(worker.env))
-        worker.start(timeout=120)
-        try:
-            figures = _measure_worker(worker, bench, messages, args.timeout, args.rate)
-        finally:
-            worker.stop()
-        baseline = asyncio.run(_decode_only(bench, len(messages), args.timeout))
-        shutil.rmtree(data_dir, ignore_errors=True)  # kept (with worker.log) only when a run fails
+        for n in sorted({1, max(1, args.workers)}):
+            figures, bench = _run_workers(args, bootstrap, messages, n, profile=args.profile if n == 1 else None)
+            runs.append(figures)
+            _say(args, f"benchmark: {n} worker(s): {json.dumps(figures)}")
+        if not args.no_ceilings:
+            ceilings["decode_only_aiokafka"] = round(asyncio.run(_decode_only(bench, len(messages), args.timeout)))
+            ceilings["kafka_consumer_performance"] = _consumer_performance(bench, messages)
     finally:
         broker.stop()
-    print(f"worker:   {figures['rate']:,.0f} events/s sustained ({len(messages):,} events in {figures['seconds']:.1f} s)")
-    print(f"lag:      p50 {figures['p50']:.2f} s, p95 {figures['p95']:.2f} s, max {figures['max']:.2f} s (produce → counted)")
-    print(f"rss:      worker peak {figures['rss'] / 2**20:,.0f} MiB")
-    print(f"baseline: {baseline:,.0f} events/s (aiokafka consumer, json.loads only)")
-    print(f"ratio:    worker ÷ baseline = {figures['rate'] / baseline:.3f}"
-          + (f" (worker paced at {args.rate:,.0f} events/s)" if args.rate else ""))
+    scrape = None
+    if args.scrape_records:
+        from kcc.scrape_cost import measure
+
+        _say(args, f"benchmark: scrape cost with {args.scrape_records:,} open records …")
+        scrape = measure(config, args.scrape_records)
+    data = benchmarking.report(machine=_machine(), date=date, load_average=load, events=len(messages), runs=runs,
+                               ceilings=ceilings, scrape=scrape)
+    data["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    if args.json:
+        print(json.dumps(data, indent=2))
+    else:
+        print(benchmarking.render(data))
     return 0
+
+
+def _say(args: argparse.Namespace, text: str) -> None:
+    print(text, file=sys.stderr if args.json else sys.stdout, flush=True)
+
+
+def _machine() -> dict[str, object]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        cpu = re.search(r"model name\s*:\s*(.*)", Path("/proc/cpuinfo").read_text()).group(1).strip()
+    except (OSError, AttributeError):
+        pass
+    import psutil
+
+    return {"cpus": os.cpu_count(), "cpu": cpu, "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
+            "python": platform.python_version(), "system": f"{platform.system()} {platform.release()}"}
 
 
 def _simulated_messages(config: Config, count: int, seed: int, start: str) -> list[tuple[str, bytes, bytes]]:
@@ -98,103 +145,163 @@ def _simulated_messages(config: Config, count: int, seed: int, start: str) -> li
             for e in itertools.islice(events, count)]
 
 
-
-def _settings_overrides(env: dict[str, str]) -> dict[str, object]:
-    return {"kafka": {"bootstrap_servers": env["KCC_KAFKA__BOOTSTRAP_SERVERS"]},
-            "topic_prefix": env["KCC_TOPIC_PREFIX"], "app_id": env["KCC_APP_ID"],
-            "worker_port": int(env["KCC_WORKER_PORT"]), "data_dir": env["KCC_DATA_DIR"]}
-
-
-
-def _counted(port: int) -> float | None:
-    """Events the worker has taken in so far (valid + duplicates + dead letters), or None if down."""
+def _run_workers(args: argparse.Namespace, bootstrap: str, messages: list[tuple[str, bytes, bytes]], count: int,
+                 profile: Path | None) -> tuple[dict[str, object], Settings]:
+    """Start ``count`` workers of a fresh group on fresh topics, replay ``messages``, measure, stop them."""
+    name = f"bench{uuid.uuid4().hex[:8]}"
+    data_dir = Path(tempfile.mkdtemp(prefix="kcc-bench-"))
+    workers = []
+    for i in range(count):
+        env = stack.isolated_settings(bootstrap, name, data_dir / f"w{i}")
+        worker = stack.worker(env, stack.free_port(), log=data_dir / f"worker{i}.log", config=args.config)
+        if profile is not None:
+            worker.argv = [str(Path(sys.executable).parent / "py-spy"), "record", "--format", "speedscope",
+                           "--rate", "50", "--output", str(profile), "--", *worker.argv]
+        workers.append(worker)
+    bench = Settings(_env_file=None, kafka={"bootstrap_servers": bootstrap}, topic_prefix=name, app_id=name)
+    _create_topics(bench, count)
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as response:
-            text = response.read().decode()
-    except OSError:
-        return None
-    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
-               if line.startswith(_COUNTED) and not line.startswith("#"))
+        for worker in workers:
+            worker.start(timeout=180)
+        figures = _measure(workers, bench, messages, args.timeout, args.rate)
+    finally:
+        if profile is not None and workers[0].running:  # py-spy writes its profile once the worker exited
+            for process in _processes(workers[:1]):
+                process.terminate()
+            workers[0].process.wait(120)
+        for worker in workers:
+            worker.stop(timeout=60)
+    shutil.rmtree(data_dir, ignore_errors=True)  # kept (with the worker logs) only when a run fails
+    return figures, bench
 
 
-def _measure_worker(worker: stack.Managed, settings: Settings,
-                    messages: list[tuple[str, bytes, bytes]], timeout: float,
-                    rate: float | None = None) -> dict[str, float]:
+def _create_topics(settings: Settings, _workers: int) -> None:
+    """The event topics, created before the workers start so every worker joins with all partitions."""
+    from kafka.admin import KafkaAdminClient, NewTopic
+    from kafka.errors import TopicAlreadyExistsError
+
+    admin = KafkaAdminClient(**settings.kafka_python_kwargs())
+    try:
+        admin.create_topics([NewTopic(settings.event_topic(f), settings.kafka.topic_partitions,
+                                      settings.kafka.replication_factor) for f in FAMILIES])
+    except TopicAlreadyExistsError:
+        pass
+    finally:
+        admin.close()
+
+
+def _processes(workers: list[stack.Managed]) -> list[object]:
+    """The worker processes themselves (under py-spy, its child)."""
     import psutil
-    from kafka import KafkaProducer
 
+    found = []
+    for worker in workers:
+        process = psutil.Process(worker.pid)
+        children = process.children()
+        found.append(children[0] if "py-spy" in worker.argv[0] and children else process)
+    return found
+
+
+def _cpu_seconds(processes: list[object]) -> float:
+    total = 0.0
+    for process in processes:
+        times = process.cpu_times()
+        total += times.user + times.system
+    return total
+
+
+def _measure(workers: list[stack.Managed], settings: Settings, messages: list[tuple[str, bytes, bytes]],
+             timeout: float, rate: float | None) -> dict[str, object]:
+    from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+    from kafka.admin import KafkaAdminClient
+
+    processes = _processes(workers)
+    topics = {settings.event_topic(f) for f in FAMILIES}
+    admin = KafkaAdminClient(**settings.kafka_python_kwargs())
+    ends_client = KafkaConsumer(**settings.kafka_python_kwargs(), group_id=None, enable_auto_commit=False)
+    partitions = [TopicPartition(t, p) for t in sorted(topics) for p in sorted(ends_client.partitions_for_topic(t))]
     producer = KafkaProducer(**settings.kafka_python_kwargs(), linger_ms=5, batch_size=256 * 1024,
                              acks=1, max_in_flight_requests_per_connection=5)
-    for f in {m[0] for m in messages}:
-        producer.partitions_for(settings.event_topic(f))
-    sent_at: list[tuple[float, int]] = []
+    total = len(messages)
+    samples: list[tuple[float, float]] = []
+    backlog: list[int] = []
     rss = [0]
     done = threading.Event()
+    failure: list[BaseException] = []
 
-    def _watch_rss() -> None:
-        process = psutil.Process(worker.pid)
-        while not done.is_set():
-            try:
-                rss[0] = max(rss[0], process.memory_info().rss)
-            except psutil.Error:
-                return
-            time.sleep(0.2)
+    def committed() -> dict[tuple[str, int], int]:
+        if hasattr(admin, "list_group_offsets"):  # kafka-python 3
+            offsets = admin.list_group_offsets({settings.app_id: partitions}).get(settings.app_id) or {}
+        else:
+            offsets = admin.list_consumer_group_offsets(settings.app_id, partitions=partitions)
+        return {(tp.topic, tp.partition): meta.offset for tp, meta in offsets.items() if meta.offset >= 0}
 
-    total = len(messages)
-    counted_at: list[tuple[float, float]] = []
+    def watch() -> None:
+        next_scrape = time.monotonic() + benchmarking.SCRAPE_INTERVAL
+        try:
+            while not done.is_set():
+                now = time.monotonic()
+                done_offsets = committed()
+                ends = {(tp.topic, tp.partition): end for tp, end in ends_client.end_offsets(partitions).items()}
+                samples.append((now - start, benchmarking.consumed(done_offsets, topics)))
+                backlog.append(benchmarking.behind(ends, done_offsets))
+                for process in processes:
+                    rss[0] = max(rss[0], process.memory_info().rss)
+                if now >= next_scrape:  # as Prometheus would; the figures do not depend on it
+                    for worker in workers:
+                        _scrape(int(worker.env["KCC_WORKER_PORT"]))
+                    next_scrape += benchmarking.SCRAPE_INTERVAL
+                if samples[-1][1] >= total:
+                    return
+                time.sleep(_SAMPLE_SECONDS)
+        except Exception as exc:  # noqa: BLE001 (reported by the main thread)
+            failure.append(exc)
 
-    def _watch_counted() -> None:
-        # Polls /metrics from the first message on, so the lag of early messages is seen too.
-        while not done.is_set():
-            counted = _counted(settings.worker_port) or 0
-            counted_at.append((time.monotonic(), counted))
-            if counted >= total:
-                return
-            time.sleep(0.1)
-
-    threading.Thread(target=_watch_rss, daemon=True).start()
+    cpu_before = _cpu_seconds(processes)
     start = time.monotonic()
-    watcher = threading.Thread(target=_watch_counted, daemon=True)
+    watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
-    every = max(1, total // 500)
     for i, (fam, key, value) in enumerate(messages, 1):
-        if rate is not None and i % 100 == 0 and (ahead := start + i / rate - time.monotonic()) > 0:
+        if rate is not None and i % 50 == 0 and (ahead := start + i / rate - time.monotonic()) > 0:
             time.sleep(ahead)
         producer.send(settings.event_topic(fam), key=key, value=value)
-        if i % every == 0 or i == total:
-            sent_at.append((time.monotonic(), i))
     producer.flush()
     producer.close()
-
     watcher.join(max(0.0, start + timeout - time.monotonic()))
     done.set()
-    watcher.join(5)
-    end, counted = counted_at[-1]
+    watcher.join(10)
+    cpu = _cpu_seconds(processes) - cpu_before
+    admin.close()
+    ends_client.close()
+    if failure:
+        raise ServiceError(f"benchmark: measuring failed ({type(failure[0]).__qualname__}: {failure[0]})")
+    seconds, counted = samples[-1] if samples else (0.0, 0)
     if counted < total:
-        raise ServiceError(f"benchmark: the worker counted {counted:,.0f} of {total:,} events within {timeout:.0f} s")
-    lags = [_first_time_reaching(counted_at, k) - t for t, k in sent_at]
-    lags = [lag for lag in lags if lag >= 0]
-    return {"rate": total / (end - start), "seconds": end - start, "rss": rss[0],
-            "p50": statistics.median(lags), "p95": _percentile(lags, 0.95), "max": max(lags)}
+        raise ServiceError(f"benchmark: the workers committed {counted:,.0f} of {total:,} events within {timeout:.0f} s")
+    delays = _summed_delays([_scrape(int(w.env["KCC_WORKER_PORT"])) for w in workers])
+    return benchmarking.run_figures(workers=len(workers), events=total, seconds=seconds, samples=samples,
+                                    backlog=backlog, delays=delays, rss_bytes=rss[0], cpu_seconds=cpu, rate=rate)
 
 
-def _first_time_reaching(samples: list[tuple[float, float]], k: int) -> float:
-    return next(t for t, counted in samples if counted >= k)
+def _scrape(port: int) -> str:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
+        return response.read().decode()
 
 
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+def _summed_delays(expositions: list[str]) -> list[tuple[float, float]]:
+    summed: dict[float, float] = {}
+    for text in expositions:
+        for le, count in benchmarking.parse_histogram(text, metricspec.EVENT_DELAY.name):
+            summed[le] = summed.get(le, 0.0) + count
+    return sorted(summed.items())
 
 
 async def _decode_only(settings: Settings, total: int, timeout: float) -> float:
     """events/s of a consumer that reads the same topics from the start and only json-decodes."""
     from aiokafka import AIOKafkaConsumer
 
-    topics = [t for t in (settings.event_topic(f) for f in
-                          ("call", "callback", "visit", "queue", "survey", "letter", "digital"))]
-    consumer = AIOKafkaConsumer(*topics, bootstrap_servers=settings.bootstrap(), group_id=None,
-                                auto_offset_reset="earliest", enable_auto_commit=False,
+    consumer = AIOKafkaConsumer(*(settings.event_topic(f) for f in FAMILIES), bootstrap_servers=settings.bootstrap(),
+                                group_id=None, auto_offset_reset="earliest", enable_auto_commit=False,
                                 fetch_max_bytes=16 * 2**20, max_partition_fetch_bytes=4 * 2**20)
     await consumer.start()
     try:
@@ -214,3 +321,21 @@ async def _decode_only(settings: Settings, total: int, timeout: float) -> float:
     if seen < total:
         raise ServiceError(f"benchmark: the baseline consumer read {seen:,} of {total:,} events")
     return seen / elapsed
+
+
+def _consumer_performance(settings: Settings, sent: list[tuple[str, bytes, bytes]]) -> float | None:
+    """events/s of Kafka's own ``ConsumerPerformance`` (``scripts/kafka consumer-perf``, one JVM per topic: the
+    3.9 tool reads one topic) over the same topics: all messages ÷ the summed fetch times (group joins left
+    out). None when a topic's run failed."""
+    counts = Counter(fam for fam, _, _ in sent)
+    messages, seconds = 0, 0.0
+    for fam, expected in counts.items():
+        done = subprocess.run([str(stack.KAFKA_SCRIPT), "consumer-perf", "--bootstrap-server", settings.bootstrap(),
+                               "--topic", settings.event_topic(fam), "--messages", str(expected),
+                               "--timeout", "60000", "--group", f"{settings.app_id}-perf-{fam}"],
+                              capture_output=True, text=True, timeout=300)
+        measured = benchmarking.consumer_performance(done.stdout) if done.returncode == 0 else None
+        if measured is None:
+            return None
+        messages, seconds = messages + measured[0], seconds + measured[1]
+    return round(messages / seconds) if seconds > 0 and messages >= len(sent) else None

@@ -1,35 +1,28 @@
-"""Benchmark: what a ``/metrics`` scrape costs with many open records (issue 11), no broker needed.
+"""What a ``/metrics`` scrape costs with many open records (issue 11): no broker needed.
 
-Fills the worker's record cache with N open records (visitors waiting, open callbacks and
+Fills a worker's record cache with N open records (visitors waiting, open callbacks and
 letters, unfinished calls; spread over the configured municipalities), runs the live timer's
 pass once (which counts the "now" gauges), then times the scrape: the registry serialised in
-the text format, as the ``/metrics`` page does. Prints one JSON object with the figures.
-
-    .venv/bin/python scripts/scrape_benchmark.py --records 1000000
+the text format, as the ``/metrics`` page does. ``kcc-monitor benchmark --scrape-records N``.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import resource
 import statistics
-import sys
 import time
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from prometheus_client import CollectorRegistry
 
-from prometheus_client import CollectorRegistry  # noqa: E402
-
-from monitor.config import load_config  # noqa: E402
-from monitor.records import CallbackRecord, CallRecord, LetterRecord, VisitRecord, to_us  # noqa: E402
-from monitor.settings import Settings  # noqa: E402
-from streams.agents import build  # noqa: E402
-from streams.timers import scan  # noqa: E402
+from monitor.config import Config
+from monitor.records import CallbackRecord, CallRecord, LetterRecord, VisitRecord, to_us
+from monitor.settings import Settings
+from streams.agents import build
+from streams.timers import scan
 
 
 def fill(worker, count: int, now: float) -> None:
@@ -57,40 +50,32 @@ def fill(worker, count: int, now: float) -> None:
     worker.cache.flush()
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--records", type=int, default=1_000_000, help="open records (default 1,000,000)")
-    parser.add_argument("--scrapes", type=int, default=20, help="scrapes timed (default 20)")
-    args = parser.parse_args(argv)
-    config = load_config()
+def measure(config: Config, records: int, scrapes: int = 20) -> dict[str, object]:
+    """Figures (seconds, milliseconds, bytes, MiB) of ``scrapes`` scrapes with ``records`` open records."""
     with TemporaryDirectory() as data:
-        worker = build(Settings(app_id="scrape-benchmark", data_dir=Path(data)), config, CollectorRegistry())
-        worker.metrics.precreate(config)
+        worker = build(Settings(_env_file=None, app_id="scrape-benchmark", data_dir=Path(data)), config,
+                       CollectorRegistry())
         now = time.time()
         began = time.perf_counter()
-        fill(worker, args.records, now)
+        fill(worker, records, now)
         filled = time.perf_counter() - began
         began = time.perf_counter()
         scan(worker.cache, config, {0, 1, 2, 3}, worker.settings.compaction_after_seconds, now=now,
              gauges=worker.now_gauges)
         scanned = time.perf_counter() - began
         times, size = [], 0
-        for _ in range(args.scrapes):
+        for _ in range(scrapes):
             began = time.perf_counter()
             size = len(worker.metrics.exposition())
             times.append(time.perf_counter() - began)
     times.sort()
-    print(json.dumps({
-        "open_records": args.records,
+    return {
+        "open_records": records,
+        "scrapes": scrapes,
         "fill_seconds": round(filled, 1),
         "timer_pass_seconds": round(scanned, 2),
         "scrape_ms_median": round(statistics.median(times) * 1000, 1),
         "scrape_ms_max": round(times[-1] * 1000, 1),
         "exposition_bytes": size,
-        "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-    }))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+        "max_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }

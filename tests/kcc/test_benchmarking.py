@@ -1,0 +1,105 @@
+"""The benchmark's arithmetic and report shape (``kcc.benchmarking``): pure, so no broker and no clock."""
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from kcc import benchmarking as b
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_percentile_is_nearest_rank():
+    values = list(range(1, 101))
+    assert b.percentile(values, 0.5) == 50
+    assert b.percentile(values, 0.99) == 99
+    assert b.percentile(values, 1.0) == 100
+    assert b.percentile([7.0], 0.5) == 7.0
+    assert math.isnan(b.percentile([], 0.5))
+
+
+def test_backlog_is_end_minus_committed_per_partition_and_never_negative():
+    ends = {("t", 0): 100, ("t", 1): 50, ("u", 0): 10}
+    committed = {("t", 0): 90, ("t", 1): 60}  # u/0 never committed: counts from its start
+    assert b.behind(ends, committed) == 10 + 0 + 10
+
+
+def test_consumed_counts_only_the_event_topics():
+    committed = {("kcc.events.call", 0): 40, ("kcc.events.call", 1): 2, ("kcc.rekeyed.call", 0): 99}
+    assert b.consumed(committed, {"kcc.events.call"}) == 42
+
+
+def test_steady_rate_leaves_out_the_start_and_the_last_commit():
+    # 10 s to join the group, then 1,000 events/s, committed every second.
+    samples = [(t, 0.0) for t in range(10)] + [(10 + s, 1000.0 * s) for s in range(11)]
+    assert b.steady_rate(samples, 10_000) == pytest.approx(1000.0)
+    assert b.time_reaching(samples, 10_000) == 20
+    assert b.time_reaching(samples, 10_001) is None
+    assert math.isnan(b.steady_rate(samples[:5], 10_000))
+
+
+EXPOSITION = """# HELP kcc_event_delay_seconds delay
+# TYPE kcc_event_delay_seconds histogram
+kcc_event_delay_seconds_bucket{le="0.1"} 50.0
+kcc_event_delay_seconds_bucket{le="0.2"} 90.0
+kcc_event_delay_seconds_bucket{le="1.0"} 100.0
+kcc_event_delay_seconds_bucket{le="+Inf"} 100.0
+kcc_event_delay_seconds_count 100.0
+kcc_other_bucket{le="0.1"} 7.0
+"""
+
+
+def test_histogram_is_read_from_the_exposition_and_interpolated_like_promql():
+    buckets = b.parse_histogram(EXPOSITION, "kcc_event_delay_seconds")
+    assert buckets == [(0.1, 50.0), (0.2, 90.0), (1.0, 100.0), (math.inf, 100.0)]
+    assert b.histogram_quantile(buckets, 0.5) == pytest.approx(0.1)
+    assert b.histogram_quantile(buckets, 0.7) == pytest.approx(0.15)
+    assert b.histogram_quantile(buckets, 0.95) == pytest.approx(0.6)
+    assert b.histogram_quantile([(1.0, 10.0), (math.inf, 20.0)], 0.99) == 1.0  # in +Inf: the highest bound
+    assert math.isnan(b.histogram_quantile([(1.0, 0.0), (math.inf, 0.0)], 0.5))
+
+
+def test_kafka_consumer_performance_summary_gives_messages_and_fetch_seconds():
+    output = ("start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, "
+              "rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec\n"
+              "2026-12-02 01:00:00:000, 2026-12-02 01:00:04:000, 40.0, 10.0, 200000, 50000.0, 3000, 1000, "
+              "40.0, 200000.0\n")
+    assert b.consumer_performance(output) == (200000, 1.0)
+    assert b.consumer_performance("WARN something\n") is None
+
+
+def _run(**overrides):
+    figures = dict(workers=1, events=10_000, seconds=20.0,
+                   samples=[(t, 0.0) for t in range(10)] + [(10 + s, 1000.0 * s) for s in range(11)],
+                   backlog=[0, 5000, 9000, 3000, 0], delays=[(0.1, 50.0), (0.2, 90.0), (1.0, 100.0), (math.inf, 100.0)],
+                   rss_bytes=200 * 2**20, cpu_seconds=5.0, rate=None)
+    return b.run_figures(**{**figures, **overrides})
+
+
+def test_run_figures_and_report_shape_are_json_with_ratios_to_each_ceiling():
+    run = _run()
+    assert run["events_per_second"] == 500 and run["steady_events_per_second"] == 1000
+    assert run["cpu_microseconds_per_event"] == 500.0 and run["worker_rss_mib_max"] == 200
+    assert run["backlog_messages_p50"] == 3000 and run["backlog_messages_max"] == 9000
+    assert run["delay_seconds_p50"] == 0.1 and run["delay_seconds_p99"] == 0.92
+    data = b.report(machine={"cpus": 2, "cpu": "x", "memory_gib": 8, "python": "3.11"}, date="2026-12-02",
+                    load_average=[5.123, 4, 4], events=10_000, runs=[run],
+                    ceilings={"decode_only_aiokafka": 100_000, "kafka_consumer_performance": None}, scrape=None)
+    assert tuple(data) == b.REPORT_KEYS
+    assert data["runs"][0]["ratio_to_ceilings"] == {"decode_only_aiokafka": 0.01, "kafka_consumer_performance": None}
+    assert json.loads(json.dumps(data)) == data
+
+
+def test_capacity_rounds_worker_cores_up_with_the_stated_headroom():
+    # 100 µs per event: 10,000 events/s per core, planned at 5,000.
+    assert b.capacity(100.0) == [("one large municipality", 20, 1), ("shared service centre of 10", 200, 1),
+                                 ("all 342 municipalities", 200, 1)]
+    assert b.capacity(10_000.0)[1] == ("shared service centre of 10", 200, 4)
+
+
+def test_readme_section_is_replaced_between_the_markers_only():
+    readme = f"intro\n{b.README_BEGIN}\nold\n{b.README_END}\noutro\n"
+    assert b.replace_section(readme, f"{b.README_BEGIN}\nnew\n{b.README_END}") == \
+        f"intro\n{b.README_BEGIN}\nnew\n{b.README_END}\noutro\n"
