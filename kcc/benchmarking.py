@@ -140,26 +140,56 @@ def consumer_performance(output: str) -> tuple[int, float] | None:
     return None
 
 
+LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("startup (imports)", "", ("_find_and_load",)),
+    ("agent: parse and validate (monitor.events)", "_family_agent", ("decide@",)),
+    ("agent: fold and facts (monitor.live)", "_family_agent", ("monitor/live.py",)),
+    ("agent: Prometheus counters", "_family_agent", ("Metrics.",)),
+    ("agent: changelog writes (encode + send_soon)", "_family_agent", ("RecordCache.flush",)),
+    ("agent: records table (cache, to_json)", "_family_agent", ("RecordCache.",)),
+    ("agent: compaction", "_family_agent", ("compact@",)),
+    ("agent: Faust stream (take_events, acks)", "_family_agent", ("",)),
+    ("live timer (deadlines, now gauges, compaction scan)", "", ("live_timer",)),
+    ("/metrics page", "", ("prometheus_metrics",)),
+    ("Faust consumer (fetch, decode, dispatch to streams)", "", ("Consumer.", "Conductor.", "Fetcher.")),
+    ("aiokafka producer (changelog and other sends)", "", ("ProducerBuffer", "aiokafka/producer")),
+    ("idle (event loop waiting)", "", ("EpollSelector.select",)),
+)
+"""(layer, required marker, any of markers): a sample belongs to the first layer whose required marker and
+one of whose markers occur in its stack (``function@file`` strings); the rest is "other" (Faust/mode
+services, the event loop itself)."""
+
+
 def profile_summary(speedscope: Mapping[str, object], top: int = 15) -> dict[str, object]:
-    """Top functions of a py-spy speedscope profile: share of samples (all threads) in which a function is
-    on the stack (``inclusive``) and on top of it (``self``), each in [0, 1]; idle samples count as such."""
+    """Where a py-spy speedscope profile of a worker's main thread spent its samples: shares (in [0, 1]) per
+    :data:`LAYERS`, and the top functions on the stack (``inclusive``) and on its top (``self``). Other
+    threads (Faust's consumer thread waits in its own loop) are left out."""
     frames = speedscope["shared"]["frames"]
-    names = [f"{f['name']} ({Path(f.get('file', '?')).name}:{f.get('line', '?')})" for f in frames]
+    names = [f"{f['name']}@{Path(f.get('file') or '?').name}" for f in frames]
+    keys = [f"{f['name']}@{f.get('file') or '?'}" for f in frames]
     inclusive: dict[str, float] = {}
     own: dict[str, float] = {}
+    layers: dict[str, float] = {}
     total = 0.0
-    for profile in speedscope["profiles"]:
-        for stack, weight in zip(profile["samples"], profile["weights"]):
-            total += weight
-            if stack:
-                own[names[stack[-1]]] = own.get(names[stack[-1]], 0.0) + weight
-            for name in {names[i] for i in stack}:
-                inclusive[name] = inclusive.get(name, 0.0) + weight
+    profile = speedscope["profiles"][0]
+    for stack, weight in zip(profile["samples"], profile["weights"]):
+        total += weight
+        if stack:
+            own[names[stack[-1]]] = own.get(names[stack[-1]], 0.0) + weight
+        for name in {names[i] for i in stack}:
+            inclusive[name] = inclusive.get(name, 0.0) + weight
+        text = " ".join(keys[i] for i in stack)
+        layer = next((layer for layer, needed, markers in LAYERS
+                      if needed in text and any(m in text for m in markers)), "other")
+        if layer.startswith("idle") and not keys[stack[-1]].startswith("EpollSelector.select"):
+            layer = "other"
+        layers[layer] = layers.get(layer, 0.0) + weight
 
-    def ranked(shares: dict[str, float]) -> list[tuple[str, float]]:
-        return [(n, round(w / total, 4)) for n, w in sorted(shares.items(), key=lambda kv: -kv[1])[:top]]
+    def ranked(shares: dict[str, float], limit: int) -> list[tuple[str, float]]:
+        return [(n, round(w / total, 4)) for n, w in sorted(shares.items(), key=lambda kv: -kv[1])[:limit]]
 
-    return {"samples": total, "inclusive": ranked(inclusive), "self": ranked(own)}
+    return {"seconds": round(total, 1), "layers": ranked(layers, len(layers)), "inclusive": ranked(inclusive, top),
+            "self": ranked(own, top)}
 
 
 CAPACITY_ASSUMPTIONS = {
@@ -192,20 +222,24 @@ def render(data: Mapping[str, object]) -> str:
     lines = [README_BEGIN, "",
              f"Measured {data['date']} on {machine['cpus']} CPU cores ({machine['cpu']}), "
              f"{machine['memory_gib']} GiB, Python {machine['python']}, load average "
-             f"{', '.join(str(x) for x in data['load_average'])} at the start (shared machine), "
-             f"{data['events']:,} simulated events per run:", "",
-             "| workers | paced at | events/s (steady) | to lag 0 | backlog p50 | delay p50 | delay p99 "
-             "| CPU µs/event | RSS max |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             f"{', '.join(str(x) for x in data['load_average'])} at the start and "
+             f"{', '.join(str(x) for x in data.get('load_average_end') or ['?'])} at the end (shared machine), "
+             "simulated events, each run on fresh topics (delay: Kafka timestamp → applied, so on /metrics; "
+             "CPU share: of one core per worker, below 1 when the machine is busy):", "",
+             "| workers | events | paced at | events/s (steady) | to lag 0 | backlog p50 | delay p50 | delay p99 "
+             "| CPU µs/event | CPU share | RSS max |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in data["runs"]:
         lines.append(
-            f"| {r['workers']} | {_num(r['paced_events_per_second'], ' /s')} | "
+            f"| {r['workers']} | {r['events']:,} | {_num(r['paced_events_per_second'], ' /s')} | "
             f"{_num(r['steady_events_per_second'])} | {r['seconds_to_lag_0']} s | "
             f"{_num(r['backlog_messages_p50'])} | {_num(r['delay_seconds_p50'], ' s')} | "
             f"{_num(r['delay_seconds_p99'], ' s')} | {_num(r['cpu_microseconds_per_event'])} | "
+            f"{_num(r['worker_cpu_share'])} | "
             f"{r['worker_rss_mib_max']} MiB |")
     ceilings = data["ceilings"]
-    lines += ["", "Ceilings in the same run (same topics): "
+    lines += ["", "Ceilings in the same run (same topics, read from the start; Kafka's tool is one cold JVM per "
+                  "topic): "
               + "; ".join(f"{name.replace('_', ' ')} {_num(value, ' events/s')}" for name, value in ceilings.items())
               + "."]
     scrape = data.get("scrape")

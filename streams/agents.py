@@ -58,7 +58,7 @@ from streams.topics import Topics, declare
 
 log = logging.getLogger(__name__)
 
-BATCH_EVENTS = 500
+BATCH_EVENTS = 2000
 """Messages an agent takes at once; the records written in a batch go to the changelog once each."""
 BATCH_SECONDS = 0.05
 """How long an agent waits to fill a batch, seconds (the latency a quiet stream adds, at most)."""

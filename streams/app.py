@@ -40,7 +40,13 @@ def create_app(settings: Settings) -> faust.App:
         broker_commit_interval=1.0,
         stream_recovery_delay=_RECOVERY_DELAY,
         stream_wait_empty=False,
-        producer_linger_ms=5,
+        # Throughput (issue 11, docs/performance.md): a changelog write per changed record dominates the producer;
+        # fewer, larger produce requests (up to 1 MiB, lingering 10 ms) cost less per message, and larger fetches
+        # and stream buffers feed the agents' batches.
+        stream_buffer_maxsize=16384,
+        broker_max_poll_records=4000,
+        producer_linger_ms=10,
+        producer_max_batch_size=2**20,
         table_cleanup_interval=30.0,
         web_enabled=True,
         web_port=settings.worker_port,

@@ -16,6 +16,7 @@ production) and measures them without disturbing them:
 In the same run and on the same topics, two ceilings: a decode-only aiokafka consumer
 (reads and ``json.loads`` every message) and Kafka's own ``ConsumerPerformance`` tool.
 ``--workers 2`` measures one worker and then two (4 partitions), same events, same run;
+``--latency-rate 1000`` adds a run paced below capacity, whose delay is the pipeline's latency;
 ``--scrape-records N`` adds the cost of a scrape with N open records (no broker).
 ``--json`` prints the report as JSON (``docs/benchmark.json``); ``--readme FILE`` renders
 a report into the README's benchmark section.
@@ -61,6 +62,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rate", type=float, default=None,
                         help="produce at most this many events/s (default: as fast as possible; paced below "
                              "capacity the delay is the pipeline's latency, unpaced it is the backlog)")
+    parser.add_argument("--latency-rate", type=float, default=None, metavar="R",
+                        help="also a run of one worker paced at R events/s (at most 30 s of events): the "
+                             "produce → visible on /metrics latency below capacity")
     parser.add_argument("--workers", type=int, default=1,
                         help="also measure N workers in one group after one worker, same events, same run (default 1)")
     parser.add_argument("--scrape-records", type=int, default=0, metavar="N",
@@ -94,8 +98,11 @@ def run(args: argparse.Namespace) -> int:
     runs, ceilings = [], {}
     try:
         bootstrap = broker.start()
-        for n in sorted({1, max(1, args.workers)}):
-            figures, bench = _run_workers(args, bootstrap, messages, n, profile=args.profile if n == 1 else None)
+        plan = [(n, args.rate, messages) for n in sorted({1, max(1, args.workers)})]
+        if args.latency_rate:
+            plan.append((1, args.latency_rate, messages[:max(1, int(args.latency_rate * 30))]))
+        for i, (n, rate, sent) in enumerate(plan):
+            figures, bench = _run_workers(args, bootstrap, sent, n, rate, profile=args.profile if i == 0 else None)
             runs.append(figures)
             _say(args, f"benchmark: {n} worker(s): {json.dumps(figures)}")
         if not args.no_ceilings:
@@ -112,6 +119,9 @@ def run(args: argparse.Namespace) -> int:
     data = benchmarking.report(machine=_machine(), date=date, load_average=load, events=len(messages), runs=runs,
                                ceilings=ceilings, scrape=scrape)
     data["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    if args.profile and args.profile.exists():
+        data["profile"] = {"file": str(args.profile),
+                           **benchmarking.profile_summary(json.loads(args.profile.read_text()))}
     if args.json:
         print(json.dumps(data, indent=2))
     else:
@@ -146,7 +156,7 @@ def _simulated_messages(config: Config, count: int, seed: int, start: str) -> li
 
 
 def _run_workers(args: argparse.Namespace, bootstrap: str, messages: list[tuple[str, bytes, bytes]], count: int,
-                 profile: Path | None) -> tuple[dict[str, object], Settings]:
+                 rate: float | None, profile: Path | None) -> tuple[dict[str, object], Settings]:
     """Start ``count`` workers of a fresh group on fresh topics, replay ``messages``, measure, stop them."""
     name = f"bench{uuid.uuid4().hex[:8]}"
     data_dir = Path(tempfile.mkdtemp(prefix="kcc-bench-"))
@@ -163,7 +173,7 @@ def _run_workers(args: argparse.Namespace, bootstrap: str, messages: list[tuple[
     try:
         for worker in workers:
             worker.start(timeout=180)
-        figures = _measure(workers, bench, messages, args.timeout, args.rate)
+        figures = _measure(workers, bench, messages, args.timeout, rate)
     finally:
         if profile is not None and workers[0].running:  # py-spy writes its profile once the worker exited
             for process in _processes(workers[:1]):

@@ -103,3 +103,22 @@ def test_readme_section_is_replaced_between_the_markers_only():
     readme = f"intro\n{b.README_BEGIN}\nold\n{b.README_END}\noutro\n"
     assert b.replace_section(readme, f"{b.README_BEGIN}\nnew\n{b.README_END}") == \
         f"intro\n{b.README_BEGIN}\nnew\n{b.README_END}\noutro\n"
+
+
+def test_profile_summary_gives_each_layer_and_function_its_share_of_the_main_thread():
+    frames = [{"name": "run_forever", "file": "/x/asyncio/base_events.py"},
+              {"name": "_family_agent.<locals>.agent", "file": "/x/streams/agents.py"},
+              {"name": "decide", "file": "/x/streams/agents.py"},
+              {"name": "RecordCache.flush", "file": "/x/streams/tables.py"},
+              {"name": "EpollSelector.select", "file": "/x/selectors.py"},
+              {"name": "Consumer._drain_messages", "file": "/x/faust/transport/consumer.py"}]
+    main = {"samples": [[0, 1, 2], [0, 1, 2], [0, 1, 3], [0, 4], [0, 5]], "weights": [0.02] * 5}
+    other_thread = {"samples": [[0, 4]] * 10, "weights": [0.02] * 10}
+    summary = b.profile_summary({"shared": {"frames": frames}, "profiles": [main, other_thread]})
+    assert summary["seconds"] == 0.1
+    assert dict(summary["layers"]) == {"agent: parse and validate (monitor.events)": 0.4,
+                                       "agent: changelog writes (encode + send_soon)": 0.2,
+                                       "idle (event loop waiting)": 0.2,
+                                       "Faust consumer (fetch, decode, dispatch to streams)": 0.2}
+    assert summary["self"][0] == ("decide@agents.py", 0.4)
+    assert ("run_forever@base_events.py", 1.0) in summary["inclusive"]
