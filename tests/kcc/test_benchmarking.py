@@ -122,3 +122,24 @@ def test_profile_summary_gives_each_layer_and_function_its_share_of_the_main_thr
                                        "Faust consumer (fetch, decode, dispatch to streams)": 0.2}
     assert summary["self"][0] == ("decide@agents.py", 0.4)
     assert ("run_forever@base_events.py", 1.0) in summary["inclusive"]
+
+
+def test_rendered_section_names_the_machine_the_date_every_run_and_the_ceilings():
+    data = b.report(machine={"cpus": 2, "cpu": "AMD EPYC", "memory_gib": 23.5, "python": "3.11.7"},
+                    date="2026-12-02 01:46 UTC", load_average=[7.8, 8.9, 8.3], events=10_000,
+                    runs=[_run(), _run(workers=2, seconds=10.0), _run(rate=1000.0)],
+                    ceilings={"decode_only_aiokafka": 72_000}, scrape=None)
+    section = b.render(data)
+    assert section.startswith(b.README_BEGIN) and section.endswith(b.README_END)
+    assert "2026-12-02 01:46 UTC" in section and "AMD EPYC" in section and "7.8, 8.9, 8.3" in section
+    rows = [line for line in section.splitlines() if line.startswith("| 1 |") or line.startswith("| 2 |")]
+    assert len(rows) == 3 and "1,000 /s" in rows[2]
+    assert "decode only aiokafka 72,000 events/s" in section
+    assert "| all 342 municipalities | 200 |" in section
+
+
+def test_readme_benchmark_section_is_the_rendering_of_the_committed_report():
+    data = json.loads((ROOT / "docs" / "benchmark.json").read_text())
+    section = b.render(data)
+    readme = (ROOT / "README.md").read_text()
+    assert b.replace_section(readme, section) == readme, "run: kcc-monitor benchmark --readme docs/benchmark.json"
