@@ -66,3 +66,13 @@ def test_exposition_is_the_text_format(config) -> None:
     assert "# TYPE kcc_calls_offered_total counter" in text
     assert 'kcc_calls_offered_total{line="14050",municipality="groningen",queue="algemeen"} 0.0' in text
     assert "_created" not in text  # they would double the series Prometheus stores
+
+
+def test_event_delays_land_in_the_latency_histogram_with_buckets_fine_below_one_second(config) -> None:
+    metrics = _metrics(config)
+    metrics.event_delays([0.04, 0.15, 0.8, 42.0])
+    get = metrics.registry.get_sample_value
+    assert get("kcc_event_delay_seconds_bucket", {"le": "0.05"}) == 1
+    assert get("kcc_event_delay_seconds_bucket", {"le": "0.2"}) == 2
+    assert get("kcc_event_delay_seconds_bucket", {"le": "1.0"}) == 3
+    assert get("kcc_event_delay_seconds_count", {}) == 4
