@@ -26,6 +26,17 @@ its contributions are in ``daily`` already. Tables: see :mod:`streams.tables`.
 Any exception while handling one message makes that message a dead letter
 (``internal_error``, the exception type in ``detail``) and the agent goes on.
 
+Why the order of a batch's steps matters (at-least-once, issue 10): an offset may be
+committed only once every effect of its message (record and compaction writes, re-key
+forward, dead letter) is sent and acknowledged by the broker. ``take_events`` acknowledges
+a batch's events only when the agent asks for the next batch, that is after the whole
+batch was handled *and* ``RecordCache.flush`` handed its changelog writes to the producer;
+Faust's commit first flushes the producer (waiting for the broker) and then commits the
+acknowledged offsets. So: never acknowledge an event inside the batch loop, never defer the
+flush past the next batch, and keep ``concurrency=1`` (faust-streaming #606 commits past
+unfinished messages with more). Messages Faust throws away around a rebalance are read
+again thanks to :mod:`streams.consumer`.
+
 Logs say what happened to which topic/partition/offset, never a message's content.
 """
 

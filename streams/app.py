@@ -5,6 +5,9 @@ shares the event topics' partitions. Tables live in memory (``memory://``) and
 are durable through their changelog topics: a worker that starts (or takes over
 a partition) replays the changelog before it processes events.
 
+The consumer is :class:`streams.consumer.Consumer`: Faust's, with two holes in its offset
+bookkeeping around rebalances closed (a message is read again rather than skipped).
+
 Faust's own web views that expose tables, cluster routing, sensor statistics and
 the service graph are switched off; the web server serves ``/metrics`` only
 (added by :mod:`streams.agents`).
@@ -17,6 +20,7 @@ import ssl
 import faust
 
 from monitor.settings import Settings
+from streams.consumer import Consumer
 
 #: Seconds a worker waits after a rebalance before recovery; more workers joining at once share one rebalance.
 _RECOVERY_DELAY = 0.5
@@ -25,7 +29,7 @@ _RECOVERY_DELAY = 0.5
 def create_app(settings: Settings) -> faust.App:
     """A Faust app for ``settings`` (broker, credentials, partitions, web port); no agents yet."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)  # Faust creates only the last level
-    return faust.App(
+    app = faust.App(
         settings.app_id,
         broker=[f"kafka://{server.strip()}" for server in settings.bootstrap().split(",")],
         broker_credentials=_credentials(settings),
@@ -59,6 +63,8 @@ def create_app(settings: Settings) -> faust.App:
         web_metrics_enabled=False,
         worker_redirect_stdouts=False,
     )
+    app.transport.Consumer = Consumer  # the transport creates the app's one consumer when the worker starts
+    return app
 
 
 def _credentials(settings: Settings) -> faust.types.auth.CredentialsT | None:
