@@ -1,12 +1,12 @@
-"""The worker's Kafka consumer: Faust's aiokafka consumer with two holes in its offset bookkeeping closed.
+"""The worker's Kafka consumer: Faust's aiokafka consumer with three holes in its offset bookkeeping closed.
 
 Faust commits, per partition, the offsets its streams acknowledged. Around a rebalance it
 throws fetched messages away on purpose (``Consumer.getmany`` stops mid-batch when the flow
 is suspended or the generation changed; streams skip, and *acknowledge*, the messages they
 take while the flow is suspended or that belong to an older generation) and relies on
-``perform_seek`` to read them again from the committed offset. Two things break that, and
-either loses messages for good: the group commits offsets past messages whose effects
-(changelog writes, re-key forwards, dead letters) never happened.
+``perform_seek`` to read them again from the committed offset. Three things break that,
+and then the group commits offsets past messages whose effects (changelog writes, re-key
+forwards, dead letters) never happened, or stops committing:
 
 1. **No committed offset, no rewind.** ``perform_seek`` uses aiokafka's
    ``seek_to_committed``, which seeks only partitions whose committed offset is above zero.
@@ -23,8 +23,15 @@ either loses messages for good: the group commits offsets past messages whose ef
    (after the rebalance cleared that list), so a later commit can cover it before its
    re-fetched copy is handled. :meth:`Consumer.ack` drops such acknowledgements: the
    message is handled again after the seek, which the idempotent folds allow.
+3. **Messages handed over during the seek, then cleared.** Recovery resumes the stream
+   partitions, seeks, and only then resumes the flow control, which empties the streams'
+   queues (``FlowControlEvent.resume``); messages fetched from the new position in between
+   were dropped unhandled while the consumer counted them as read, so they were never read
+   again (seen 2 December 2026: the survivor's commits of ``events.queue[0]`` stuck at 152 of
+   480). :meth:`Consumer.perform_seek` stops the consumer's flow first; each caller resumes
+   it after the queues were emptied.
 
-Both keep at-least-once delivery: a message is read again rather than skipped.
+All three keep at-least-once delivery: a message is read again rather than skipped.
 """
 
 from __future__ import annotations
@@ -38,15 +45,21 @@ from faust.transport.drivers import aiokafka as driver
 class Consumer(driver.Consumer):
     """Faust's aiokafka consumer; see the module docstring for what differs and why."""
 
+    async def perform_seek(self) -> None:
+        """Stop handing messages to the streams, then seek (see :meth:`seek_to_committed`); the caller resumes
+        the flow (module docstring, 3)."""
+        self.stop_flow()
+        await super().perform_seek()
+
     async def seek_to_committed(self) -> Any:
         """Seek every assigned partition to its committed offset, and the partitions of acknowledged
-        topics without one (none, or zero) to their first offset; returns the committed offsets."""
+        topics without one (none, or zero) to offset 0, i.e. their first (module docstring, 1); returns the
+        committed offsets."""
         committed = await super().seek_to_committed()
         acknowledged = self.app.topics.acks_enabled_for
-        rewind = [tp for tp, offset in committed.items() if not offset and acknowledged(tp.topic)]
-        if rewind:
+        for tp in [tp for tp, offset in committed.items() if not offset and acknowledged(tp.topic)]:
             try:
-                await self._thread.seek_to_beginning(*rewind)
+                self._thread.seek(tp, 0)  # below the log start after retention: reset to the first (earliest)
             except IllegalStateError:  # revoked meanwhile: the next assignment seeks again
                 pass
         return committed
