@@ -93,7 +93,7 @@ class StandInExporter:
             else:
                 metric = Gauge(spec.name, spec.help, spec.labels, registry=self.registry)
             for labels in combos:
-                child = metric.labels(**labels)
+                child = metric.labels(**labels) if spec.labels else metric  # a metric without labels is its own child
                 if spec.kind == "gauge":
                     child.set(self._gauge_value(spec, labels, now))
                 else:
