@@ -103,6 +103,21 @@ def test_board_shows_prometheus_figures_that_equal_the_offline_report_and_fits_t
                f"the worker to count all {count} events in Prometheus")
     wait_until(lambda: prometheus.query(f'municipality_line:kcc_bereikbaarheid:ratio_today{{municipality="{SLUG}"}}'),
                60, "the recording rules")
+    source = EventFileSource(events, load_config(open_config))
+    m = load_config(open_config)[SLUG]
+    now = datetime.now(timezone.utc)
+    report = build_report(source, SLUG, parse_period(now.astimezone(m.tz).date().isoformat(), m.tz), now).as_json()
+    settled = [row for row in report["indicators"] if not row["scope"] and not row["pending"]
+               and row["id"] in ("bereikbaarheid", "servicelevel", "balie_binnen_norm")]
+
+    def recorded(indicator: str, part: str) -> float | None:
+        record = (q.items_record if part == "n" else q.numerator_record)(indicator, ("municipality",), "today")
+        result = prometheus.query(q.selector(record, {"municipality": SLUG}))
+        return float(result[0]["value"][1]) if result else None
+
+    # The today records follow the scraped counters one rule evaluation later: wait until they hold every event.
+    wait_until(lambda: all(recorded(row["id"], part) == row[part] for row in settled for part in ("n", "hits")),
+               60, "the today recording rules to hold every event of the report")
     board = wallboard_server(prometheus=prometheus.url, alertmanager=alertmanager_server.url, config=open_config)
 
     screen(browser, 1920, 1080)
@@ -122,10 +137,6 @@ def test_board_shows_prometheus_figures_that_equal_the_offline_report_and_fits_t
     wait_until(equal, 30, f"page figures to equal Prometheus: {last}")
 
     # 2. today's figures equal the offline report of the same events (windows match: today)
-    source = EventFileSource(events, load_config(open_config))
-    m = load_config(open_config)[SLUG]
-    now = datetime.now(timezone.utc)
-    report = build_report(source, SLUG, parse_period(now.astimezone(m.tz).date().isoformat(), m.tz), now).as_json()
     shown = {query: text for query, text, _ in _figures(browser)}
     compared = 0
     for row in report["indicators"]:
