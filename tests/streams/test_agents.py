@@ -122,11 +122,7 @@ def test_compacted_keys_are_forgotten_after_the_horizon(unit_worker) -> None:
 def test_a_record_found_again_although_compacted_is_deleted_without_counting_it_twice(unit_worker) -> None:
     """A crash between the ``compacted`` write and the record's tombstone: the record is recovered."""
     worker = unit_worker(compaction_after_seconds=0)
-    _finished_call(worker)
-    entry = worker.cache.get(KEY)
-    record, counted = entry.record, entry.counted
-    assert compact(worker, KEY, 3, now=NOW)
-    parts = {key: part.to_json() for key, part in worker.daily.parts.items()}
+    record, counted, parts = _compacted_call(worker)
     worker.cache.put(KEY, record, counted, 3, NOW)  # as recovered from the changelog
     assert compact(worker, KEY, 3, now=NOW + 1)
     assert worker.cache.get(KEY) is None
@@ -138,11 +134,7 @@ def test_a_record_found_again_before_its_compacted_entry_was_written_is_not_adde
     """A crash between the ``daily`` write and the ``compacted`` write: the record and the ``daily`` parts
     naming it are recovered, ``compacted`` is not."""
     worker = unit_worker(compaction_after_seconds=0)
-    _finished_call(worker)
-    entry = worker.cache.get(KEY)
-    record, counted = entry.record, entry.counted
-    assert compact(worker, KEY, 3, now=NOW)
-    parts = {key: part.to_json() for key, part in worker.daily.parts.items()}
+    record, counted, parts = _compacted_call(worker)
     assert all(KEY in items for items in worker.daily.items.values())
     worker.compacted._forget(KEY)  # its write never reached the broker
     worker.cache.put(KEY, record, counted, 3, NOW)
@@ -168,3 +160,12 @@ def test_an_orphan_is_dropped_and_counted_once_unchanged_for_the_horizon(unit_wo
     assert worker.cache.get("groningen|visit|v1") is None and not worker.daily.parts
     assert value(worker, "kcc_orphan_records_dropped_total", municipality="groningen", kind="visit") == 1
     assert not worker.compacted.holds("groningen|visit|v1")  # its originating event, if ever, still counts
+
+
+def _compacted_call(worker) -> tuple[object, object, dict]:
+    """A finished call compacted once: its record and counted facts before, and the ``daily`` parts after."""
+    _finished_call(worker)
+    entry = worker.cache.get(KEY)
+    record, counted = entry.record, entry.counted
+    assert compact(worker, KEY, 3, now=NOW)
+    return record, counted, {key: part.to_json() for key, part in worker.daily.parts.items()}
