@@ -52,6 +52,8 @@ from monitor.settings import Settings
 
 _SAMPLE_SECONDS = 0.5
 """Seconds between the benchmark's reads of committed and end offsets (from the broker)."""
+_PY_SPY = Path(sys.executable).parent / "py-spy"
+"""The sampling profiler of ``--profile``, installed beside the interpreter by the ``profile`` extra."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -84,6 +86,8 @@ def run(args: argparse.Namespace) -> int:
         section = benchmarking.render(json.loads(args.readme.read_text()))
         readme.write_text(benchmarking.replace_section(readme.read_text(), section))
         return 0
+    if args.profile is not None and not _PY_SPY.exists():
+        raise ServiceError(f"--profile needs py-spy ({_PY_SPY} is missing): pip install -e '.[profile]'")
     config = load_config(args.config)
     load = os.getloadavg()
     date = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -167,7 +171,7 @@ def _run_workers(args: argparse.Namespace, bootstrap: str, messages: list[tuple[
         env = stack.isolated_settings(bootstrap, name, data_dir / f"w{i}")
         worker = stack.worker(env, stack.free_port(), log=data_dir / f"worker{i}.log", config=args.config)
         if profile is not None:
-            worker.argv = [str(Path(sys.executable).parent / "py-spy"), "record", "--format", "speedscope",
+            worker.argv = [str(_PY_SPY), "record", "--format", "speedscope",
                            "--rate", "50", "--output", str(profile), "--", *worker.argv]
         workers.append(worker)
     bench = Settings(_env_file=None, kafka={"bootstrap_servers": bootstrap}, topic_prefix=name, app_id=name)
