@@ -32,14 +32,29 @@ forwards, dead letters) never happened, or stops committing:
    it after the queues were emptied.
 
 All three keep at-least-once delivery: a message is read again rather than skipped.
+
+One more change is for speed (issue 11, docs/performance.md): Faust hands every message to the
+conductor through ``Service.wait_first(callback(message), suspend_flow.wait())``, so that a delivery
+stuck behind a full stream queue, suspended flow control or a full producer buffer is abandoned when
+the flow is suspended for a rebalance. That creates four tasks and an ``asyncio.wait`` per message,
+about a fifth of the worker's time. :meth:`Consumer._drain_messages` awaits the delivery directly when
+it cannot wait for anything (:meth:`Consumer.delivery_may_wait`), and keeps ``wait_first`` otherwise.
+
+All of this relies on Faust's internals (``faust.transport.consumer``, ``faust.transport.conductor``,
+``mode.utils.queues``): faust-streaming stays pinned below 0.16, and a new version needs these
+methods compared with the ones they copy or extend.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from aiokafka.errors import IllegalStateError
+from faust.transport.consumer import CONSUMER_FETCHING
 from faust.transport.drivers import aiokafka as driver
+from faust.types import TP
+from mode import ServiceT
 
 
 class Consumer(driver.Consumer):
@@ -73,3 +88,94 @@ class Consumer(driver.Consumer):
             self._unacked_messages.discard(message)
             return False
         return super().ack(message)
+
+    def delivery_may_wait(self, tp: TP) -> bool:
+        """Whether handing a message of ``tp`` to the conductor may wait: when the consumer's flow or the app's
+        flow control is suspended, the consumer is stopping, the producer buffer is above its limit
+        (``ProducerBuffer.wait_until_ebb`` flushes), the conductor's callback map is being rebuilt (its lock is
+        taken), the partition has no handler, or a stream queue of the partition is full. Otherwise the
+        conductor decodes the message and puts it on the streams' queues without giving up the event loop,
+        so no suspension can arrive while it runs."""
+        app = self.app
+        if not self.flow_active or not app.flow_control.is_active() or self._stopped.is_set() or self._crashed.is_set():
+            return True
+        buffer = app.producer.buffer
+        if buffer.size > buffer.max_messages:
+            return True
+        conductor = app.topics
+        lock = conductor._tp_to_callback_lock
+        if lock.locked() or lock._waiters:
+            return True
+        channels = conductor._tp_index.get(tp)
+        if not channels or tp not in conductor._tp_to_callback:
+            return True
+        for channel in channels:
+            if channel.queue.full():
+                return True
+        return False
+
+    async def _drain_messages(self, fetcher: ServiceT) -> None:
+        """Faust 0.15.3's fetch loop (``faust.transport.consumer.Consumer._drain_messages``: read offsets, gaps,
+        ``commit_every``, a ``sleep(0)`` every 100 messages), except that a message whose delivery cannot wait
+        (:meth:`delivery_may_wait`) is delivered without ``wait_first`` (module docstring)."""
+        callback = self.callback
+        getmany = self.getmany
+        consumer_should_stop = self._stopped.is_set
+        fetcher_should_stop = fetcher._stopped.is_set  # type: ignore[attr-defined]
+        may_wait = self.delivery_may_wait
+
+        get_read_offset = self._read_offset.__getitem__
+        set_read_offset = self._read_offset.__setitem__
+        set_flag = self.diag.set_flag
+        unset_flag = self.diag.unset_flag
+        commit_every = self._commit_every
+        acks_enabled_for = self.app.topics.acks_enabled_for
+
+        yield_every = 100
+        num_since_yield = 0
+        sleep = asyncio.sleep
+
+        try:
+            while not (consumer_should_stop() or fetcher_should_stop()):
+                set_flag(CONSUMER_FETCHING)
+                ait = getmany(timeout=1.0)
+                await self.sleep(0)  # getmany may run in a loop without giving up the event loop
+                if not self.should_stop:
+                    async for tp, message in ait:
+                        num_since_yield += 1
+                        if num_since_yield > yield_every:
+                            await sleep(0)
+                            num_since_yield = 0
+
+                        offset = message.offset
+                        r_offset = get_read_offset(tp)
+                        if r_offset is None or offset >= r_offset:
+                            gap = offset - (r_offset or 0)
+                            if gap > 1 and r_offset and acks_enabled_for(message.topic):
+                                await self._add_gap(tp, r_offset + 1, offset)
+                            if commit_every is not None and self._n_acked >= commit_every:
+                                self._n_acked = 0
+                                await self.commit()
+                            if may_wait(tp):
+                                await self.wait_first(callback(message), self.suspend_flow.wait())
+                            else:
+                                await callback(message)
+                            set_read_offset(tp, offset)
+                        else:
+                            self.log.dev("DROPPED MESSAGE ROFF %r: k=%r v=%r", offset, message.key, message.value)
+                    unset_flag(CONSUMER_FETCHING)
+        except self.consumer_stopped_errors:
+            if self.transport.app.should_stop:
+                self.log.info("Broker stopped consumer, shutting down...")
+                return
+            raise
+        except asyncio.CancelledError:
+            if self.transport.app.should_stop:
+                self.log.info("Consumer shutting down for user cancel.")
+                return
+            raise
+        except Exception as exc:
+            self.log.exception("Drain messages raised: %r", exc)
+            raise
+        finally:
+            unset_flag(CONSUMER_FETCHING)
