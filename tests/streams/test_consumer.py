@@ -1,8 +1,11 @@
 """``streams.consumer.Consumer`` on an assembled worker without a broker: which acknowledgements make an
-offset committable. The rewind of uncommitted partitions needs a broker and a rebalance:
+offset committable, and which deliveries may wait (and so keep Faust's ``wait_first``). The rewind of
+uncommitted partitions and the delivery loop itself need a broker and a rebalance:
 ``tests/integration/test_faults.py::test_two_workers_of_one_app_one_killed_mid_stream_the_other_takes_over``."""
 
 from __future__ import annotations
+
+import asyncio
 
 from faust.transport.consumer import ConsumerMessage
 from faust.types import TP
@@ -54,3 +57,68 @@ def test_a_message_acknowledged_while_the_flow_is_suspended_never_becomes_commit
     _message(topic, 0, 3).ack(consumer)
     app.flow_control.resume()
     assert _committable(consumer, topic) == {}
+
+
+
+def _flowing(unit_worker):
+    """A running worker's situation between rebalances: partition 0 of the call events assigned, its stream's
+    topic registered with the conductor, both flows resumed."""
+    worker = unit_worker()
+    app = worker.app
+    stream_topic = worker.topics.sources["call"]
+    tp = TP(stream_topic.topics[0], 0)
+    app.topics.add(stream_topic)
+    asyncio.get_event_loop().run_until_complete(app.topics.on_partitions_assigned({tp}))
+    app.flow_control.resume()
+    app.consumer.resume_flow()
+    return app, app.consumer, tp, stream_topic
+
+
+def test_a_message_is_delivered_without_wait_first_when_nothing_can_make_its_delivery_wait(unit_worker) -> None:
+    app, consumer, tp, _ = _flowing(unit_worker)
+    assert not consumer.delivery_may_wait(tp)
+
+
+def test_a_delivery_may_wait_while_the_consumer_flow_is_stopped_for_a_rebalance(unit_worker) -> None:
+    app, consumer, tp, _ = _flowing(unit_worker)
+    consumer.stop_flow()
+    assert consumer.delivery_may_wait(tp)
+
+
+def test_a_delivery_may_wait_while_the_streams_flow_control_is_suspended(unit_worker) -> None:
+    app, consumer, tp, _ = _flowing(unit_worker)
+    app.flow_control.suspend()
+    assert consumer.delivery_may_wait(tp)
+
+
+def test_a_delivery_may_wait_when_the_stream_queue_of_its_partition_is_full(unit_worker) -> None:
+    app, consumer, tp, stream_topic = _flowing(unit_worker)
+    queue = stream_topic.queue
+    while not queue.full():
+        queue.put_nowait(None)
+    assert consumer.delivery_may_wait(tp)
+    queue.get_nowait()
+    assert not consumer.delivery_may_wait(tp)
+
+
+def test_a_delivery_may_wait_when_the_producer_buffer_is_above_its_limit(unit_worker) -> None:
+    app, consumer, tp, _ = _flowing(unit_worker)
+    buffer = app.producer.buffer
+    while buffer.size <= buffer.max_messages:
+        assert not consumer.delivery_may_wait(tp)
+        buffer.pending.put_nowait(None)
+    assert consumer.delivery_may_wait(tp)
+
+
+def test_a_delivery_may_wait_while_the_conductor_rebuilds_its_handlers(unit_worker) -> None:
+    app, consumer, tp, _ = _flowing(unit_worker)
+    lock = app.topics._tp_to_callback_lock
+    asyncio.get_event_loop().run_until_complete(lock.acquire())
+    assert consumer.delivery_may_wait(tp)
+    lock.release()
+    assert not consumer.delivery_may_wait(tp)
+
+
+def test_a_delivery_to_a_partition_no_stream_reads_keeps_wait_first(unit_worker) -> None:
+    app, consumer, tp, _ = _flowing(unit_worker)
+    assert consumer.delivery_may_wait(TP(tp.topic, 1))
