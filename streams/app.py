@@ -5,8 +5,11 @@ shares the event topics' partitions. Tables live in memory (``memory://``) and
 are durable through their changelog topics: a worker that starts (or takes over
 a partition) replays the changelog before it processes events.
 
-The consumer is :class:`streams.consumer.Consumer`: Faust's, with two holes in its offset
-bookkeeping around rebalances closed (a message is read again rather than skipped).
+The consumer is :class:`streams.consumer.Consumer`: Faust's, with three holes in its offset
+bookkeeping around rebalances closed (a message is read again rather than skipped) and a
+cheaper hand-over of each message to the streams.
+
+A worker process runs with larger garbage-collector thresholds (:func:`tune_garbage_collector`).
 
 Faust's own web views that expose tables, cluster routing, sensor statistics and
 the service graph are switched off; the web server serves ``/metrics`` only
@@ -15,6 +18,7 @@ the service graph are switched off; the web server serves ``/metrics`` only
 
 from __future__ import annotations
 
+import gc
 import ssl
 
 import faust
@@ -24,6 +28,10 @@ from streams.consumer import Consumer
 
 #: Seconds a worker waits after a rebalance before recovery; more workers joining at once share one rebalance.
 _RECOVERY_DELAY = 0.5
+
+#: ``gc.set_threshold`` of a worker process: (new container objects before a young collection, young collections
+#: before a middle one, middle ones before a full one may run). Python's default (700, 10, 10).
+GC_THRESHOLDS = (10_000, 10, 10)
 
 
 def create_app(settings: Settings) -> faust.App:
@@ -65,6 +73,20 @@ def create_app(settings: Settings) -> faust.App:
     )
     app.transport.Consumer = Consumer  # the transport creates the app's one consumer when the worker starts
     return app
+
+
+def tune_garbage_collector() -> None:
+    """Collect cyclic garbage less often in this process (:data:`GC_THRESHOLDS`).
+
+    Every Faust message, event and stream step allocates container objects, so with Python's default
+    thresholds the collector ran a young collection every 700 of them and a full one (all of the worker's
+    ≈ 500,000 tracked objects: open records, tables, modules) a dozen times in 100,000 events, ≈ 0.2 s of CPU
+    each: 3.1 s of the worker's 15.6 s (20 %, measured with ``gc.callbacks`` on 2 December 2026, see
+    docs/performance.md). With these thresholds the same run spent 0.7 s: a full collection is considered
+    every million net new container objects instead of every 70,000. Objects without cycles are freed by
+    reference counting as before; only cyclic garbage waits longer (up to 10,000 allocations).
+    """
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def _credentials(settings: Settings) -> faust.types.auth.CredentialsT | None:

@@ -48,6 +48,7 @@ methods compared with the ones they copy or extend.
 from __future__ import annotations
 
 import asyncio
+from functools import cached_property
 from typing import Any
 
 from aiokafka.errors import IllegalStateError
@@ -97,10 +98,10 @@ class Consumer(driver.Consumer):
         conductor decodes the message and puts it on the streams' queues without giving up the event loop,
         so no suspension can arrive while it runs."""
         app = self.app
-        if not self.flow_active or not app.flow_control.is_active() or self._stopped.is_set() or self._crashed.is_set():
+        if not (self.flow_active and app.flow_control.is_active()) or self._stopped.is_set() or self._crashed.is_set():
             return True
         buffer = app.producer.buffer
-        if buffer.size > buffer.max_messages:
+        if (buffer.size if self._producer_threaded else buffer.pending.qsize()) > buffer.max_messages:
             return True
         conductor = app.topics
         lock = conductor._tp_to_callback_lock
@@ -113,6 +114,11 @@ class Consumer(driver.Consumer):
             if channel.queue.full():
                 return True
         return False
+
+    @cached_property
+    def _producer_threaded(self) -> bool:
+        """``producer_threaded``, read once: ``ProducerBuffer.size`` reads it from the settings on every call."""
+        return bool(self.app.conf.producer_threaded)
 
     async def _drain_messages(self, fetcher: ServiceT) -> None:
         """Faust 0.15.3's fetch loop (``faust.transport.consumer.Consumer._drain_messages``: read offsets, gaps,

@@ -33,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from kcc.commands import fail
     from monitor.settings import Settings
     from streams.agents import build
+    from streams.app import tune_garbage_collector
     from streams.broker import check
     from streams.outage import BrokerState
     from streams.topics import ensure
@@ -57,5 +58,6 @@ def run(args: argparse.Namespace) -> int:
             super().on_setup_root_logger(logger, level)
             state.install()
 
+    tune_garbage_collector()
     Worker(worker.app, loglevel=args.loglevel, quiet=True).execute_from_commandline()
     return 0
