@@ -1,4 +1,5 @@
-"""The worker's Kafka consumer: Faust's aiokafka consumer with three holes in its offset bookkeeping closed.
+"""The worker's Kafka consumer: Faust's aiokafka consumer with three holes in its offset bookkeeping closed
+and a cheaper hand-over of each message to the streams.
 
 Faust commits, per partition, the offsets its streams acknowledged. Around a rebalance it
 throws fetched messages away on purpose (``Consumer.getmany`` stops mid-batch when the flow
@@ -37,7 +38,7 @@ One more change is for speed (issue 11, docs/performance.md): Faust hands every 
 conductor through ``Service.wait_first(callback(message), suspend_flow.wait())``, so that a delivery
 stuck behind a full stream queue, suspended flow control or a full producer buffer is abandoned when
 the flow is suspended for a rebalance. That creates four tasks and an ``asyncio.wait`` per message,
-about a fifth of the worker's time. :meth:`Consumer._drain_messages` awaits the delivery directly when
+16 % of the worker's main thread in a py-spy profile. :meth:`Consumer._drain_messages` awaits the delivery directly when
 it cannot wait for anything (:meth:`Consumer.delivery_may_wait`), and keeps ``wait_first`` otherwise.
 
 All of this relies on Faust's internals (``faust.transport.consumer``, ``faust.transport.conductor``,
