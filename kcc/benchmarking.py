@@ -247,6 +247,8 @@ def render(data: Mapping[str, object]) -> str:
         lines += ["", f"Scrape cost: {scrape['open_records']:,} open records, `/metrics` serialised in "
                       f"{scrape['scrape_ms_median']} ms (median of {scrape['scrapes']}, max "
                       f"{scrape['scrape_ms_max']} ms), {scrape['exposition_bytes']:,} bytes."]
+    if data.get("domain"):
+        lines += ["", render_domain(data)]
     unpaced = [r for r in data["runs"] if not r["paced_events_per_second"] and r["cpu_microseconds_per_event"]]
     if unpaced:
         cpu = min(r["cpu_microseconds_per_event"] for r in unpaced)
@@ -257,6 +259,20 @@ def render(data: Mapping[str, object]) -> str:
         lines += [f"| {name} | {rate:,} | {cores} |" for name, rate, cores in capacity(cpu)]
     lines += ["", README_END]
     return "\n".join(lines)
+
+
+def render_domain(data: Mapping[str, object]) -> str:
+    """The domain run (``--domain``: the monitor's own work per event, no broker) as a sentence and a table."""
+    domain = data["domain"]
+    steps = domain["steps_microseconds_per_event"]
+    return "\n".join([
+        f"The monitor's own work per event, in-process without a broker (`--domain`, same "
+        f"{domain['events']:,} events, load average {', '.join(str(x) for x in data['load_average'])}): "
+        f"{domain['total_microseconds_per_event']} µs per event over the steps, "
+        f"{domain['cpu_microseconds_per_event']} µs of CPU per event "
+        f"(≈ {_num(domain['events_per_cpu_second'], ' events/s')} per core).", "",
+        "| step | µs per event |", "|---|---:|",
+        *(f"| {step} | {value} |" for step, value in steps.items())])
 
 
 def _num(value: object, unit: str = "") -> str:

@@ -17,7 +17,10 @@ In the same run and on the same topics, two ceilings: a decode-only aiokafka con
 (reads and ``json.loads`` every message) and Kafka's own ``ConsumerPerformance`` tool.
 ``--workers 2`` measures one worker and then two (4 partitions), same events, same run;
 ``--latency-rate 1000`` adds a run paced below capacity, whose delay is the pipeline's latency;
-``--scrape-records N`` adds the cost of a scrape with N open records (no broker).
+``--scrape-records N`` adds the cost of a scrape with N open records (no broker);
+``--domain`` adds the monitor's own cost per event on the same events, in-process without a
+broker (:mod:`kcc.domain_cost`), and ``--domain-only`` measures only that (what to profile:
+``py-spy record -o FILE --format speedscope -- kcc-monitor benchmark --domain-only``).
 ``--json`` prints the report as JSON (``docs/benchmark.json``); ``--readme FILE`` renders
 a report into the README's benchmark section.
 """
@@ -73,6 +76,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also time a /metrics scrape with N open records (no broker)")
     parser.add_argument("--profile", type=Path, metavar="FILE",
                         help="run the (first) worker under py-spy and write its profile (speedscope JSON) here")
+    parser.add_argument("--domain", action="store_true",
+                        help="also time the monitor's own work per event on the same events, without a broker")
+    parser.add_argument("--domain-only", action="store_true",
+                        help="only that: no broker, no workers (a clean profile of the monitor's code)")
     parser.add_argument("--no-ceilings", action="store_true", help="skip the two consumer ceilings")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--readme", type=Path, metavar="JSON",
@@ -93,6 +100,9 @@ def run(args: argparse.Namespace) -> int:
     date = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     messages = _simulated_messages(config, args.events, args.seed, args.start)
     _say(args, f"benchmark: {len(messages):,} simulated events, load average {load[0]:.2f}")
+    domain = _domain(args, config, messages) if args.domain or args.domain_only else None
+    if args.domain_only:
+        return _print_domain(args, date, load, domain)
     settings = Settings()
     if settings.kafka.bootstrap_servers:
         broker = stack.Broker.existing(settings.kafka.bootstrap_servers)
@@ -125,6 +135,8 @@ def run(args: argparse.Namespace) -> int:
     data = benchmarking.report(machine=_machine(), date=date, load_average=load, events=len(messages), runs=runs,
                                ceilings=ceilings, scrape=scrape)
     data["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    if domain is not None:
+        data["domain"] = domain
     if args.profile and args.profile.exists():
         data["profile"] = {"file": str(args.profile),
                            **benchmarking.profile_summary(json.loads(args.profile.read_text()))}
@@ -132,6 +144,23 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(data, indent=2))
     else:
         print(benchmarking.render(data))
+    return 0
+
+
+def _domain(args: argparse.Namespace, config: Config, messages: list[tuple[str, bytes, bytes]]) -> dict[str, object]:
+    """The domain run (:mod:`kcc.domain_cost`), announced and returned for the report's ``domain`` key."""
+    from kcc.domain_cost import measure
+
+    _say(args, "benchmark: the monitor's own cost per event, in-process (no broker) …")
+    figures = measure(config, messages)
+    _say(args, f"benchmark: domain: {json.dumps(figures)}")
+    return figures
+
+
+def _print_domain(args: argparse.Namespace, date: str, load: tuple[float, ...], domain: dict[str, object]) -> int:
+    data = {"machine": _machine(), "date": date, "load_average": [round(x, 2) for x in load],
+            "load_average_end": [round(x, 2) for x in os.getloadavg()], "domain": domain}
+    print(json.dumps(data, indent=2) if args.json else benchmarking.render_domain(data))
     return 0
 
 

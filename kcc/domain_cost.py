@@ -1,0 +1,111 @@
+"""What the monitor's own code costs per event, without a broker (issue 11): ``kcc-monitor benchmark --domain``.
+
+A worker's CPU per event is Faust and aiokafka plus the monitor's domain; the broker run
+measures them together, and a profile of it is mostly Faust. This run times only what
+``streams.agents`` does per message *inside* the worker, on the same simulated events as the
+broker run, in-process: an assembled worker (``streams.agents.build``: the real ``records``
+table in memory, the real ``RecordCache`` and a real Prometheus registry) that never connects
+to a broker, fed message by message in batches of ``streams.agents.BATCH_EVENTS``. The steps,
+in the order :func:`streams.agents.process` takes them:
+
+- ``parse``: :func:`streams.agents.decide` (``parse_event``: pydantic on the raw bytes, routing);
+- ``records read``: the item's table key, its cached entry (``RecordCache.get``), ``compacted``;
+- ``fold and facts``: :func:`monitor.live.apply` (fold, facts before/after, the change);
+- ``metrics``: ``Metrics.apply_change`` (counter increments, histogram observations, gauges);
+- ``records write``: ``RecordCache.put`` (``Record.to_json``, the table value);
+- ``changelog``: ``RecordCache.flush`` once per batch (Faust's JSON codec and its producer
+  buffer; nothing is sent: there is no broker), divided over the batch's events.
+
+Figures are microseconds per event (wall clock of each step, ``perf_counter_ns``, summed over
+the run; each step's timer costs ≈ 0.1 µs) and the process CPU per event over the whole loop.
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from collections import Counter
+from pathlib import Path
+from tempfile import TemporaryDirectory
+
+from prometheus_client import CollectorRegistry
+
+from monitor import live
+from monitor.config import Config
+from monitor.records import record_key
+from monitor.settings import Settings
+from streams.agents import BATCH_EVENTS, build, decide
+from streams.tables import message_id, record_table_key
+
+STEPS = ("parse", "records read", "fold and facts", "metrics", "records write", "changelog")
+"""The timed steps of one message, in the worker's order (module docstring)."""
+
+
+def measure(config: Config, messages: list[tuple[str, bytes, bytes]], partitions: int = 4) -> dict[str, object]:
+    """µs per event of each of :data:`STEPS` and in total, over ``messages`` (family, key, value) as the
+    broker run sends them (partition: the key's CRC-32 modulo ``partitions``; Kafka's partitioner differs
+    only in which keys share a partition)."""
+    with TemporaryDirectory() as data:
+        worker = build(Settings(_env_file=None, app_id="domain-benchmark", data_dir=Path(data)), config,
+                       CollectorRegistry())
+        spent = dict.fromkeys(STEPS, 0)
+        actions: Counter[str] = Counter()
+        clock = time.perf_counter_ns
+        slugs = config.slugs
+        cache, compacted, metrics = worker.cache, worker.compacted, worker.metrics
+        cpu_began, wall_began = time.process_time(), time.perf_counter()
+        for start in range(0, len(messages), BATCH_EVENTS):
+            for offset, (family, key, value) in enumerate(messages[start:start + BATCH_EVENTS], start):
+                t0 = clock()
+                decision = decide(value, key, family, rekeyed=False, municipalities=slugs)
+                t1 = clock()
+                spent["parse"] += t1 - t0
+                actions[decision.action] += 1
+                if decision.action != "process":
+                    continue
+                event = decision.event
+                now = time.time()
+                now_us = int(now * 1_000_000)
+                partition = zlib.crc32(key) % partitions
+                message = message_id(False, offset)
+                t1 = clock()
+                municipality = config[event.municipality]
+                item = record_key(event)
+                table_key = None if item is None else record_table_key(item)
+                entry = None if table_key is None else cache.get(table_key)
+                held = table_key is not None and compacted.holds(table_key)
+                t2 = clock()
+                if held:
+                    change = live.duplicate(event, municipality, "compacted")
+                elif entry is None:
+                    change = live.apply(None, Counter(), event, municipality, now_us)
+                else:
+                    change = live.apply(entry.record, entry.counted, event, municipality, now_us,
+                                        redelivered=message in entry.folded)
+                t3 = clock()
+                metrics.apply_change(change)
+                t4 = clock()
+                if table_key is not None and change.writes_record:
+                    cache.put(table_key, change.record, change.counted, partition, now, message)
+                t5 = clock()
+                spent["records read"] += t2 - t1
+                spent["fold and facts"] += t3 - t2
+                spent["metrics"] += t4 - t3
+                spent["records write"] += t5 - t4
+            t0 = clock()
+            cache.flush()
+            spent["changelog"] += clock() - t0
+        cpu = time.process_time() - cpu_began
+        wall = time.perf_counter() - wall_began
+    events = len(messages)
+    steps = {step: round(ns / 1000 / events, 2) for step, ns in spent.items()}
+    return {
+        "events": events,
+        "processed": actions["process"],
+        "steps_microseconds_per_event": steps,
+        "total_microseconds_per_event": round(sum(spent.values()) / 1000 / events, 1),
+        "cpu_microseconds_per_event": round(cpu / events * 1e6, 1),
+        "events_per_cpu_second": round(events / cpu) if cpu > 0 else None,
+        "wall_seconds": round(wall, 2),
+        "open_records": len(cache.entries),
+    }
