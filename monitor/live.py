@@ -79,72 +79,154 @@ def facts(record: Record | None, municipality: Municipality, now_us: int | None 
     """Every counter increment and histogram observation this record implies at ``now`` (µs since
     the epoch; None = the record's latest event): its item facts and its decision facts. An empty
     multiset for None or an item whose originating event has not arrived."""
-    result: Facts = Counter()
     if record is None or record.origin is None:
-        return result
+        return Counter()
+    known = _known(municipality)
     decided = _decided(contributions(record, municipality, _as_of(record, now_us)))
-    result.update(_item_facts(record, municipality, decided))
+    result = _item_facts(record, municipality, decided, known)
     for decision in decided.values():
-        result.update(_decision_facts(decision, municipality))
-    return result
+        result += _decision_facts(decision, municipality, known)
+    return Counter(result)
 
 
-def _item_facts(record: Record, municipality: Municipality, decided: dict[str, Contribution]) -> list[Fact]:
+class _Known:
+    """The label sets :func:`facts` has built for one municipality configuration, reused by every record:
+    ``items`` (per record kind and its raw scope values: the item facts' fixed part) and ``decisions`` (per
+    indicator, scope and hit: a decision's facts; for a mean its series). A fact depends only on these keys,
+    the configuration object and the indicator's registry row (checked by identity on every use), so a
+    cached fact is the one :func:`facts` would build.
+
+    Bounded: each dict holds at most :data:`KNOWN_LABEL_SETS` entries and is emptied when full. Scopes are
+    bounded by configuration (unconfigured values are ``other``), but the raw values of ``items`` keys come
+    from events, and a source sending ever new queue names must not grow the worker."""
+
+    __slots__ = ("items", "decisions")
+
+    def __init__(self) -> None:
+        self.items: dict[tuple[str, ...], tuple[Any, ...]] = {}
+        self.decisions: dict[tuple[Any, ...], tuple[IndicatorSpec, Any]] = {}
+
+
+KNOWN_LABEL_SETS = 4096
+"""Entries of each :class:`_Known` dict at most (a configuration of 10 municipalities needs a few hundred)."""
+KNOWN_MUNICIPALITIES = 1024
+"""Municipality configuration objects with a :class:`_Known` at most (all dropped when full: tests build many)."""
+_KNOWN: dict[int, tuple[Municipality, _Known]] = {}
+
+
+def _known(municipality: Municipality) -> _Known:
+    """The :class:`_Known` of this configuration object (by identity: the entry keeps the object alive, so its
+    id is not reused; configurations are frozen)."""
+    entry = _KNOWN.get(id(municipality))
+    if entry is None or entry[0] is not municipality:
+        if len(_KNOWN) >= KNOWN_MUNICIPALITIES:
+            _KNOWN.clear()
+        entry = _KNOWN[id(municipality)] = (municipality, _Known())
+    return entry[1]
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> Any:
+    if len(cache) >= KNOWN_LABEL_SETS:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
+def _item_facts(record: Record, municipality: Municipality, decided: dict[str, Contribution],
+                known: _Known) -> list[Fact]:
     """What the item is, whatever an indicator decided: offered, answered, abandoned, ended, requested,
     checked in, received, completed online, its contact."""
-    m = municipality.slug
     if isinstance(record, CallRecord):
-        phone = (m, municipality.label("line", record.line), municipality.label("queue", record.queue))
-        result = [_inc(ms.CALLS_OFFERED, phone), _inc(ms.CONTACTS, (m, "phone"))]
+        _, line, queue = record.offered
+        fixed = known.items.get(("call", line, queue))
+        if fixed is None:
+            phone = (municipality.slug, municipality.label("line", line), municipality.label("queue", queue))
+            fixed = _remember(known.items, ("call", line, queue), (
+                phone, _inc(ms.CALLS_OFFERED, phone), _inc(ms.CONTACTS, (municipality.slug, "phone")),
+                _inc(ms.CALLS_ANSWERED, phone), _inc(ms.CALLS_ABANDONED, phone),
+                _inc(ms.CALLS_SHORT_ABANDONED, phone)))
+        phone, offered, contact, answered, abandoned, short_abandoned = fixed
+        result = [offered, contact]
         if record.answered is not None:
-            result.append(_inc(ms.CALLS_ANSWERED, phone))
+            result.append(answered)
         elif record.abandoned is not None:
-            result.append(_inc(ms.CALLS_ABANDONED, phone))
+            result.append(abandoned)
             if "bereikbaarheid" not in decided:  # a short abandon leaves the denominators
-                result.append(_inc(ms.CALLS_SHORT_ABANDONED, phone))
+                result.append(short_abandoned)
         if record.ended is not None:
             result.append(_inc(ms.CALLS_ENDED, phone + (record.ended[1],)))
         return result
     if isinstance(record, CallbackRecord):
-        dept = (m, municipality.label("department", record.department))
-        result = [_inc(ms.CALLBACKS_REQUESTED, dept)]
+        department = record.requested[1]
+        fixed = known.items.get(("callback", department))
+        if fixed is None:
+            dept = (municipality.slug, municipality.label("department", department))
+            fixed = _remember(known.items, ("callback", department), (
+                _inc(ms.CALLBACKS_REQUESTED, dept), _inc(ms.CALLBACKS_COMPLETED, dept),
+                _inc(ms.CALLBACKS_CANCELLED, dept)))
+        requested, completed, cancelled = fixed
+        result = [requested]
         if record.completed is not None:
-            result.append(_inc(ms.CALLBACKS_COMPLETED, dept))
+            result.append(completed)
         if record.cancelled is not None:
-            result.append(_inc(ms.CALLBACKS_CANCELLED, dept))
+            result.append(cancelled)
         return result
     if isinstance(record, VisitRecord):
-        location = municipality.label("location", record.location)
-        result = [_inc(ms.VISITS_CHECKED_IN, (m, location, record.visit_type)), _inc(ms.CONTACTS, (m, "counter"))]
-        if record.no_show is not None:
-            result.append(_inc(ms.VISITS_NO_SHOW, (m, location)))
-        return result
+        _, location, visit_type, *_ = record.checked_in
+        fixed = known.items.get(("visit", location, visit_type))
+        if fixed is None:
+            label = municipality.label("location", location)
+            fixed = _remember(known.items, ("visit", location, visit_type), (
+                _inc(ms.VISITS_CHECKED_IN, (municipality.slug, label, visit_type)),
+                _inc(ms.CONTACTS, (municipality.slug, "counter")),
+                _inc(ms.VISITS_NO_SHOW, (municipality.slug, label))))
+        checked_in, contact, no_show = fixed
+        return [checked_in, contact] if record.no_show is None else [checked_in, contact, no_show]
     if isinstance(record, LetterRecord):
-        letter = (m, record.channel, municipality.label("department", record.department))
-        result = [_inc(ms.LETTERS_RECEIVED, letter), _inc(ms.CONTACTS, (m, record.channel))]
-        if record.answered is not None:
-            result.append(_inc(ms.LETTERS_ANSWERED, letter))
-        return result
+        _, channel, department, _ = record.received
+        fixed = known.items.get(("letter", channel, department))
+        if fixed is None:
+            letter = (municipality.slug, channel, municipality.label("department", department))
+            fixed = _remember(known.items, ("letter", channel, department), (
+                _inc(ms.LETTERS_RECEIVED, letter), _inc(ms.CONTACTS, (municipality.slug, channel)),
+                _inc(ms.LETTERS_ANSWERED, letter)))
+        received, contact, answered = fixed
+        return [received, contact] if record.answered is None else [received, contact, answered]
     if isinstance(record, DigitalRecord):
-        return [_inc(ms.DIGITAL_COMPLETED, (m, municipality.label("product", record.completed[1]))),
-                _inc(ms.CONTACTS, (m, "digital"))]
+        product = record.completed[1]
+        fixed = known.items.get(("digital", product))
+        if fixed is None:
+            fixed = _remember(known.items, ("digital", product), (
+                _inc(ms.DIGITAL_COMPLETED, (municipality.slug, municipality.label("product", product))),
+                _inc(ms.CONTACTS, (municipality.slug, "digital"))))
+        return list(fixed)
     return []  # a survey answer is only its decisions
 
 
-def _decision_facts(decision: Contribution, municipality: Municipality) -> list[Fact]:
+def _decision_facts(decision: Contribution, municipality: Municipality, known: _Known) -> tuple[Fact, ...]:
     """What one decided contribution adds live, as its indicator's :class:`~monitor.indicators.spec.Live`
     declares: a mean's sum observed (base units) in its histogram; a ratio's hit counted in the numerator,
     its miss in the ``miss`` counter if the registry names one. Nothing for an indicator not ``decided``."""
     spec = REGISTRY[decision.indicator]
     live = spec.live
     if not live.decided:
-        return []
+        return ()
     if live.kind == "mean":
-        term = live.numerator
-        return [_observe(term.spec, _labels(term.spec, term.matchers, decision, spec, municipality),
-                         _base_units(decision.sum, spec.unit))]
-    term = live.numerator if decision.hits else live.miss
-    return [] if term is None else [_inc(term.spec, _labels(term.spec, term.matchers, decision, spec, municipality))]
+        key = (decision.indicator, decision.scope, None)
+        cached = known.decisions.get(key)
+        if cached is None or cached[0] is not spec:
+            term = live.numerator
+            cached = _remember(known.decisions, key, (
+                spec, (term.spec, _labels(term.spec, term.matchers, decision, spec, municipality))))
+        metric, labels = cached[1]
+        return ((metric, labels, "observe", _base_units(decision.sum, spec.unit)),)
+    key = (decision.indicator, decision.scope, decision.hits)
+    cached = known.decisions.get(key)
+    if cached is None or cached[0] is not spec:
+        term = live.numerator if decision.hits else live.miss
+        cached = _remember(known.decisions, key, (spec, () if term is None else (
+            _inc(term.spec, _labels(term.spec, term.matchers, decision, spec, municipality)),)))
+    return cached[1]
 
 
 def has_deadline(record: Record) -> bool:
@@ -207,8 +289,15 @@ def queue_gauges(event: object, municipality: Municipality) -> list[GaugeValue]:
 
 
 def latest_us(record: Record) -> int:
-    """The latest event instant the record holds (µs since the epoch)."""
-    return max(slot[0] for slot in (getattr(record, name) for name in record.SLOTS) if slot is not None)
+    """The latest event instant the record holds (µs since the epoch); ValueError for a record without events."""
+    latest = None
+    for name in record.SLOTS:
+        slot = getattr(record, name)
+        if slot is not None and (latest is None or slot[0] > latest):
+            latest = slot[0]
+    if latest is None:
+        raise ValueError(f"{record.KIND} record {record.item_id!r} holds no event")
+    return latest
 
 
 # ---------------------------------------------------------------- helpers
@@ -312,8 +401,9 @@ def apply(record: Record | None, counted: Facts, event: Any, municipality: Munic
     ``now_us``: processing time, µs since the epoch; ``redelivered``: the caller knows this very
     message was folded into the record before (decides the duplicate's cause only)."""
     if event.type == "queue.snapshot":
-        return Change(None, _event_fact(ms.EVENTS, event, municipality), Counter(),
-                      _event_gauges(event, municipality, now_us))
+        delta = Counter()
+        delta[_inc(ms.EVENTS, (municipality.slug, event.type))] = 1
+        return Change(None, delta, Counter(), _event_gauges(event, municipality, now_us))
     if record is None:
         record = fold(None, event)
     else:
@@ -322,9 +412,26 @@ def apply(record: Record | None, counted: Facts, event: Any, municipality: Munic
         if _state(record) == before and event.type in type(record)._PAYLOAD:  # visit.completed is never one
             cause: DuplicateCause = "redelivery" if redelivered else "source"
             return duplicate(event, municipality, cause, record, counted)
-    current = facts(record, municipality, now_us)
-    return Change(record, current - counted + _event_fact(ms.EVENTS, event, municipality), counted | current,
-                  _event_gauges(event, municipality, now_us))
+    delta, now_counted = _settle(counted, facts(record, municipality, now_us))
+    event_fact = _inc(ms.EVENTS, (municipality.slug, event.type))
+    delta[event_fact] = delta.get(event_fact, 0) + 1
+    return Change(record, delta, now_counted, _event_gauges(event, municipality, now_us))
+
+
+def _settle(counted: Facts, current: Facts) -> tuple[Facts, Facts]:
+    """``(current - counted, counted | current)`` in one pass over the record's few facts: what to add now,
+    and everything counted once it is added (``counted`` itself, not a copy, when nothing is new)."""
+    delta: Facts = Counter()
+    for fact, n in current.items():
+        more = n - counted.get(fact, 0)
+        if more > 0:
+            delta[fact] = more
+    if not delta:
+        return delta, counted
+    union = Counter(counted)
+    for fact, more in delta.items():
+        union[fact] = union.get(fact, 0) + more
+    return delta, union
 
 
 def duplicate(event: Any, municipality: Municipality, cause: DuplicateCause, record: Record | None = None,
@@ -336,10 +443,6 @@ def duplicate(event: Any, municipality: Municipality, cause: DuplicateCause, rec
 
 def _state(record: Record) -> tuple[Any, ...]:
     return tuple(getattr(record, slot) for slot in record.SLOTS)
-
-
-def _event_fact(spec: MetricSpec, event: Any, municipality: Municipality) -> Facts:
-    return Counter({_inc(spec, (municipality.slug, event.type)): 1})
 
 
 def _event_gauges(event: Any, municipality: Municipality, now_us: int) -> list[GaugeValue]:
