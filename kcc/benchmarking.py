@@ -270,7 +270,8 @@ def render_domain(data: Mapping[str, object]) -> str:
         f"{domain['events']:,} events, load average {', '.join(str(x) for x in data['load_average'])}): "
         f"{domain['total_microseconds_per_event']} µs per event over the steps, "
         f"{domain['cpu_microseconds_per_event']} µs of CPU per event "
-        f"(≈ {_num(domain['events_per_cpu_second'], ' events/s')} per core).", "",
+        f"(≈ {_num(domain['events_per_cpu_second'], ' events/s')} per core), of which the garbage collector "
+        f"{domain['gc_microseconds_per_event']} µs.", "",
         "| step | µs per event |", "|---|---:|",
         *(f"| {step} | {value} |" for step, value in steps.items())])
 
