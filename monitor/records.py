@@ -133,11 +133,13 @@ class _Record:
         return None if origin is None else origin[0]
 
     def to_json(self) -> dict[str, Any]:
-        """A JSON-serialisable dict (slots as lists); :func:`record_from_json` reads it back."""
+        """A JSON-serialisable dict (slots as arrays); :func:`record_from_json` reads it back.
+
+        The slots are the record's own tuples (JSON arrays; read back, lists), not copies: the stream
+        writes one value per event, and tuples of plain values are left alone by the garbage collector."""
         data: dict[str, Any] = {"kind": self.KIND, "municipality": self.municipality, "id": self.item_id}
         for slot in self.SLOTS:
-            value = getattr(self, slot)
-            data[slot] = None if value is None else list(value)
+            data[slot] = getattr(self, slot)
         return data
 
     @classmethod
