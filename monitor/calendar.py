@@ -36,6 +36,11 @@ real years; ``tests/monitor/test_calendar.py`` pins each point):
   we split those, and a date with two closing reasons gets both Dutch names
   joined by " / " ("Hemelvaartsdag / Bevrijdingsdag").
 
+Deadlines per instant (:meth:`WorkingCalendar.deadline_us`, :meth:`WorkingCalendar.calendar_days_us`):
+the indicators re-evaluate an open callback or letter on each of its events and on every timer
+tick, always for the same request instant, so the calendar remembers the last
+:data:`DEADLINES_KEPT` results (emptied when full), in integer µs like the records.
+
 Exceptions: naive datetimes raise ``ValueError`` (an instant without a zone has
 no local working day).
 """
@@ -48,6 +53,11 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from monitor.config import WEEKDAYS, Municipality, OpeningHours
+from monitor.records import from_us, to_us
+
+DEADLINES_KEPT = 8192
+"""Deadlines a calendar remembers at most (≈ 1 MB): more than a large municipality's open callbacks and
+letters; when full it starts again empty, and a deadline not remembered is simply computed."""
 
 EXTRA_CLOSING_DAY = "Gemeentelijke sluitingsdag"
 """Name of a configured extra closing day that is not also a default closing day."""
@@ -68,8 +78,8 @@ _QUEENS_DAY = "Queen's Day"
 class WorkingCalendar:
     """Working days, office hours and working-day deadlines of one municipality.
 
-    Instances are immutable after construction apart from an internal per-year
-    cache of closing days; build them with :func:`calendar_for`.
+    Instances are immutable after construction apart from internal caches (closing
+    days per year, remembered deadlines); build them with :func:`calendar_for`.
     """
 
     def __init__(self, municipality: Municipality) -> None:
@@ -79,6 +89,7 @@ class WorkingCalendar:
         self._good_friday = municipality.closing_days.good_friday_closed
         self._weekdays = frozenset(WEEKDAYS.index(day) for day in municipality.working_weekdays)
         self._years: dict[int, dict[date, str]] = {}
+        self._deadlines: dict[tuple[int, int, bool], int] = {}
 
     # -- days -------------------------------------------------------------------------------
 
@@ -150,6 +161,25 @@ class WorkingCalendar:
         for _ in range(working_days):
             day = self._next_working_day(day)
         return self._at(day, start.time())
+
+    def deadline_us(self, t_us: int, working_days: int) -> int:
+        """:meth:`deadline` of the instant ``t_us``, both in µs since the epoch; remembered per instant."""
+        return self._remembered(t_us, working_days, True)
+
+    def calendar_days_us(self, t_us: int, days: int) -> int:
+        """:meth:`add_calendar_days` of the instant ``t_us``, both in µs since the epoch; remembered per instant."""
+        return self._remembered(t_us, days, False)
+
+    def _remembered(self, t_us: int, days: int, working: bool) -> int:
+        key = (t_us, days, working)
+        due = self._deadlines.get(key)
+        if due is None:
+            t = from_us(t_us, self.tz)
+            due = to_us(self.deadline(t, days) if working else self.add_calendar_days(t, days))
+            if len(self._deadlines) >= DEADLINES_KEPT:
+                self._deadlines.clear()
+            self._deadlines[key] = due
+        return due
 
     def add_calendar_days(self, t: datetime, days: int) -> datetime:
         """The same local clock time ``days`` calendar days after ``t`` (aware, municipality zone).

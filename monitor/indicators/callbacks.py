@@ -1,6 +1,6 @@
 """Callback indicators: ``terugbellen_1_werkdag`` and ``terugbellen_2_werkdagen`` (scope ``department``).
 
-The deadline is N working days after the request (``WorkingCalendar.deadline``,
+The deadline is N working days after the request (``WorkingCalendar.deadline_us``,
 KPIS.md "Working days"). At ``as_of``:
 
 - completed at or before the deadline → in time; after it → not in time;
@@ -15,7 +15,7 @@ from __future__ import annotations
 from monitor.config import Municipality
 from monitor.indicators.base import Contribution, all_known, local_day, pending, ratio, scope_value
 from monitor.indicators.workdays import calendar
-from monitor.records import CallbackRecord, from_us, to_us
+from monitor.records import CallbackRecord
 
 TERMS = {"terugbellen_1_werkdag": 1, "terugbellen_2_werkdagen": 2}
 """Working days per callback indicator."""
@@ -30,11 +30,10 @@ def contributions(record: CallbackRecord, municipality: Municipality, as_of_us: 
     outcome = _outcome(record, as_of_us)
     if outcome == "cancelled":
         return []
-    started = from_us(requested[0], municipality.tz)
     work = calendar(municipality)
     result = []
     for indicator, days in TERMS.items():
-        deadline_us = to_us(work.deadline(started, days))
+        deadline_us = work.deadline_us(requested[0], days)
         if outcome is not None:
             result.append(ratio(indicator, scope, day, outcome <= deadline_us))
         elif as_of_us > deadline_us:

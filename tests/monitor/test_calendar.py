@@ -401,3 +401,44 @@ def test_saturday_is_a_working_day_only_when_configured() -> None:
 def test_a_configured_working_saturday_still_closes_on_a_closing_day() -> None:
     every_day = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
     assert not _cal(working_weekdays=every_day).is_working_day(date(2026, 12, 26))  # Tweede Kerstdag, a Saturday
+
+
+# -- remembered deadlines (µs, per instant) -------------------------------------------------------
+
+_us = lambda t: (t - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)  # noqa: E731
+
+
+@pytest.mark.parametrize("start", [
+    _at(2026, 4, 24, 15),  # Friday before Koningsdag (Monday 27 April 2026)
+    _at(2026, 4, 26, 12),  # the Sunday before it
+    _at(2026, 3, 27, 16),  # Friday before the spring DST switch
+    _at(2026, 10, 23, 16),  # Friday before the autumn DST switch
+    _at(2026, 10, 25, 2, 30),  # inside the repeated hour of the autumn switch
+    datetime(2026, 4, 30, 23, 30, tzinfo=UTC),  # the next local day
+    _at(2026, 12, 31, 18),  # New Year's Eve evening
+])
+def test_remembered_deadline_is_the_computed_one_on_koningsdag_dst_and_year_end(start: datetime) -> None:
+    cal = _cal()
+    for _ in range(2):  # computed, then remembered
+        for days in (0, 1, 2, 5):
+            assert cal.deadline_us(_us(start), days) == _us(cal.deadline(start, days))
+            assert cal.calendar_days_us(_us(start), days) == _us(cal.add_calendar_days(start, days))
+
+
+def test_a_changed_configuration_does_not_reuse_the_remembered_deadlines() -> None:
+    start = _at(2026, 5, 13, 10)  # Wednesday before Hemelvaartsdag (Thursday 14 May)
+    before = calendar_for(_municipality()).deadline_us(_us(start), 1)
+    changed = calendar_for(_municipality(closing_days={"extra": ["2026-05-15"]}))  # same slug
+    assert before == _us(_at(2026, 5, 15, 10))
+    assert changed.deadline_us(_us(start), 1) == _us(_at(2026, 5, 18, 10))
+
+
+def test_remembered_deadlines_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import monitor.calendar
+
+    monkeypatch.setattr(monitor.calendar, "DEADLINES_KEPT", 3)
+    cal = _cal()
+    for hour in range(10):
+        start = _at(2026, 3, 10, 8 + hour)
+        assert cal.deadline_us(_us(start), 1) == _us(cal.deadline(start, 1))
+        assert len(cal._deadlines) <= 3

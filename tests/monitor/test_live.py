@@ -377,3 +377,31 @@ def test_summed_deltas_are_the_same_in_every_order_and_with_duplicates(config) -
             expected = total
             assert sum(total.values()) > 15
         assert total == expected
+
+
+# ------------------------------------------------------------------ reused label sets
+
+def test_facts_of_another_configuration_of_the_same_municipality_use_its_labels(config) -> None:
+    groningen = config["groningen"]
+    without_queue = groningen.model_copy(update={"queues": [q for q in groningen.queues if q != "algemeen"]})
+    record = record_of(call("call.offered"), call("call.answered", 1, wait_seconds=22))
+    offered = lambda m: {labels for spec, labels, _, _ in facts(record, m, LATER) if spec is ms.CALLS_OFFERED}  # noqa: E731
+    assert offered(groningen) == {PHONE}
+    assert offered(without_queue) == {("groningen", "14050", "other")}
+    assert offered(groningen) == {PHONE}
+
+
+def test_reused_label_sets_are_bounded_and_facts_stay_the_same(config, monkeypatch) -> None:
+    import monitor.live
+
+    m = config["groningen"]
+    records = [record_of(ev("call.offered", i, call_id=f"k{i}", line="14050", queue=f"q{i}"),
+                         ev("call.answered", i + 1, call_id=f"k{i}", line="14050", queue=f"q{i}", wait_seconds=5))
+               for i in range(12)]
+    expected = [names(facts(r, m, LATER)) for r in records]
+    monkeypatch.setattr(monitor.live, "KNOWN_LABEL_SETS", 4)
+    monitor.live._KNOWN.clear()
+    for _ in range(2):
+        assert [names(facts(r, m, LATER)) for r in records] == expected
+        known = monitor.live._known(m)
+        assert len(known.items) <= 4 and len(known.decisions) <= 4
