@@ -79,8 +79,9 @@ class Metrics:
 
     def apply_facts(self, facts: Facts) -> None:
         """Add ``monitor.live`` facts: ``inc`` a counter / ``observe`` a histogram, ``count`` times each."""
+        children = self._children
         for (metric, labels, op, value), count in facts.items():
-            child = self._child(metric, labels)
+            child = children.get((metric.name, labels)) or self._child(metric, labels)
             if op == "inc":
                 child.inc(value * count)
             else:
@@ -89,8 +90,9 @@ class Metrics:
 
     def set_gauges(self, gauges: Iterable[GaugeValue]) -> None:
         """Set gauges ``(metric, label values, value)``."""
+        children = self._children
         for metric, labels, value in gauges:
-            self._child(metric, labels).set(value)
+            (children.get((metric.name, labels)) or self._child(metric, labels)).set(value)
 
     def precreate(self, config: Config) -> int:
         """Create every counter and histogram series whose labels configuration bounds, at 0, so
