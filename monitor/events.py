@@ -275,7 +275,12 @@ FAMILIES = ("call", "callback", "visit", "queue", "survey", "letter", "digital")
 
 def family(event_type: str) -> str:
     """The family of an event type: ``call.offered`` → ``call``."""
-    return event_type.split(".", 1)[0]
+    known = _FAMILY_OF.get(event_type)
+    return event_type.split(".", 1)[0] if known is None else known
+
+
+_FAMILY_OF = {event_type: event_type.split(".", 1)[0] for event_type in EVENT_TYPES}
+"""The family of every contract event type, looked up twice per message."""
 
 
 def parse_event(raw: bytes | str, municipalities: Collection[str] | None = None) -> Event:
