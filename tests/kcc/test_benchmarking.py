@@ -143,3 +143,24 @@ def test_readme_benchmark_section_is_the_rendering_of_the_committed_report():
     section = b.render(data)
     readme = (ROOT / "README.md").read_text()
     assert b.replace_section(readme, section) == readme, "run: kcc-monitor benchmark --readme docs/benchmark.json"
+
+
+def _domain() -> dict[str, object]:
+    return {"events": 100_000, "processed": 100_000,
+            "steps_microseconds_per_event": {"parse": 7.1, "records read": 2.7, "fold and facts": 19.3,
+                                             "metrics": 6.8, "records write": 2.6, "changelog": 8.7},
+            "total_microseconds_per_event": 47.1, "cpu_microseconds_per_event": 45.3,
+            "events_per_cpu_second": 22_084, "wall_seconds": 9.7, "open_records": 31_212,
+            "gc_microseconds_per_event": 7.9, "gc_full_collections": 4}
+
+
+def test_rendered_section_shows_the_domain_run_with_every_step_when_the_report_has_one():
+    data = b.report(machine={"cpus": 2, "cpu": "AMD EPYC", "memory_gib": 23.5, "python": "3.11.7"},
+                    date="2026-12-02 04:00 UTC", load_average=[4.3, 4.0, 3.1], events=100_000, runs=[_run()],
+                    ceilings={}, scrape=None)
+    assert "in-process without a broker" not in b.render(data)
+    data["domain"] = _domain()
+    section = b.render(data)
+    assert "45.3 µs of CPU per event (≈ 22,084 events/s per core), of which the garbage collector 7.9 µs" in section
+    assert "| fold and facts | 19.3 |" in section and "| changelog | 8.7 |" in section
+    assert section.endswith(b.README_END)
