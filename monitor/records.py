@@ -44,7 +44,7 @@ from datetime import datetime, timedelta, timezone
 from sys import intern as _i
 from typing import Any, ClassVar
 
-from monitor.events import Event
+from monitor.events import EVENT_TYPES, Event
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _US = timedelta(microseconds=1)
@@ -315,12 +315,14 @@ RECORD_TYPES: dict[str, type[_Record]] = {
 }
 """Record class by kind (``call``, ``callback``, ``visit``, ``letter``, ``survey``, ``digital``)."""
 
-_KIND_BY_FAMILY = {kind: kind for kind in RECORD_TYPES}
+_KIND_BY_TYPE = {event_type: event_type.split(".", 1)[0] for event_type in EVENT_TYPES
+                 if event_type.split(".", 1)[0] in RECORD_TYPES}
+"""The record kind of each contract event type that has a record (all but ``queue.snapshot``)."""
 
 
 def record_key(event: Event) -> RecordKey | None:
     """``(municipality, kind, item_id)`` of the record an event folds into; None for ``queue.snapshot``."""
-    kind = _KIND_BY_FAMILY.get(event.type.split(".", 1)[0])
+    kind = _KIND_BY_TYPE.get(event.type)
     return None if kind is None else (event.municipality, kind, event.item_id)
 
 
@@ -364,7 +366,7 @@ class RecordStore:
 
     def add(self, event: Event) -> Record | None:
         """Fold one event in; returns its record, or None for events without one (queue snapshots)."""
-        kind = _KIND_BY_FAMILY.get(event.type.split(".", 1)[0])
+        kind = _KIND_BY_TYPE.get(event.type)
         if kind is None:
             return None
         table = self._tables.get((event.municipality, kind))
