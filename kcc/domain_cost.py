@@ -44,6 +44,7 @@ from monitor.config import Config
 from monitor.records import record_key
 from monitor.settings import Settings
 from streams.agents import BATCH_EVENTS, build, decide
+from streams.app import tune_garbage_collector
 from streams.tables import message_id, record_table_key
 
 STEPS = ("parse", "records read", "fold and facts", "metrics", "records write", "changelog")
@@ -53,10 +54,16 @@ STEPS = ("parse", "records read", "fold and facts", "metrics", "records write", 
 def measure(config: Config, messages: list[tuple[str, bytes, bytes]], partitions: int = 4) -> dict[str, object]:
     """µs per event of each of :data:`STEPS` and in total, over ``messages`` (family, key, value) as the
     broker run sends them (partition: the key's CRC-32 modulo ``partitions``; Kafka's partitioner differs
-    only in which keys share a partition). Two passes, each into a fresh worker: one untimed (the CPU and
-    garbage-collector figures), one with a clock around each step (the steps)."""
-    cpu, wall, collecting, _, actions, open_records = _run(config, messages, partitions, _no_clock)
-    _, _, _, spent, _, _ = _run(config, messages, partitions, time.thread_time_ns)
+    only in which keys share a partition). Two passes, each into a fresh worker and with a worker's
+    garbage-collector thresholds: one untimed (the CPU and collector figures), one with a clock around each
+    step (the steps)."""
+    thresholds = gc.get_threshold()
+    tune_garbage_collector()  # as a worker process does
+    try:
+        cpu, wall, collecting, _, actions, open_records = _run(config, messages, partitions, _no_clock)
+        _, _, _, spent, _, _ = _run(config, messages, partitions, time.thread_time_ns)
+    finally:
+        gc.set_threshold(*thresholds)
     events = len(messages)
     return {
         "events": events,
