@@ -56,9 +56,9 @@ from prometheus_client import CollectorRegistry
 from monitor import live
 from monitor.config import Config, load_config
 from monitor.events import FAMILIES, InvalidEvent, family, parse_event
-from monitor.indicators import contributions, is_final
+from monitor.indicators import contributions
 from monitor.live import Change, latest_us
-from monitor.records import record_key
+from monitor.records import record_key, to_us
 from monitor.settings import Settings
 from streams import deadletter
 from streams.app import create_app
@@ -66,6 +66,7 @@ from streams.metrics import CONTENT_TYPE, Metrics
 from streams.tables import CompactedTable, DailyTable, RecordCache, create_tables, message_id, record_table_key
 from streams.timers import COMMAND_HEADER, COMPACT, NowCollector, NowGauges, is_command, scan
 from streams.topics import Topics, declare
+from streams.watermarks import Watermarks, compactable
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +123,15 @@ class Worker:
     cache: RecordCache
     now_gauges: NowGauges = field(default_factory=NowGauges)
     """The records' "now" gauges, counted by the live timer, served by ``streams.timers.NowCollector``."""
+
+    @property
+    def watermarks(self) -> Watermarks:
+        """Event time per partition and source (:mod:`streams.watermarks`), kept with ``compacted``."""
+        return self.compacted.watermarks
+
+    @property
+    def horizon_us(self) -> int:
+        return int(self.settings.redelivery_horizon_seconds * 1_000_000)
 
     def active_partitions(self) -> set[int]:
         """Partitions of the event topics this worker actively owns now."""
@@ -220,15 +230,28 @@ def process(worker: Worker, event: Any, partition: int, now: float | None = None
     key = record_key(event)
     table_key = None if key is None else record_table_key(key)
     entry = None if table_key is None else worker.cache.get(table_key)
-    if table_key is not None and worker.compacted.holds(table_key):
+    now_us = int(now * 1_000_000)
+    if table_key is not None and _forgotten(worker, table_key, entry, event, partition, now_us):
         change = live.duplicate(event, municipality, "compacted")
     elif entry is None:
-        change = live.apply(None, Counter(), event, municipality, int(now * 1_000_000))
+        change = live.apply(None, Counter(), event, municipality, now_us)
     else:
-        change = live.apply(entry.record, entry.counted, event, municipality, int(now * 1_000_000),
+        change = live.apply(entry.record, entry.counted, event, municipality, now_us,
                             redelivered=message is not None and message in entry.folded)
     _apply(worker, table_key, change, partition, now, message)
     return change
+
+
+def _forgotten(worker: Worker, table_key: str, entry: Any, event: Any, partition: int, now_us: int) -> bool:
+    """Whether the event's item was compacted: its key is in ``compacted``, or it has no record and the event
+    lies more than the redelivery horizon behind its source's watermark (its key may be forgotten already,
+    ``CompactedTable``). Advances the watermark."""
+    source = (partition, event.municipality, family(event.type))
+    watermark = worker.watermarks.get(*source)
+    event_us = to_us(event.ts)
+    worker.watermarks.advance(*source, event_us, now_us)
+    return worker.compacted.holds(table_key) or (
+        entry is None and watermark is not None and event_us < watermark - worker.horizon_us)
 
 
 def _apply(worker: Worker, table_key: str | None, change: Change, partition: int, now: float,
@@ -241,9 +264,10 @@ def _apply(worker: Worker, table_key: str | None, change: Change, partition: int
 
 def compact(worker: Worker, table_key: str, partition: int, now: float | None = None) -> bool:
     """Move a final, settled record into ``daily`` (its partition's part), remember it in ``compacted`` and
-    delete it; or drop an orphan (no originating event) unchanged for the redelivery horizon. Returns whether
-    it did either. Re-checks everything: the record may have changed since the timer asked. Also forgets the
-    partition's compacted keys older than the horizon.
+    delete it; or drop an orphan (no originating event) settled for the redelivery horizon (settled: in
+    wall-clock or event time, ``streams.watermarks.compactable``). Returns whether it did either. Re-checks
+    everything: the record may have changed since the timer asked. Also forgets the partition's compacted
+    keys older than the horizon (``CompactedTable.expire``).
 
     Order of the writes: ``daily``, then ``compacted``, then the tombstone; a record found again (a crash
     between the writes) is only deleted, never added twice: ``compacted`` holds it, or else the ``daily``
@@ -256,22 +280,21 @@ def compact(worker: Worker, table_key: str, partition: int, now: float | None = 
         return False
     record = entry.record
     municipality = worker.config.municipalities.get(record.municipality)
-    settled = now - entry.updated
+    if municipality is None or not compactable(
+            record, municipality, entry.updated, now, worker.watermarks.get(partition, record.municipality, record.KIND),
+            settings.compaction_after_seconds, settings.redelivery_horizon_seconds):
+        return False
     if record.origin is None:
-        if settled < settings.redelivery_horizon_seconds:
-            return False
         worker.cache.delete(table_key, partition)
         worker.metrics.orphan_dropped(record.municipality, record.KIND)
         return True
     now_us = int(now * 1_000_000)
-    if (municipality is None or settled < settings.compaction_after_seconds
-            or not is_final(record, municipality, now_us)):
-        return False
     if not worker.compacted.holds(table_key):
         worker.daily.add(partition, contributions(record, municipality, max(now_us, latest_us(record))),
                          record.municipality, item=table_key)
         _exit_point("daily")
-        worker.compacted.add(partition, table_key, now, on_durable=lambda: worker.daily.confirm(table_key))
+        worker.compacted.add(partition, table_key, now, latest_us(record),
+                             on_durable=lambda: worker.daily.confirm(table_key))
     _exit_point("compacted")
     worker.cache.delete(table_key, partition)
     return True
@@ -293,7 +316,7 @@ def _live_timer(worker: Worker) -> None:
     async def live_timer() -> None:
         added, commands = scan(worker.cache, worker.config, worker.active_partitions(),
                                settings.compaction_after_seconds, orphan_after=settings.redelivery_horizon_seconds,
-                               gauges=worker.now_gauges)
+                               gauges=worker.now_gauges, watermarks=worker.watermarks)
         worker.metrics.apply_facts(added)
         for family_name, table_key, partition in commands:
             await topics.rekeyed[family_name].send(key=table_key.encode("utf-8"), value=table_key.encode("utf-8"),

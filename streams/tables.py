@@ -18,9 +18,11 @@ Contract (read back by :mod:`streams.changelog` and ``monitor.sources.StreamSour
   entry the broker has not acknowledged yet (a handful): a worker that dies between the
   two writes finds the item there after its restart and does not add it twice;
 - ``compacted`` (changelog ``{app_id}-compacted-changelog``, JSON): key as in ``records``,
-  value the UTC day number (days since 1970-01-01) the item was compacted; deleted
-  (tombstone) ``Settings.redelivery_horizon_seconds`` later (:class:`CompactedTable`). An
-  event of an item held here changes nothing: its contributions are in ``daily`` already.
+  value ``[compaction day, event day]``: the UTC day numbers (days since 1970-01-01) the item was
+  compacted and of its latest event; deleted (tombstone) ``Settings.redelivery_horizon_seconds``
+  after either, the event day measured against the partition's watermark (:class:`CompactedTable`).
+  An event of an item held here changes nothing: its contributions are in ``daily`` already. Keys
+  ``~watermark|municipality|family`` hold the partition's watermarks (:mod:`streams.watermarks`).
 
 Why ``daily`` is not a plain Faust table: the memory store keeps one value per key
 for the whole worker, but a worker owning partitions 0 and 1 must write two parts
@@ -52,6 +54,7 @@ from monitor.indicators import Contribution
 from monitor.live import Facts, facts
 from monitor.records import Record, RecordKey, record_from_json
 from streams.changelog import DAILY_TABLE, RECORDS_TABLE
+from streams.watermarks import WatermarkKey, Watermarks
 
 COMPACTED_TABLE = "compacted"
 
@@ -147,65 +150,121 @@ DAY_SECONDS = 86400
 
 
 class CompactedTable(faust.Table):
-    """The ``compacted`` table: keys of the items compacted within the redelivery horizon.
+    """The ``compacted`` table: keys of the items compacted within the redelivery horizon, and the
+    partitions' watermarks (:mod:`streams.watermarks`).
 
-    Bounded: one entry per item compacted in the last ``horizon`` (plus a day), grouped in memory
-    by ``(partition, UTC day of compaction)`` so :meth:`expire` drops a whole day at once. Like
-    ``daily``, written with ``send_changelog`` to the item's partition explicitly."""
+    Bounded in wall-clock time and in event time: a key is forgotten once the UTC day of its compaction
+    ended ``horizon`` ago (wall clock, as live) *or* once the UTC day of its item's latest event ended
+    ``horizon`` before its source's watermark (as in a backfill, where a year passes in minutes). An event
+    of a forgotten key is still recognised: it lies more than ``horizon`` behind its watermark
+    (``streams.agents.process`` counts it as a ``compacted`` duplicate). So a backfill holds the keys of
+    about ``horizon`` of data, and a replay of the backfill (offsets reset, retention not yet passed)
+    counts nothing twice. Keys are grouped in memory by ``(partition, compaction day, municipality, family,
+    event day)`` so :meth:`expire` drops whole groups. Like ``daily``, written with ``send_changelog`` to
+    the item's partition explicitly.
+
+    Changelog values: an item's ``[compaction day, event day]`` (a bare day number, as written before
+    event days, is a compaction day); a watermark key (:data:`WATERMARK_PREFIX`) holds µs."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.days: dict[str, tuple[int, int]] = {}
-        """Item key → (partition, UTC day number of its compaction)."""
-        self.by_day: dict[tuple[int, int], set[str]] = {}
+        self.days: dict[str, tuple[int, int, str, str, int | None]] = {}
+        """Item key → its group ``(partition, compaction day, municipality, family, event day)`` (UTC day
+        numbers)."""
+        self.groups: dict[tuple[int, int, str, str, int | None], set[str]] = {}
+        self.watermarks = Watermarks()
+        self._written: dict[WatermarkKey, int] = {}
+        """Watermarks as last written to the changelog."""
+        self._thresholds: dict[int, tuple[Any, ...]] = {}
+        """Per partition: the expiry thresholds of its last :meth:`expire` that walked the groups."""
 
     def apply_changelog_batch(self, batch: Iterable[Any]) -> None:
         """Recovery (and standby replication)."""
         for event in batch:
             key = self._to_key(event.key)
-            if event.message.value is None or event.value is None:
+            partition = event.message.partition
+            if key.startswith(WATERMARK_PREFIX):
+                if event.message.value is not None and event.value is not None:
+                    municipality, family = key[len(WATERMARK_PREFIX):].split("|", 1)
+                    self.watermarks.advance(partition, municipality, family, int(event.value), int(event.value))
+                    self._written[(partition, municipality, family)] = int(event.value)
+            elif event.message.value is None or event.value is None:
                 self._forget(key)
             else:
-                self._remember(key, event.message.partition, int(event.value))
+                day, event_day = (event.value, None) if isinstance(event.value, int) else event.value
+                self._remember(key, (partition, int(day), *_source(key), event_day))
 
     def holds(self, key: str) -> bool:
-        """Whether the item ``key`` was compacted within the horizon."""
+        """Whether the item ``key`` was compacted and is not forgotten yet."""
         return key in self.days
 
-    def add(self, partition: int, key: str, now: float, on_durable: Callable[[], None] | None = None) -> None:
-        """Remember that ``key`` (an item of ``partition``) was compacted at ``now`` (Unix seconds);
-        ``on_durable`` is called once the broker acknowledged the write."""
-        day = int(now // DAY_SECONDS)
-        self._remember(key, partition, day)
-        sent = self.send_changelog(partition, key, day)
+    def add(self, partition: int, key: str, now: float, latest_us: int,
+            on_durable: Callable[[], None] | None = None) -> None:
+        """Remember that ``key`` (an item of ``partition`` whose latest event is ``latest_us``) was compacted at
+        ``now`` (Unix seconds); ``on_durable`` is called once the broker acknowledged the write."""
+        day, event_day = int(now // DAY_SECONDS), latest_us // DAY_US
+        self._remember(key, (partition, day, *_source(key), event_day))
+        sent = self.send_changelog(partition, key, [day, event_day])
         if on_durable is not None:
             sent.add_done_callback(lambda done: None if done.cancelled() or done.exception() else on_durable())
 
     def expire(self, partition: int, now: float, horizon: float) -> int:
         """Forget (tombstone) the keys of ``partition`` compacted on a UTC day that ended at least ``horizon``
-        seconds before ``now``; returns how many."""
+        seconds before ``now``, or whose latest event's UTC day ended at least ``horizon`` before their
+        source's watermark; returns how many. Cheap unless a threshold moved (once a day of either clock).
+        Writes the partition's watermarks first: a recovered worker must not forget less than this one."""
         last_kept = int((now - horizon) // DAY_SECONDS)
+        horizon_us = int(horizon * 1_000_000)
+        event_kept = {source: (watermark - horizon_us) // DAY_US
+                      for source, watermark in self.watermarks.of_partition(partition).items()}
+        thresholds = (last_kept, *sorted(event_kept.items()))
+        if self._thresholds.get(partition) == thresholds:
+            return 0
+        self._thresholds[partition] = thresholds
+        self.persist_watermarks(partition)
         expired = 0
-        for part, day in [pd for pd in self.by_day if pd[0] == partition and pd[1] < last_kept]:
-            for key in self.by_day.pop((part, day)):
+        for group in [g for g in self.groups if g[0] == partition and (
+                g[1] < last_kept or (g[4] is not None and g[4] < event_kept.get((g[2], g[3]), g[4])))]:
+            for key in self.groups.pop(group):
                 self.days.pop(key, None)
                 self.send_changelog(partition, key, None, value_serializer="raw")
                 expired += 1
         return expired
 
-    def _remember(self, key: str, partition: int, day: int) -> None:
+    def persist_watermarks(self, partition: int) -> int:
+        """Write the watermarks of ``partition`` that moved since their last write; returns how many."""
+        written = 0
+        for (municipality, family), value in self.watermarks.of_partition(partition).items():
+            if self._written.get((partition, municipality, family)) != value:
+                self._written[(partition, municipality, family)] = value
+                self.send_changelog(partition, f"{WATERMARK_PREFIX}{municipality}|{family}", value)
+                written += 1
+        return written
+
+    def _remember(self, key: str, group: tuple[int, int, str, str, int | None]) -> None:
         self._forget(key)
-        self.days[key] = (partition, day)
-        self.by_day.setdefault((partition, day), set()).add(key)
+        self.days[key] = group
+        self.groups.setdefault(group, set()).add(key)
 
     def _forget(self, key: str) -> None:
-        where = self.days.pop(key, None)
-        if where is not None:
-            keys = self.by_day.get(where)
+        group = self.days.pop(key, None)
+        if group is not None:
+            keys = self.groups.get(group)
             if keys is not None:
                 keys.discard(key)
                 if not keys:
-                    del self.by_day[where]
+                    del self.groups[group]
+
+
+WATERMARK_PREFIX = "~watermark|"
+"""Changelog keys of the ``compacted`` table that hold a watermark (``~watermark|municipality|family``)."""
+DAY_US = DAY_SECONDS * 1_000_000
+
+
+def _source(key: str) -> tuple[str, str]:
+    """``(municipality, family)`` of a record table key (a record's kind is its family)."""
+    municipality, kind, _ = key.split("|", 2)
+    return municipality, kind
 
 
 def create_tables(app: faust.App, partitions: int) -> tuple[Any, DailyTable, CompactedTable]:

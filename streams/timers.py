@@ -4,9 +4,11 @@
   of the partitions this worker actively owns, adds the facts that passing time
   added (``kcc_callbacks_missed_deadline``, ``kcc_letters_missed_due``, once per
   item: ``monitor.live.facts`` minus what was counted) and asks for the compaction
-  of every item that is final (``monitor.indicators.is_final``) and unchanged for
+  of every item that is final (``monitor.indicators.is_final``) and settled for
   ``Settings.compaction_after_seconds``, and of every orphan (a record without its
-  originating event) unchanged for ``Settings.redelivery_horizon_seconds`` (dropped). A timer cannot modify a table (Faust writes
+  originating event) settled for ``Settings.redelivery_horizon_seconds`` (dropped); settled in
+  wall-clock time or in event time, behind its source's watermark (:mod:`streams.watermarks`,
+  ``compactable``). A timer cannot modify a table (Faust writes
   a table change to the partition of the message being processed), so it sends a
   *command*: the record key, with header ``kcc-command: compact``, to the family's
   re-keyed topic **in the record's partition**; the family agent, which reads that
@@ -33,10 +35,10 @@ from prometheus_client.registry import Collector
 
 from monitor import metricspec as ms
 from monitor.config import Config
-from monitor.indicators import is_final
 from monitor.live import calendar_gauges, facts, has_deadline, open_gauges
 from monitor.metricspec import MetricSpec
 from streams.tables import RecordCache
+from streams.watermarks import Watermarks, compactable
 
 
 COMMAND_HEADER = "kcc-command"
@@ -63,10 +65,12 @@ class NowGauges:
 
 def scan(cache: RecordCache, config: Config, partitions: set[int], compaction_after: float,
          now: float | None = None, orphan_after: float = float("inf"),
-         gauges: NowGauges | None = None) -> tuple[Counter, list[tuple[str, str, int]]]:
+         gauges: NowGauges | None = None, watermarks: Watermarks | None = None,
+         ) -> tuple[Counter, list[tuple[str, str, int]]]:
     """One pass over the active records: (facts to add to the counters, compaction commands
     ``(family, record key, partition)`` to send). Updates each entry's counted facts and, when given,
-    ``gauges``. ``compaction_after``, ``orphan_after``: seconds a final record, an orphan, must be unchanged."""
+    ``gauges``. ``compaction_after``, ``orphan_after``: seconds a final record, an orphan, must be settled
+    (``streams.watermarks.compactable``; without ``watermarks`` in wall-clock time only)."""
     now = time.time() if now is None else now
     now_us = int(now * 1_000_000)
     added: Counter = Counter()
@@ -87,11 +91,10 @@ def scan(cache: RecordCache, config: Config, partitions: set[int], compaction_af
             if new:
                 added += new
                 entry.counted |= current
-        settled = now - entry.updated
-        if now - entry.compact_sent >= RESEND_SECONDS and (
-                (record.origin is None and settled >= orphan_after)
-                or (record.origin is not None and settled >= compaction_after
-                    and is_final(record, municipality, now_us))):
+        watermark = None if watermarks is None else watermarks.get(entry.partition, record.municipality,
+                                                                     record.KIND)
+        if now - entry.compact_sent >= RESEND_SECONDS and compactable(
+                record, municipality, entry.updated, now, watermark, compaction_after, orphan_after):
             entry.compact_sent = now
             commands.append((record.KIND, key, entry.partition))
     if gauges is not None:

@@ -115,7 +115,7 @@ def test_compacted_keys_are_forgotten_after_the_horizon(unit_worker) -> None:
     compact(worker, "groningen|call|none", 0, now=NOW + 4 * 86400)
     assert worker.compacted.holds(KEY)  # another partition's command leaves partition 3 alone
     compact(worker, "groningen|call|none", 3, now=NOW + 4 * 86400)
-    assert not worker.compacted.holds(KEY) and not worker.compacted.by_day
+    assert not worker.compacted.holds(KEY) and not worker.compacted.groups
     assert process(worker, call("call.offered"), 3, now=NOW + 4 * 86400, message="s9").duplicate is None
 
 
