@@ -4,6 +4,8 @@ broker: what one event does to the metrics and the ``records`` table, and when a
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from streams.tables import daily_key
 from streams.agents import compact, process
 from tests.streams.unitkit import T0, call, event
@@ -169,3 +171,78 @@ def _compacted_call(worker) -> tuple[object, object, dict]:
     record, counted = entry.record, entry.counted
     assert compact(worker, KEY, 3, now=NOW)
     return record, counted, {key: part.to_json() for key, part in worker.daily.parts.items()}
+
+
+BACKFILL_NOW = NOW + 90 * 86400
+"""The wall clock of a backfill: after every event, and standing still while they are replayed."""
+
+
+def _push_watermark(worker, days: float, partition: int = 3, call_id: str = "later") -> None:
+    """Another call of the same source, ``days`` of event time after T0, as a backfill would bring it."""
+    process(worker, call("call.offered", days * 24 * 60, call_id=call_id), partition, now=BACKFILL_NOW,
+            message=f"s{call_id}")
+
+
+def test_a_backfilled_final_record_is_compacted_once_its_sources_watermark_is_a_margin_past(unit_worker) -> None:
+    worker = unit_worker()  # a day of margin; the wall clock never settles anything here
+    _finished_call(worker, now=BACKFILL_NOW)
+    _push_watermark(worker, 1.0, partition=2)  # another partition's data says nothing about partition 3
+    process(worker, event("letter.received", 25 * 60, letter_id="l1", channel="post", department="afval",
+                          due_at=(T0 + timedelta(days=9)).isoformat()), 3, now=BACKFILL_NOW, message="s9")  # other family
+    assert not compact(worker, KEY, 3, now=BACKFILL_NOW)
+    _push_watermark(worker, 0.99)
+    assert not compact(worker, KEY, 3, now=BACKFILL_NOW)
+    _push_watermark(worker, 1.01, call_id="later2")
+    assert compact(worker, KEY, 3, now=BACKFILL_NOW)
+    assert worker.cache.get(KEY) is None and worker.compacted.holds(KEY)
+
+
+def test_a_late_partner_within_the_margin_meets_its_record_and_one_beyond_is_a_compacted_duplicate(
+        unit_worker) -> None:
+    worker = unit_worker()
+    requested = event("callback.requested", callback_id="cb1", department="afval")
+    process(worker, requested, 3, now=BACKFILL_NOW, message="s1")
+    process(worker, event("callback.completed", 60, callback_id="cb1", department="afval"), 3, now=BACKFILL_NOW, message="s2")
+    key = "groningen|callback|cb1"
+    later = event("callback.requested", 23 * 60, callback_id="cb2", department="afval")
+    process(worker, later, 3, now=BACKFILL_NOW, message="s3")
+    assert not compact(worker, key, 3, now=BACKFILL_NOW)  # final, but 22 hours of event time only
+    cancelled = event("callback.cancelled", 30, callback_id="cb1", department="afval")  # out of order: cancelled before completion
+    assert process(worker, cancelled, 3, now=BACKFILL_NOW, message="s4").duplicate is None
+    assert worker.cache.get(key).record.cancelled is not None
+    process(worker, event("callback.requested", 26 * 60, callback_id="cb3", department="afval"), 3,
+            now=BACKFILL_NOW, message="s5")
+    assert compact(worker, key, 3, now=BACKFILL_NOW)
+    late = event("callback.cancelled", 10, callback_id="cb1", department="afval")
+    assert process(worker, late, 3, now=BACKFILL_NOW, message="s6").duplicate == "compacted"
+
+
+def test_a_letter_answered_weeks_later_in_event_time_meets_its_open_record(unit_worker) -> None:
+    worker = unit_worker()
+    letter = {"letter_id": "l1", "channel": "post", "department": "afval"}
+    process(worker, event("letter.received", due_at=(T0 + timedelta(days=10)).isoformat(), **letter), 3,
+            now=BACKFILL_NOW, message="s1")
+    process(worker, event("letter.received", 30 * 24 * 60, letter_id="l2", channel="post", department="afval",
+                          due_at=(T0 + timedelta(days=40)).isoformat()), 3, now=BACKFILL_NOW, message="s2")
+    assert not compact(worker, "groningen|letter|l1", 3, now=BACKFILL_NOW)  # open: not final
+    answered = event("letter.answered", 30 * 24 * 60 + 1, **letter)
+    assert process(worker, answered, 3, now=BACKFILL_NOW, message="s3").duplicate is None
+    assert worker.cache.get("groningen|letter|l1").record.answered is not None
+
+
+def test_compacted_keys_are_forgotten_in_event_time_and_their_events_still_count_nothing(unit_worker) -> None:
+    worker = unit_worker(redelivery_horizon_seconds=2 * 86400)
+    _finished_call(worker, now=BACKFILL_NOW)
+    _push_watermark(worker, 1.01)
+    assert compact(worker, KEY, 3, now=BACKFILL_NOW)
+    _push_watermark(worker, 2.5, call_id="later2")
+    compact(worker, "groningen|call|none", 3, now=BACKFILL_NOW)
+    assert worker.compacted.holds(KEY)  # its event day has not ended two days before the watermark
+    _push_watermark(worker, 3.6, call_id="later3")
+    compact(worker, "groningen|call|none", 3, now=BACKFILL_NOW)
+    assert not worker.compacted.holds(KEY)
+    assert ("groningen", "call") in worker.compacted.watermarks.of_partition(3)
+    assert worker.compacted._written[(3, "groningen", "call")] == worker.watermarks.get(3, "groningen", "call")
+    offered = value(worker, "kcc_calls_offered_total", **PHONE)
+    assert process(worker, call("call.offered"), 3, now=BACKFILL_NOW, message="s1").duplicate == "compacted"
+    assert value(worker, "kcc_calls_offered_total", **PHONE) == offered and worker.cache.get(KEY) is None
