@@ -128,6 +128,42 @@ def report(*, machine: Mapping[str, object], date: str, load_average: Sequence[f
             "events": events, "runs": runs, "ceilings": dict(ceilings), "scrape": dict(scrape) if scrape else None}
 
 
+def backfill_figures(*, municipality: str, start: str, days: int, events: int, produce_seconds: float,
+                     seconds: float, cpu_seconds: float, rss: Sequence[tuple[int, int]], rss_settled_bytes: int,
+                     open_records: int, reports_equal: bool, report_rows: int,
+                     differing_rows: int) -> dict[str, object]:
+    """The ``backfill`` key of a benchmark report. ``rss``: samples (events committed, worker RSS bytes);
+    ``rss_mib_by_quarter`` is the RSS when a quarter, half, … of the events were committed, so a memory that
+    grows with the days replayed shows as a rising row."""
+    def at(share: float) -> int | None:
+        reached = [b for n, b in rss if n >= share * events]
+        return round(reached[0] / 2**20) if reached else None
+
+    return {"municipality": municipality, "start": start, "days": days, "events": events,
+            "seconds_producing": round(produce_seconds, 1), "seconds_to_lag_0": round(seconds, 1),
+            "events_per_second": round(events / seconds) if seconds > 0 else None,
+            "cpu_microseconds_per_event": round(cpu_seconds / events * 1e6, 1) if events else None,
+            "worker_rss_mib_max": round(max((b for _, b in rss), default=0) / 2**20),
+            "worker_rss_mib_end": round(rss_settled_bytes / 2**20),
+            "rss_mib_by_quarter": [at(q) for q in (0.25, 0.5, 0.75, 1.0)],
+            "records_left_open": open_records, "report_rows": report_rows, "report_rows_differing": differing_rows,
+            "reports_equal": reports_equal}
+
+
+def render_backfill(backfill: Mapping[str, object]) -> list[str]:
+    """The README lines of a backfill run."""
+    b = backfill
+    return ["", f"Backfill: {b['days']} days of {b['municipality']} from {b['start']} ({b['events']:,} events) "
+                f"replayed into one fresh worker: lag 0 after {b['seconds_to_lag_0']} s "
+                f"({_num(b['events_per_second'], ' events/s')}, {b['cpu_microseconds_per_event']} CPU µs/event); "
+                f"worker RSS {b['worker_rss_mib_max']} MiB at most, {b['worker_rss_mib_end']} MiB at the end "
+                f"(at ¼, ½, ¾ and all of the events: "
+                f"{', '.join(_num(x) for x in b['rss_mib_by_quarter'])} MiB); {b['records_left_open']:,} records "
+                f"left open; `report --from-stream` "
+                + ("equals" if b["reports_equal"] else f"differs in {b['report_rows_differing']} rows from")
+                + f" the offline report ({b['report_rows']} rows)."]
+
+
 def consumer_performance(output: str) -> tuple[int, float] | None:
     """(messages, fetch seconds without the group join) from ``ConsumerPerformance``'s summary lines."""
     lines = [line for line in output.splitlines() if line.strip()]
@@ -249,6 +285,8 @@ def render(data: Mapping[str, object]) -> str:
                       f"{scrape['scrape_ms_max']} ms), {scrape['exposition_bytes']:,} bytes."]
     if data.get("domain"):
         lines += ["", render_domain(data)]
+    if data.get("backfill"):
+        lines += render_backfill(data["backfill"])
     unpaced = [r for r in data["runs"] if not r["paced_events_per_second"] and r["cpu_microseconds_per_event"]]
     if unpaced:
         cpu = min(r["cpu_microseconds_per_event"] for r in unpaced)

@@ -21,6 +21,8 @@ In the same run and on the same topics, two ceilings: a decode-only aiokafka con
 ``--domain`` adds the monitor's own cost per event on the same events, in-process without a
 broker (:mod:`kcc.domain_cost`), and ``--domain-only`` measures only that (what to profile:
 ``py-spy record -o FILE --format speedscope -- kcc-monitor benchmark --domain-only``).
+``--backfill`` adds a year of one municipality replayed into one fresh worker (:func:`_backfill`;
+``--events 0`` skips the other runs).
 ``--json`` prints the report as JSON (``docs/benchmark.json``); ``--readme FILE`` renders
 a report into the README's benchmark section.
 """
@@ -74,6 +76,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also measure N workers in one group after one worker, same events, same run (default 1)")
     parser.add_argument("--scrape-records", type=int, default=0, metavar="N",
                         help="also time a /metrics scrape with N open records (no broker)")
+    parser.add_argument("--backfill", action="store_true",
+                        help="also replay --backfill-days of one municipality's history into one fresh worker: "
+                             "time to lag 0, worker RSS, records left open, stream report = offline report")
+    parser.add_argument("--backfill-days", type=int, default=365, metavar="N", help="days of history (default 365)")
+    parser.add_argument("--backfill-municipality", default="nijmegen", metavar="SLUG",
+                        help="municipality of the backfill (default nijmegen)")
+    parser.add_argument("--backfill-start", default="2026-01-01", metavar="DAY",
+                        help="first day of the backfill (default 2026-01-01)")
     parser.add_argument("--profile", type=Path, metavar="FILE",
                         help="run the (first) worker under py-spy and write its profile (speedscope JSON) here")
     parser.add_argument("--domain", action="store_true",
@@ -109,10 +119,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         _say(args, "benchmark: starting a private local broker …")
         broker = stack.Broker.local(stack.free_port(), Path(tempfile.mkdtemp(prefix="kcc-bench-kafka-")), remove=True)
-    runs, ceilings = [], {}
+    runs, ceilings, backfill = [], {}, None
     try:
         bootstrap = broker.start()
-        plan = [(n, args.rate, messages) for n in sorted({1, max(1, args.workers)})]
+        plan = [(n, args.rate, messages) for n in sorted({1, max(1, args.workers)}) if messages]
         if args.latency_rate:
             plan.append((1, args.latency_rate, messages[:max(1, int(args.latency_rate * 30))]))
         first = None  # the first run's topics hold every message: the ceilings read them
@@ -121,7 +131,10 @@ def run(args: argparse.Namespace) -> int:
             first = first or bench
             runs.append(figures)
             _say(args, f"benchmark: {n} worker(s): {json.dumps(figures)}")
-        if not args.no_ceilings:
+        if args.backfill:
+            backfill = _backfill(args, bootstrap, config)
+            _say(args, f"benchmark: backfill: {json.dumps(backfill)}")
+        if not args.no_ceilings and first is not None:
             ceilings["decode_only_aiokafka"] = round(asyncio.run(_decode_only(first, len(messages), args.timeout)))
             ceilings["kafka_consumer_performance"] = _consumer_performance(first, messages)
     finally:
@@ -137,6 +150,8 @@ def run(args: argparse.Namespace) -> int:
     data["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     if domain is not None:
         data["domain"] = domain
+    if backfill is not None:
+        data["backfill"] = backfill
     if args.profile and args.profile.exists():
         data["profile"] = {"file": str(args.profile),
                            **benchmarking.profile_summary(json.loads(args.profile.read_text()))}
@@ -326,6 +341,137 @@ def _measure(workers: list[stack.Managed], settings: Settings, messages: list[tu
     delays = _summed_delays([_scrape(int(w.env["KCC_WORKER_PORT"])) for w in workers])
     return benchmarking.run_figures(workers=len(workers), events=total, seconds=seconds, samples=samples,
                                     backlog=backlog, delays=delays, rss_bytes=rss[0], cpu_seconds=cpu, rate=rate)
+
+
+def _backfill(args: argparse.Namespace, bootstrap: str, config: Config) -> dict[str, object]:
+    """Simulate ``--backfill-days`` of one municipality, produce them (while simulating) into fresh topics read
+    by one fresh worker, and measure: seconds until the group committed every event (lag 0), the worker's RSS
+    (sampled every 0.5 s, and once compaction settled), the records its table still holds, and whether
+    ``report --from-stream`` equals ``report --events`` of the same events row by row (period: the backfill's
+    years, as of 90 days after its end)."""
+    import psutil
+    from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+
+    from monitor.simulator import simulate
+
+    slug, days = args.backfill_municipality, args.backfill_days
+    tz = config[slug].tz
+    first = datetime.fromisoformat(args.backfill_start).replace(tzinfo=tz)
+    end = first + timedelta(days=days)
+    name = f"backfill{uuid.uuid4().hex[:8]}"
+    data_dir = Path(tempfile.mkdtemp(prefix="kcc-backfill-"))
+    events_file = data_dir / "events.jsonl"
+    env = stack.isolated_settings(bootstrap, name, data_dir / "w0")
+    worker = stack.worker(env, stack.free_port(), log=data_dir / "worker.log", config=args.config)
+    settings = Settings(_env_file=None, kafka={"bootstrap_servers": bootstrap}, topic_prefix=name, app_id=name)
+    _create_topics(settings, 1)
+    worker.start(timeout=180)
+    process = psutil.Process(worker.pid)
+    topics = {settings.event_topic(f) for f in FAMILIES}
+    client = KafkaConsumer(**settings.kafka_python_kwargs(), group_id=name, enable_auto_commit=False)
+    partitions = [TopicPartition(t, p) for t in sorted(topics) for p in sorted(client.partitions_for_topic(t))]
+    rss: list[tuple[int, int]] = []  # (events committed, RSS bytes)
+    total = [None]
+    done = threading.Event()
+
+    def committed() -> int:
+        return sum(client.committed(tp) or 0 for tp in partitions)
+
+    def watch() -> None:
+        while not done.is_set():
+            rss.append((committed(), process.memory_info().rss))
+            if total[0] is not None and rss[-1][0] >= total[0]:
+                return
+            time.sleep(_SAMPLE_SECONDS)
+
+    try:
+        cpu_before = _cpu_seconds([process])
+        start = time.monotonic()
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        producer = KafkaProducer(**settings.kafka_python_kwargs(), linger_ms=5, batch_size=256 * 1024, acks=1)
+        count = 0
+        with open(events_file, "w") as out:
+            for event in simulate(config, [slug], first, end, args.seed):
+                value = event_to_json(event)
+                out.write(value + "\n")
+                producer.send(settings.event_topic(family(event.type)), key=event.kafka_key.encode(),
+                              value=value.encode())
+                count += 1
+        producer.flush()
+        producer.close()
+        produced = time.monotonic() - start
+        total[0] = count
+        watcher.join(max(0.0, start + args.timeout - time.monotonic()))
+        done.set()
+        seconds = time.monotonic() - start
+        cpu = _cpu_seconds([process]) - cpu_before
+        if not rss or rss[-1][0] < count:
+            raise ServiceError(f"benchmark: the backfill worker committed {rss[-1][0] if rss else 0:,} of "
+                               f"{count:,} events within {args.timeout:.0f} s")
+        _settle_compaction(settings, client)
+        rss_settled = process.memory_info().rss
+        client.close()
+        worker.stop(timeout=60)
+        open_records = _open_records(settings, slug)
+        equal, rows, differing = _backfill_reports(events_file, env, slug, first, end, args.config)
+    finally:
+        done.set()
+        if worker.running:
+            worker.stop(timeout=60)
+    shutil.rmtree(data_dir, ignore_errors=True)
+    return benchmarking.backfill_figures(
+        municipality=slug, start=first.date().isoformat(), days=days, events=count, produce_seconds=produced,
+        seconds=seconds, cpu_seconds=cpu, rss=rss, rss_settled_bytes=rss_settled, open_records=open_records,
+        reports_equal=equal, report_rows=rows, differing_rows=differing)
+
+
+def _settle_compaction(settings: Settings, client: object, quiet: float = 3.0, timeout: float = 300) -> None:
+    """Wait until the worker's compaction commands stop (re-keyed topics unchanged for ``quiet`` seconds) and
+    its group committed them all."""
+    from kafka import TopicPartition
+
+    rekeyed = [t for t in client.topics() if t.startswith(f"{settings.topic_prefix}.rekeyed.")]
+    partitions = [TopicPartition(t, p) for t in rekeyed for p in client.partitions_for_topic(t) or ()]
+    deadline = time.monotonic() + timeout
+    before = None
+    while time.monotonic() < deadline:
+        ends = client.end_offsets(partitions)
+        caught_up = all((client.committed(tp) or 0) >= end for tp, end in ends.items())
+        if caught_up and ends == before:
+            return
+        before = ends if caught_up else None
+        time.sleep(quiet)
+
+
+def _open_records(settings: Settings, municipality: str) -> int:
+    """Records of ``municipality`` the ``records`` table holds (read from its changelog)."""
+    from streams.changelog import RECORDS_TABLE, read_tables
+
+    entries = read_tables(settings, [RECORDS_TABLE])[RECORDS_TABLE]
+    return sum(1 for key, _ in entries if key.startswith(f"{municipality}|"))
+
+
+def _backfill_reports(events: Path, env: dict[str, str], municipality: str, first: datetime, end: datetime,
+                      config: Path | None) -> tuple[bool, int, int]:
+    """(equal, rows, rows that differ) of ``report --from-stream`` against ``report --events`` per year of the
+    backfill; a row is one indicator and scope of the period."""
+    as_of = (end + timedelta(days=90)).date().isoformat()
+    rows = differing = 0
+    for year in range(first.year, (end - timedelta(seconds=1)).year + 1):
+        common = ["--municipality", municipality, "--period", str(year), "--as-of", as_of,
+                  *(["--config", str(config)] if config else [])]
+        reports = []
+        for source in (["--events", str(events)], ["--from-stream"]):
+            done = subprocess.run([sys.executable, "-m", "kcc.cli", "report", *source, *common],
+                                  env={**os.environ, **env}, capture_output=True, text=True, timeout=1800)
+            if done.returncode != 0:
+                raise ServiceError(f"benchmark: report {' '.join(source)} failed: {done.stderr.strip()[-500:]}")
+            reports.append(json.loads(done.stdout)["indicators"])
+        offline, streamed = reports
+        rows += max(len(offline), len(streamed))
+        differing += sum(1 for a, b in itertools.zip_longest(offline, streamed) if a != b)
+    return differing == 0, rows, differing
 
 
 def _scrape(port: int) -> str:
