@@ -58,14 +58,17 @@ class Settings(BaseSettings):
     worker_bind: str = "0.0.0.0"
     """Address the worker's web server binds (``127.0.0.1`` keeps it local)."""
     compaction_after_seconds: float = 86400
-    """A finished item's record moves into the per-day aggregates once unchanged this long (wall clock, seconds),
-    so late duplicates and backfilled partners still meet their record."""
+    """A finished item's record moves into the per-day aggregates once settled this long (seconds): unchanged
+    this long by the wall clock, or its latest event this far behind its source's watermark (event time, so a
+    backfill is compacted as its data passes, ``streams.watermarks``). Late duplicates and partners within it
+    still meet their record."""
     redelivery_horizon_seconds: float = 8 * 86400
-    """How long after its compaction an item's events still change nothing (seconds, wall clock): the worker
-    remembers compacted item keys this long (table ``compacted``), so a replay, a backfill or offsets reset to
-    the earliest retained message count nothing twice. Keep it at least the event topics' retention (broker
-    default 7 days) plus a margin. Records without their originating event (orphans) are dropped once
-    unchanged this long."""
+    """How long after its compaction an item's events still change nothing (seconds): the worker remembers
+    compacted item keys this long of wall clock, or until their latest event is this far behind their source's
+    watermark (table ``compacted``), and takes an event of an unknown item this far behind the watermark for a
+    redelivery, so a replay, a backfill or offsets reset to the earliest retained message count nothing twice.
+    Keep it at least the event topics' retention (broker default 7 days) plus a margin. Records without their
+    originating event (orphans) are dropped once settled this long."""
     live_timer_seconds: float = 10.0
     """Seconds between the worker's re-evaluations of deadlines (missed counters) and compaction scans."""
     data_dir: Path = Path(".cache/faust")

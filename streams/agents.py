@@ -21,7 +21,10 @@ but a command from the timer (:mod:`streams.timers`): the agent moves the final
 record's contributions into the ``daily`` table of that partition, remembers the
 item in ``compacted`` and deletes the record (:func:`compact`). An event of an item
 in ``compacted`` changes nothing (a ``kcc_events_duplicate`` of cause ``compacted``):
-its contributions are in ``daily`` already. Tables: see :mod:`streams.tables`.
+its contributions are in ``daily`` already. Nor does an event of an item without a record
+that lies more than ``Settings.redelivery_horizon_seconds`` behind its source's watermark
+(:mod:`streams.watermarks`): its key may have been forgotten by event time, and a replay of a
+backfill must not count it again. Tables: see :mod:`streams.tables`.
 
 Any exception while handling one message makes that message a dead letter
 (``internal_error``, the exception type in ``detail``) and the agent goes on.
