@@ -164,3 +164,25 @@ def test_rendered_section_shows_the_domain_run_with_every_step_when_the_report_h
     assert "45.3 µs of CPU per event (≈ 22,084 events/s per core), of which the garbage collector 7.9 µs" in section
     assert "| fold and facts | 19.3 |" in section and "| changelog | 8.7 |" in section
     assert section.endswith(b.README_END)
+
+
+def test_backfill_figures_give_the_rss_at_each_quarter_and_the_readme_says_whether_the_reports_are_equal():
+    rss = [(0, 100 * 2**20), (400, 150 * 2**20), (500, 160 * 2**20), (900, 170 * 2**20), (1000, 165 * 2**20)]
+    figures = b.backfill_figures(municipality="nijmegen", start="2026-01-01", days=30, events=1000,
+                                 produce_seconds=2.0, seconds=4.0, cpu_seconds=0.5, rss=rss,
+                                 rss_settled_bytes=120 * 2**20, open_records=42, reports_equal=True, report_rows=99,
+                                 differing_rows=0)
+    assert json.loads(json.dumps(figures)) == figures
+    assert figures["rss_mib_by_quarter"] == [150, 160, 170, 165]
+    assert (figures["worker_rss_mib_max"], figures["worker_rss_mib_end"]) == (170, 120)
+    assert (figures["events_per_second"], figures["cpu_microseconds_per_event"]) == (250, 500.0)
+    data = b.report(machine={"cpus": 2, "cpu": "AMD EPYC", "memory_gib": 23.5, "python": "3.11.7"},
+                    date="2026-12-02 04:00 UTC", load_average=[1.0, 1.0, 1.0], events=0, runs=[], ceilings={},
+                    scrape=None)
+    data["backfill"] = figures
+    section = b.render(data)
+    assert "30 days of nijmegen from 2026-01-01 (1,000 events)" in section
+    assert "150, 160, 170, 165 MiB" in section and "42 records left open" in section
+    assert "equals the offline report (99 rows)" in section
+    data["backfill"] = {**figures, "reports_equal": False, "report_rows_differing": 3}
+    assert "differs in 3 rows from the offline report" in b.render(data)
