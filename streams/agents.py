@@ -126,6 +126,8 @@ class Worker:
     cache: RecordCache
     now_gauges: NowGauges = field(default_factory=NowGauges)
     """The records' "now" gauges, counted by the live timer, served by ``streams.timers.NowCollector``."""
+    scanned_progress_us: int = 0
+    """``Watermarks.progress_us`` at the last :func:`live_scan`."""
 
     @property
     def watermarks(self) -> Watermarks:
@@ -172,6 +174,8 @@ def _family_agent(worker: Worker, name: str) -> None:
             for event in batch:
                 await _handle(event)
             worker.cache.flush()
+            if _data_moved(worker):
+                await live_scan(worker)
             now = time.time()
             worker.metrics.event_delays(now - event.message.timestamp for event in batch)
 
@@ -313,19 +317,37 @@ def _exit_point(written: str) -> None:
 
 
 def _live_timer(worker: Worker) -> None:
-    app, settings, topics = worker.app, worker.settings, worker.topics
-
-    @app.timer(settings.live_timer_seconds, name="streams.agents.live_timer")
+    @worker.app.timer(worker.settings.live_timer_seconds, name="streams.agents.live_timer")
     async def live_timer() -> None:
-        added, commands = scan(worker.cache, worker.config, worker.active_partitions(),
-                               settings.compaction_after_seconds, orphan_after=settings.redelivery_horizon_seconds,
-                               gauges=worker.now_gauges, watermarks=worker.watermarks)
-        worker.metrics.apply_facts(added)
-        for family_name, table_key, partition in commands:
-            await topics.rekeyed[family_name].send(key=table_key.encode("utf-8"), value=table_key.encode("utf-8"),
-                                                   partition=partition, headers={COMMAND_HEADER: COMPACT})
-        if commands:
-            log.info("compaction: asked for %d final records", len(commands))
+        await live_scan(worker)
+
+
+async def live_scan(worker: Worker) -> int:
+    """One :func:`streams.timers.scan` of the active records: add the facts passing time added and send the
+    compaction commands. Run by the live timer, and by an agent when the data outran it (:func:`_data_moved`).
+    Returns the commands sent."""
+    settings, topics = worker.settings, worker.topics
+    worker.scanned_progress_us = worker.watermarks.progress_us
+    added, commands = scan(worker.cache, worker.config, worker.active_partitions(),
+                           settings.compaction_after_seconds, orphan_after=settings.redelivery_horizon_seconds,
+                           gauges=worker.now_gauges, watermarks=worker.watermarks)
+    worker.metrics.apply_facts(added)
+    for family_name, table_key, partition in commands:
+        await topics.rekeyed[family_name].send(key=table_key.encode("utf-8"), value=table_key.encode("utf-8"),
+                                               partition=partition, headers={COMMAND_HEADER: COMPACT})
+    if commands:
+        log.info("compaction: asked for %d final records", len(commands))
+    return len(commands)
+
+
+def _data_moved(worker: Worker) -> bool:
+    """Whether the sources' watermarks advanced, on average, a quarter of the compaction margin since the last
+    scan. Live they advance with the wall clock and the timer scans first; in a backfill a day of data passes
+    in seconds, and without this scan the records of every day replayed between two timer ticks would wait
+    (memory grows with the replay speed, not with the margin)."""
+    marks = worker.watermarks
+    step = worker.settings.compaction_after_seconds * 1_000_000 / 4 * max(1, len(marks.values))
+    return marks.progress_us - worker.scanned_progress_us >= step
 
 
 def _metrics_page(worker: Worker) -> None:

@@ -43,6 +43,8 @@ class Watermarks:
     def __init__(self) -> None:
         self.values: dict[WatermarkKey, int] = {}
         """Watermark per ``(partition, municipality, family)``, µs since the epoch."""
+        self.progress_us = 0
+        """The sum of every advance (µs of event time over all sources): how far the data moved."""
 
     def get(self, partition: int, municipality: str, family: str) -> int | None:
         return self.values.get((partition, municipality, family))
@@ -51,8 +53,12 @@ class Watermarks:
         """An event of ``event_us`` was folded at ``now_us`` (wall clock); the later of the two never counts."""
         key = (partition, municipality, family)
         value = min(event_us, now_us)
-        if value > self.values.get(key, value - 1):
+        old = self.values.get(key)
+        if old is None:
             self.values[key] = value
+        elif value > old:
+            self.values[key] = value
+            self.progress_us += value - old
 
     def of_partition(self, partition: int) -> dict[tuple[str, str], int]:
         """``(municipality, family)`` → watermark of one partition."""

@@ -246,3 +246,15 @@ def test_compacted_keys_are_forgotten_in_event_time_and_their_events_still_count
     offered = value(worker, "kcc_calls_offered_total", **PHONE)
     assert process(worker, call("call.offered"), 3, now=BACKFILL_NOW, message="s1").duplicate == "compacted"
     assert value(worker, "kcc_calls_offered_total", **PHONE) == offered and worker.cache.get(KEY) is None
+
+
+def test_an_agent_scans_for_compaction_itself_once_the_data_moved_a_quarter_margin_on_average(unit_worker) -> None:
+    from streams.agents import _data_moved
+
+    worker = unit_worker()  # a day of margin
+    _push_watermark(worker, 0, call_id="a")
+    _push_watermark(worker, 0, partition=2, call_id="b")
+    _push_watermark(worker, 0.4, call_id="c")  # 0.4 day of one source of two: 0.2 on average
+    assert not _data_moved(worker)
+    _push_watermark(worker, 0.11, partition=2, call_id="d")
+    assert _data_moved(worker)

@@ -32,6 +32,17 @@ def test_a_watermark_only_grows_and_never_passes_the_wall_clock() -> None:
     assert marks.of_partition(1) == {("groningen", "call"): 2000}
 
 
+def test_progress_is_the_event_time_every_source_advanced_since_it_was_first_seen() -> None:
+    marks = Watermarks()
+    marks.advance(0, "groningen", "call", 1000, 10**9)
+    marks.advance(1, "groningen", "letter", 5000, 10**9)
+    assert marks.progress_us == 0
+    marks.advance(0, "groningen", "call", 1500, 10**9)
+    marks.advance(0, "groningen", "call", 1200, 10**9)
+    marks.advance(1, "groningen", "letter", 5100, 10**9)
+    assert marks.progress_us == 600
+
+
 def test_a_final_record_is_settled_once_its_watermark_is_the_margin_past_its_latest_event(config) -> None:
     record = _abandoned()
     latest = to_us(T0) + 60 * 10**6
