@@ -127,7 +127,7 @@ class Worker:
     now_gauges: NowGauges = field(default_factory=NowGauges)
     """The records' "now" gauges, counted by the live timer, served by ``streams.timers.NowCollector``."""
     scanned_progress_us: int = 0
-    """``Watermarks.progress_us`` at the last :func:`live_scan`."""
+    """``Watermarks.progress_us`` at the last :func:`catch_up`."""
 
     @property
     def watermarks(self) -> Watermarks:
@@ -175,7 +175,11 @@ def _family_agent(worker: Worker, name: str) -> None:
                 await _handle(event)
             worker.cache.flush()
             if _data_moved(worker):
-                await live_scan(worker)
+                try:
+                    catch_up(worker)
+                except _ExitInCompaction:
+                    await worker.app.producer.flush()
+                    os._exit(EXIT_IN_COMPACTION_STATUS)
             now = time.time()
             worker.metrics.event_delays(now - event.message.timestamp for event in batch)
 
@@ -323,11 +327,9 @@ def _live_timer(worker: Worker) -> None:
 
 
 async def live_scan(worker: Worker) -> int:
-    """One :func:`streams.timers.scan` of the active records: add the facts passing time added and send the
-    compaction commands. Run by the live timer, and by an agent when the data outran it (:func:`_data_moved`).
-    Returns the commands sent."""
+    """One :func:`streams.timers.scan` of the active records (the live timer): add the facts passing time added
+    and send the compaction commands. Returns the commands sent."""
     settings, topics = worker.settings, worker.topics
-    worker.scanned_progress_us = worker.watermarks.progress_us
     added, commands = scan(worker.cache, worker.config, worker.active_partitions(),
                            settings.compaction_after_seconds, orphan_after=settings.redelivery_horizon_seconds,
                            gauges=worker.now_gauges, watermarks=worker.watermarks)
@@ -338,6 +340,23 @@ async def live_scan(worker: Worker) -> int:
     if commands:
         log.info("compaction: asked for %d final records", len(commands))
     return len(commands)
+
+
+def catch_up(worker: Worker, now: float | None = None) -> int:
+    """The scan of :func:`live_scan`, run by an agent between two batches when the data outran the timer
+    (:func:`_data_moved`), compacting directly instead of sending commands: in a backfill the commands would
+    wait behind the backlog on the re-keyed topics while the records pile up. Safe in the agent: ``compact`` is
+    synchronous (no other agent runs in between), writes every table to the record's partition explicitly and
+    re-checks everything, and ``scan`` only yields partitions this worker actively owns. Returns records
+    compacted or dropped."""
+    settings = worker.settings
+    worker.scanned_progress_us = worker.watermarks.progress_us
+    now = time.time() if now is None else now
+    added, commands = scan(worker.cache, worker.config, worker.active_partitions(),
+                           settings.compaction_after_seconds, now=now,
+                           orphan_after=settings.redelivery_horizon_seconds, watermarks=worker.watermarks)
+    worker.metrics.apply_facts(added)
+    return sum(compact(worker, table_key, partition, now) for _, table_key, partition in commands)
 
 
 def _data_moved(worker: Worker) -> bool:
