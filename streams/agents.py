@@ -17,7 +17,8 @@ its re-keyed copy):
    the record to the table.
 
 A message on a re-keyed topic with header ``kcc-command: compact`` is not an event
-but a command from the timer (:mod:`streams.timers`): the agent moves the final
+but a command from the timer (:mod:`streams.timers`; in a backfill the agent does not wait for
+commands, :func:`catch_up`): the agent moves the final
 record's contributions into the ``daily`` table of that partition, remembers the
 item in ``compacted`` and deletes the record (:func:`compact`). An event of an item
 in ``compacted`` changes nothing (a ``kcc_events_duplicate`` of cause ``compacted``):

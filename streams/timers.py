@@ -12,7 +12,10 @@
   a table change to the partition of the message being processed), so it sends a
   *command*: the record key, with header ``kcc-command: compact``, to the family's
   re-keyed topic **in the record's partition**; the family agent, which reads that
-  topic, does the move (:func:`streams.agents.compact`).
+  topic, does the move (:func:`streams.agents.compact`). When the data outruns the timer
+  (a backfill: the watermarks moved a quarter of the margin since the last scan), an agent
+  runs the same scan between two batches and compacts directly
+  (:func:`streams.agents.catch_up`): commands would queue behind the backlog.
 - the same pass counts the "now" gauges of the records (``kcc_callbacks_open``, ``kcc_callbacks_open_past_deadline``,
   ``kcc_letters_open_past_due``, ``kcc_visitors_waiting``) into :class:`NowGauges`, so
   they are at most one timer period old;

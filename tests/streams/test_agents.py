@@ -258,3 +258,17 @@ def test_an_agent_scans_for_compaction_itself_once_the_data_moved_a_quarter_marg
     assert not _data_moved(worker)
     _push_watermark(worker, 0.11, partition=2, call_id="d")
     assert _data_moved(worker)
+
+
+def test_catch_up_compacts_the_settled_records_of_owned_partitions_without_a_command(unit_worker) -> None:
+    from streams.agents import catch_up
+
+    worker = unit_worker()
+    worker.active_partitions = lambda: {3}  # no broker: the partitions this worker would own
+    _finished_call(worker, now=BACKFILL_NOW)
+    process(worker, call("call.offered", call_id="open"), 3, now=BACKFILL_NOW, message="s3")
+    _push_watermark(worker, 1.01)
+    assert catch_up(worker, now=BACKFILL_NOW) == 1
+    assert worker.cache.get(KEY) is None and worker.compacted.holds(KEY)
+    assert worker.cache.get("groningen|call|open") is not None  # not final
+    assert worker.scanned_progress_us == worker.watermarks.progress_us
