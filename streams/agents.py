@@ -292,9 +292,10 @@ def compact(worker: Worker, table_key: str, partition: int, now: float | None = 
         return False
     record = entry.record
     municipality = worker.config.municipalities.get(record.municipality)
-    if municipality is None or not compactable(
-            record, municipality, entry.updated, now, worker.watermarks.get(partition, record.municipality, record.KIND),
-            settings.compaction_after_seconds, settings.redelivery_horizon_seconds):
+    watermark = worker.watermarks.get(partition, record.municipality, record.KIND)
+    if municipality is None or not compactable(record, municipality, entry.updated, now, watermark,
+                                               settings.compaction_after_seconds,
+                                               settings.redelivery_horizon_seconds):
         return False
     if record.origin is None:
         worker.cache.delete(table_key, partition)

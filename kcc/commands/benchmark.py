@@ -79,7 +79,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--backfill", action="store_true",
                         help="also replay --backfill-days of one municipality's history into one fresh worker: "
                              "time to lag 0, worker RSS, records left open, stream report = offline report")
-    parser.add_argument("--backfill-days", type=int, default=365, metavar="N", help="days of history (default 365)")
+    parser.add_argument("--backfill-days", type=int, default=365, metavar="N",
+                        help="days of history (default 365)")
     parser.add_argument("--backfill-municipality", default="nijmegen", metavar="SLUG",
                         help="municipality of the backfill (default nijmegen)")
     parser.add_argument("--backfill-start", default="2026-01-01", metavar="DAY",

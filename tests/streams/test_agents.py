@@ -187,8 +187,9 @@ def test_a_backfilled_final_record_is_compacted_once_its_sources_watermark_is_a_
     worker = unit_worker()  # a day of margin; the wall clock never settles anything here
     _finished_call(worker, now=BACKFILL_NOW)
     _push_watermark(worker, 1.0, partition=2)  # another partition's data says nothing about partition 3
-    process(worker, event("letter.received", 25 * 60, letter_id="l1", channel="post", department="afval",
-                          due_at=(T0 + timedelta(days=9)).isoformat()), 3, now=BACKFILL_NOW, message="s9")  # other family
+    other_family = event("letter.received", 25 * 60, letter_id="l1", channel="post", department="afval",
+                         due_at=(T0 + timedelta(days=9)).isoformat())
+    process(worker, other_family, 3, now=BACKFILL_NOW, message="s9")
     assert not compact(worker, KEY, 3, now=BACKFILL_NOW)
     _push_watermark(worker, 0.99)
     assert not compact(worker, KEY, 3, now=BACKFILL_NOW)
@@ -202,12 +203,13 @@ def test_a_late_partner_within_the_margin_meets_its_record_and_one_beyond_is_a_c
     worker = unit_worker()
     requested = event("callback.requested", callback_id="cb1", department="afval")
     process(worker, requested, 3, now=BACKFILL_NOW, message="s1")
-    process(worker, event("callback.completed", 60, callback_id="cb1", department="afval"), 3, now=BACKFILL_NOW, message="s2")
+    completed = event("callback.completed", 60, callback_id="cb1", department="afval")
+    process(worker, completed, 3, now=BACKFILL_NOW, message="s2")
     key = "groningen|callback|cb1"
     later = event("callback.requested", 23 * 60, callback_id="cb2", department="afval")
     process(worker, later, 3, now=BACKFILL_NOW, message="s3")
     assert not compact(worker, key, 3, now=BACKFILL_NOW)  # final, but 22 hours of event time only
-    cancelled = event("callback.cancelled", 30, callback_id="cb1", department="afval")  # out of order: cancelled before completion
+    cancelled = event("callback.cancelled", 30, callback_id="cb1", department="afval")  # before the completion
     assert process(worker, cancelled, 3, now=BACKFILL_NOW, message="s4").duplicate is None
     assert worker.cache.get(key).record.cancelled is not None
     process(worker, event("callback.requested", 26 * 60, callback_id="cb3", department="afval"), 3,
