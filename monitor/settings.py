@@ -58,10 +58,15 @@ class Settings(BaseSettings):
     worker_bind: str = "0.0.0.0"
     """Address the worker's web server binds (``127.0.0.1`` keeps it local)."""
     compaction_after_seconds: float = 86400
-    """A finished item's record moves into the per-day aggregates once settled this long (seconds): unchanged
-    this long by the wall clock, or its latest event this far behind its source's watermark (event time, so a
-    backfill is compacted as its data passes, ``streams.watermarks``). Late duplicates and partners within it
-    still meet their record."""
+    """A finished item's record moves into the per-day aggregates once unchanged this long by the wall clock
+    (seconds), or once settled for ``compaction_margin_event_seconds`` of event time. Late duplicates and
+    partners within it still meet their record."""
+    compaction_margin_event_seconds: float = 86400
+    """…or once its latest event is this far behind its source's watermark (seconds of event time, so a
+    backfill is compacted as its data passes, ``streams.watermarks``): how late in event time a partner of a
+    finished item may arrive and still meet its record. Its own setting because it is a property of the
+    sources (how late their events come), not of the worker's processing; tests that compact after one second
+    of wall clock keep a day of event time."""
     redelivery_horizon_seconds: float = 8 * 86400
     """How long after its compaction an item's events still change nothing (seconds): the worker remembers
     compacted item keys this long of wall clock, or until their latest event is this far behind their source's

@@ -295,7 +295,8 @@ def compact(worker: Worker, table_key: str, partition: int, now: float | None = 
     watermark = worker.watermarks.get(partition, record.municipality, record.KIND)
     if municipality is None or not compactable(record, municipality, entry.updated, now, watermark,
                                                settings.compaction_after_seconds,
-                                               settings.redelivery_horizon_seconds):
+                                               settings.redelivery_horizon_seconds,
+                                               settings.compaction_margin_event_seconds):
         return False
     if record.origin is None:
         worker.cache.delete(table_key, partition)
@@ -334,7 +335,8 @@ async def live_scan(worker: Worker) -> int:
     settings, topics = worker.settings, worker.topics
     added, commands = scan(worker.cache, worker.config, worker.active_partitions(),
                            settings.compaction_after_seconds, orphan_after=settings.redelivery_horizon_seconds,
-                           gauges=worker.now_gauges, watermarks=worker.watermarks)
+                           gauges=worker.now_gauges, watermarks=worker.watermarks,
+                           event_after=settings.compaction_margin_event_seconds)
     worker.metrics.apply_facts(added)
     for family_name, table_key, partition in commands:
         await topics.rekeyed[family_name].send(key=table_key.encode("utf-8"), value=table_key.encode("utf-8"),
@@ -356,7 +358,8 @@ def catch_up(worker: Worker, now: float | None = None) -> int:
     now = time.time() if now is None else now
     added, commands = scan(worker.cache, worker.config, worker.active_partitions(),
                            settings.compaction_after_seconds, now=now,
-                           orphan_after=settings.redelivery_horizon_seconds, watermarks=worker.watermarks)
+                           orphan_after=settings.redelivery_horizon_seconds, watermarks=worker.watermarks,
+                           event_after=settings.compaction_margin_event_seconds)
     worker.metrics.apply_facts(added)
     return sum(compact(worker, table_key, partition, now) for _, table_key, partition in commands)
 
@@ -367,7 +370,7 @@ def _data_moved(worker: Worker) -> bool:
     in seconds, and without this scan the records of every day replayed between two timer ticks would wait
     (memory grows with the replay speed, not with the margin)."""
     marks = worker.watermarks
-    step = worker.settings.compaction_after_seconds * 1_000_000 / 4 * max(1, len(marks.values))
+    step = worker.settings.compaction_margin_event_seconds * 1_000_000 / 4 * max(1, len(marks.values))
     return marks.progress_us - worker.scanned_progress_us >= step
 
 

@@ -5,10 +5,10 @@
   added (``kcc_callbacks_missed_deadline``, ``kcc_letters_missed_due``, once per
   item: ``monitor.live.facts`` minus what was counted) and asks for the compaction
   of every item that is final (``monitor.indicators.is_final``) and settled for
-  ``Settings.compaction_after_seconds``, and of every orphan (a record without its
-  originating event) settled for ``Settings.redelivery_horizon_seconds`` (dropped); settled in
-  wall-clock time or in event time, behind its source's watermark (:mod:`streams.watermarks`,
-  ``compactable``). A timer cannot modify a table (Faust writes
+  ``Settings.compaction_after_seconds`` of wall clock or ``compaction_margin_event_seconds`` of
+  event time behind its source's watermark (:mod:`streams.watermarks`, ``compactable``), and of
+  every orphan (a record without its originating event) settled for
+  ``Settings.redelivery_horizon_seconds`` (dropped). A timer cannot modify a table (Faust writes
   a table change to the partition of the message being processed), so it sends a
   *command*: the record key, with header ``kcc-command: compact``, to the family's
   re-keyed topic **in the record's partition**; the family agent, which reads that
@@ -69,11 +69,12 @@ class NowGauges:
 def scan(cache: RecordCache, config: Config, partitions: set[int], compaction_after: float,
          now: float | None = None, orphan_after: float = float("inf"),
          gauges: NowGauges | None = None, watermarks: Watermarks | None = None,
-         ) -> tuple[Counter, list[tuple[str, str, int]]]:
+         event_after: float | None = None) -> tuple[Counter, list[tuple[str, str, int]]]:
     """One pass over the active records: (facts to add to the counters, compaction commands
     ``(family, record key, partition)`` to send). Updates each entry's counted facts and, when given,
     ``gauges``. ``compaction_after``, ``orphan_after``: seconds a final record, an orphan, must be settled
-    (``streams.watermarks.compactable``; without ``watermarks`` in wall-clock time only)."""
+    (``streams.watermarks.compactable``; without ``watermarks`` in wall-clock time only); ``event_after``:
+    seconds of event time a final record must be settled (default ``compaction_after``)."""
     now = time.time() if now is None else now
     now_us = int(now * 1_000_000)
     added: Counter = Counter()
@@ -97,7 +98,7 @@ def scan(cache: RecordCache, config: Config, partitions: set[int], compaction_af
         watermark = None if watermarks is None else watermarks.get(entry.partition, record.municipality,
                                                                      record.KIND)
         if now - entry.compact_sent >= RESEND_SECONDS and compactable(
-                record, municipality, entry.updated, now, watermark, compaction_after, orphan_after):
+                record, municipality, entry.updated, now, watermark, compaction_after, orphan_after, event_after):
             entry.compact_sent = now
             commands.append((record.KIND, key, entry.partition))
     if gauges is not None:

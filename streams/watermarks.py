@@ -66,20 +66,22 @@ class Watermarks:
 
 
 def compactable(record: Record, municipality: Municipality, updated: float, now: float, watermark_us: int | None,
-                after: float, orphan_after: float) -> bool:
+                after: float, orphan_after: float, event_after: float | None = None) -> bool:
     """Whether ``record`` may leave the ``records`` table: a final record moves into ``daily``, an orphan (no
     originating event) is dropped. ``updated``, ``now``: Unix seconds (wall clock); ``watermark_us``: its
-    source's watermark; ``after``, ``orphan_after``: seconds a final record, an orphan, must be settled.
+    source's watermark; ``after``, ``orphan_after``: seconds a final record, an orphan, must be settled;
+    ``event_after``: seconds of event time a final record must be settled (default ``after``).
 
-    Settled means either in wall-clock time (unchanged for that long, as live) or in event time (its
-    source's watermark is that far past the record's latest event, as in a backfill). A final record must
+    Settled means either in wall-clock time (unchanged for ``after``, as live) or in event time (its
+    source's watermark ``event_after`` past the record's latest event, as in a backfill). A final record must
     also be final (``is_final``) at that moment: an open letter, an uncompleted callback stay, however old.
-    A partner event later than ``after`` of event time (or of wall clock) behind its record meets no record
-    any more: it is a ``compacted`` duplicate (see ``streams.agents``)."""
+    A partner event later than that behind its record meets no record any more: it is a ``compacted``
+    duplicate (see ``streams.agents``)."""
     wait = orphan_after if record.origin is None else after
+    event_wait = orphan_after if record.origin is None else (after if event_after is None else event_after)
     if now - updated >= wait:
         as_of = int(now * _US)
-    elif watermark_us is not None and watermark_us - latest_us(record) >= wait * _US:
+    elif watermark_us is not None and watermark_us - latest_us(record) >= event_wait * _US:
         as_of = watermark_us
     else:
         return False
