@@ -69,3 +69,12 @@ def test_an_orphan_is_dropped_once_the_redelivery_horizon_behind_its_watermark(c
     orphan = fold(None, event("visit.no_show", visit_id="v1", location="haren"))
     assert not _settled(orphan, config, to_us(T0 + timedelta(days=7)))
     assert _settled(orphan, config, to_us(T0 + timedelta(days=8)))
+
+
+def test_the_event_time_margin_is_its_own_setting(config) -> None:
+    record = _abandoned()
+    latest = to_us(T0) + 60 * 10**6
+    m = config["groningen"]
+    assert not compactable(record, m, WALL, WALL, latest + 2 * 10**6, 1, 8 * DAY, event_after=DAY)
+    assert compactable(record, m, WALL - 1, WALL, latest + 2 * 10**6, 1, 8 * DAY, event_after=DAY)  # wall clock
+    assert compactable(record, m, WALL, WALL, latest + 2 * 10**6, DAY, 8 * DAY, event_after=1)
