@@ -81,8 +81,18 @@ def compactable(record: Record, municipality: Municipality, updated: float, now:
     event_wait = orphan_after if record.origin is None else (after if event_after is None else event_after)
     if now - updated >= wait:
         as_of = int(now * _US)
-    elif watermark_us is not None and watermark_us - latest_us(record) >= event_wait * _US:
+    elif watermark_us is not None and _settled_before(record, watermark_us - event_wait * _US):
         as_of = watermark_us
     else:
         return False
     return record.origin is None or is_final(record, municipality, as_of)
+
+
+
+def _settled_before(record: Record, instant_us: int) -> bool:
+    """Whether the record's latest event is at or before ``instant_us``; a record without any timed event
+    (nothing but fields of events that set no slot) is not settled in event time."""
+    try:
+        return latest_us(record) <= instant_us
+    except ValueError:
+        return False
