@@ -128,8 +128,8 @@ def report(*, machine: Mapping[str, object], date: str, load_average: Sequence[f
             "events": events, "runs": runs, "ceilings": dict(ceilings), "scrape": dict(scrape) if scrape else None}
 
 
-def backfill_figures(*, municipality: str, start: str, days: int, events: int, produce_seconds: float,
-                     seconds: float, cpu_seconds: float, rss: Sequence[tuple[int, int]], rss_settled_bytes: int,
+def backfill_figures(*, margin_seconds: float, municipality: str, start: str, days: int, events: int,
+                     produce_seconds: float, seconds: float, cpu_seconds: float, rss: Sequence[tuple[int, int]], rss_settled_bytes: int,
                      open_records: int, reports_equal: bool, report_rows: int,
                      differing_rows: int) -> dict[str, object]:
     """The ``backfill`` key of a benchmark report. ``rss``: samples (events committed, worker RSS bytes);
@@ -139,7 +139,8 @@ def backfill_figures(*, municipality: str, start: str, days: int, events: int, p
         reached = [b for n, b in rss if n >= share * events]
         return round(reached[0] / 2**20) if reached else None
 
-    return {"municipality": municipality, "start": start, "days": days, "events": events,
+    return {"compaction_margin_event_seconds": margin_seconds, "municipality": municipality, "start": start,
+            "days": days, "events": events,
             "seconds_producing": round(produce_seconds, 1), "seconds_to_lag_0": round(seconds, 1),
             "events_per_second": round(events / seconds) if seconds > 0 else None,
             "cpu_microseconds_per_event": round(cpu_seconds / events * 1e6, 1) if events else None,
@@ -154,7 +155,8 @@ def render_backfill(backfill: Mapping[str, object]) -> list[str]:
     """The README lines of a backfill run."""
     b = backfill
     return ["", f"Backfill: {b['days']} days of {b['municipality']} from {b['start']} ({b['events']:,} events) "
-                f"replayed into one fresh worker: lag 0 after {b['seconds_to_lag_0']} s "
+                f"replayed into one fresh worker (`KCC_COMPACTION_MARGIN_EVENT_SECONDS` "
+                f"{b.get('compaction_margin_event_seconds', 86400):,.0f}): lag 0 after {b['seconds_to_lag_0']} s "
                 f"({_num(b['events_per_second'], ' events/s')}, {b['cpu_microseconds_per_event']} CPU µs/event); "
                 f"worker RSS {b['worker_rss_mib_max']} MiB at most, {b['worker_rss_mib_end']} MiB at the end "
                 f"(at ¼, ½, ¾ and all of the events: "

@@ -61,12 +61,14 @@ class Settings(BaseSettings):
     """A finished item's record moves into the per-day aggregates once unchanged this long by the wall clock
     (seconds), or once settled for ``compaction_margin_event_seconds`` of event time. Late duplicates and
     partners within it still meet their record."""
-    compaction_margin_event_seconds: float = 86400
-    """…or once its latest event is this far behind its source's watermark (seconds of event time, so a
-    backfill is compacted as its data passes, ``streams.watermarks``): how late in event time a partner of a
-    finished item may arrive and still meet its record. Its own setting because it is a property of the
-    sources (how late their events come), not of the worker's processing; tests that compact after one second
-    of wall clock keep a day of event time."""
+    compaction_margin_event_seconds: float | None = None
+    """…or once its latest event is this far behind its source's watermark (seconds of event time,
+    ``streams.watermarks``), so a backfill is compacted as its data passes and stays small (86400 for a day).
+    Then it is how late in event time a partner of a finished item may arrive and still meet its record, and
+    an event of an unknown item more than ``redelivery_horizon_seconds`` behind the watermark is taken for a
+    redelivery; compacted keys are forgotten by event time too. None (the default): wall clock only, so
+    arrival order never matters (EVENTS.md), however late an event comes; a year's backfill then holds the
+    year's items in memory until a day of wall clock passed."""
     redelivery_horizon_seconds: float = 8 * 86400
     """How long after its compaction an item's events still change nothing (seconds): the worker remembers
     compacted item keys this long of wall clock, or until their latest event is this far behind their source's

@@ -263,7 +263,8 @@ def _forgotten(worker: Worker, table_key: str, entry: Any, event: Any, partition
     event_us = to_us(event.ts)
     worker.watermarks.advance(*source, event_us, now_us)
     return worker.compacted.holds(table_key) or (
-        entry is None and watermark is not None and event_us < watermark - worker.horizon_us)
+        entry is None and watermark is not None and worker.settings.compaction_margin_event_seconds is not None
+        and event_us < watermark - worker.horizon_us)
 
 
 def _apply(worker: Worker, table_key: str | None, change: Change, partition: int, now: float,
@@ -286,7 +287,8 @@ def compact(worker: Worker, table_key: str, partition: int, now: float | None = 
     parts name it until the ``compacted`` write is acknowledged (``DailyTable.add``)."""
     now = time.time() if now is None else now
     settings = worker.settings
-    worker.compacted.expire(partition, now, settings.redelivery_horizon_seconds)
+    worker.compacted.expire(partition, now, settings.redelivery_horizon_seconds,
+                            by_event_time=settings.compaction_margin_event_seconds is not None)
     entry = worker.cache.get(table_key)
     if entry is None or entry.partition != partition:
         return False
@@ -369,8 +371,10 @@ def _data_moved(worker: Worker) -> bool:
     scan. Live they advance with the wall clock and the timer scans first; in a backfill a day of data passes
     in seconds, and without this scan the records of every day replayed between two timer ticks would wait
     (memory grows with the replay speed, not with the margin)."""
-    marks = worker.watermarks
-    step = worker.settings.compaction_margin_event_seconds * 1_000_000 / 4 * max(1, len(marks.values))
+    marks, margin = worker.watermarks, worker.settings.compaction_margin_event_seconds
+    if margin is None:
+        return False
+    step = margin * 1_000_000 / 4 * max(1, len(marks.values))
     return marks.progress_us - worker.scanned_progress_us >= step
 
 

@@ -208,15 +208,16 @@ class CompactedTable(faust.Table):
         if on_durable is not None:
             sent.add_done_callback(lambda done: None if done.cancelled() or done.exception() else on_durable())
 
-    def expire(self, partition: int, now: float, horizon: float) -> int:
+    def expire(self, partition: int, now: float, horizon: float, by_event_time: bool = True) -> int:
         """Forget (tombstone) the keys of ``partition`` compacted on a UTC day that ended at least ``horizon``
         seconds before ``now``, or whose latest event's UTC day ended at least ``horizon`` before their
         source's watermark; returns how many. Cheap unless a threshold moved (once a day of either clock).
-        Writes the partition's watermarks first: a recovered worker must not forget less than this one."""
+        Writes the partition's watermarks first: a recovered worker must not forget less than this one.
+        ``by_event_time`` False: by the wall clock only."""
         last_kept = int((now - horizon) // DAY_SECONDS)
         horizon_us = int(horizon * 1_000_000)
         event_kept = {source: (watermark - horizon_us) // DAY_US
-                      for source, watermark in self.watermarks.of_partition(partition).items()}
+                      for source, watermark in self.watermarks.of_partition(partition).items()} if by_event_time else {}
         thresholds = (last_kept, *sorted(event_kept.items()))
         if self._thresholds.get(partition) == thresholds:
             return 0

@@ -74,7 +74,7 @@ def scan(cache: RecordCache, config: Config, partitions: set[int], compaction_af
     ``(family, record key, partition)`` to send). Updates each entry's counted facts and, when given,
     ``gauges``. ``compaction_after``, ``orphan_after``: seconds a final record, an orphan, must be settled
     (``streams.watermarks.compactable``; without ``watermarks`` in wall-clock time only); ``event_after``:
-    seconds of event time a final record must be settled (default ``compaction_after``)."""
+    seconds of event time a final record must be settled (None: wall clock only)."""
     now = time.time() if now is None else now
     now_us = int(now * 1_000_000)
     added: Counter = Counter()

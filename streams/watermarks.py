@@ -70,7 +70,7 @@ def compactable(record: Record, municipality: Municipality, updated: float, now:
     """Whether ``record`` may leave the ``records`` table: a final record moves into ``daily``, an orphan (no
     originating event) is dropped. ``updated``, ``now``: Unix seconds (wall clock); ``watermark_us``: its
     source's watermark; ``after``, ``orphan_after``: seconds a final record, an orphan, must be settled;
-    ``event_after``: seconds of event time a final record must be settled (default ``after``).
+    ``event_after``: seconds of event time a final record must be settled (None: wall clock only).
 
     Settled means either in wall-clock time (unchanged for ``after``, as live) or in event time (its
     source's watermark ``event_after`` past the record's latest event, as in a backfill). A final record must
@@ -78,10 +78,11 @@ def compactable(record: Record, municipality: Municipality, updated: float, now:
     A partner event later than that behind its record meets no record any more: it is a ``compacted``
     duplicate (see ``streams.agents``)."""
     wait = orphan_after if record.origin is None else after
-    event_wait = orphan_after if record.origin is None else (after if event_after is None else event_after)
+    event_wait = None if event_after is None else orphan_after if record.origin is None else event_after
     if now - updated >= wait:
         as_of = int(now * _US)
-    elif watermark_us is not None and _settled_before(record, watermark_us - event_wait * _US):
+    elif (watermark_us is not None and event_wait is not None
+          and _settled_before(record, watermark_us - event_wait * _US)):
         as_of = watermark_us
     else:
         return False

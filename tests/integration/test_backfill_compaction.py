@@ -2,7 +2,8 @@
 event time passes, not after a day of wall clock, and the stream still reports what the file says.
 
 Four simulated weeks of Groningen (a twentieth of its volume) go to a file and are replayed at full speed
-into a real worker with the default day of compaction margin. Once everything is consumed and compaction has
+into a real worker with a day of event-time compaction margin
+(``KCC_COMPACTION_MARGIN_EVENT_SECONDS``). Once everything is consumed and compaction has
 settled — a minute of wall clock, so the wall-clock rule settles nothing — the ``records`` table (read from
 its changelog) holds no final call older than two days before the last call, far fewer records than the
 file's items, and ``report --from-stream`` equals ``report --events`` row by row.
@@ -45,7 +46,7 @@ def test_a_backfill_of_four_weeks_keeps_only_the_last_days_records_and_reports_a
                 last_call = max(last_call or event["ts"], event["ts"], key=datetime.fromisoformat)
     assert len(items) > 3000
 
-    worker = start_worker(KCC_LIVE_TIMER_SECONDS="0.5")  # the default day of margin
+    worker = start_worker(KCC_LIVE_TIMER_SECONDS="0.5", KCC_COMPACTION_MARGIN_EVENT_SECONDS="86400")
     _cli("replay", str(events), "--speed", "max", env=worker.env)
     _settle(worker)
     worker.stop()

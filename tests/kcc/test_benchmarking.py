@@ -168,7 +168,7 @@ def test_rendered_section_shows_the_domain_run_with_every_step_when_the_report_h
 
 def test_backfill_figures_give_the_rss_at_each_quarter_and_the_readme_says_whether_the_reports_are_equal():
     rss = [(0, 100 * 2**20), (400, 150 * 2**20), (500, 160 * 2**20), (900, 170 * 2**20), (1000, 165 * 2**20)]
-    figures = b.backfill_figures(municipality="nijmegen", start="2026-01-01", days=30, events=1000,
+    figures = b.backfill_figures(margin_seconds=86400, municipality="nijmegen", start="2026-01-01", days=30, events=1000,
                                  produce_seconds=2.0, seconds=4.0, cpu_seconds=0.5, rss=rss,
                                  rss_settled_bytes=120 * 2**20, open_records=42, reports_equal=True, report_rows=99,
                                  differing_rows=0)

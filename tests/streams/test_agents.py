@@ -184,7 +184,7 @@ def _push_watermark(worker, days: float, partition: int = 3, call_id: str = "lat
 
 
 def test_a_backfilled_final_record_is_compacted_once_its_sources_watermark_is_a_margin_past(unit_worker) -> None:
-    worker = unit_worker()  # a day of margin; the wall clock never settles anything here
+    worker = unit_worker(compaction_margin_event_seconds=86400)  # the wall clock never settles anything here
     _finished_call(worker, now=BACKFILL_NOW)
     _push_watermark(worker, 1.0, partition=2)  # another partition's data says nothing about partition 3
     other_family = event("letter.received", 25 * 60, letter_id="l1", channel="post", department="afval",
@@ -200,7 +200,7 @@ def test_a_backfilled_final_record_is_compacted_once_its_sources_watermark_is_a_
 
 def test_a_late_partner_within_the_margin_meets_its_record_and_one_beyond_is_a_compacted_duplicate(
         unit_worker) -> None:
-    worker = unit_worker()
+    worker = unit_worker(compaction_margin_event_seconds=86400)
     requested = event("callback.requested", callback_id="cb1", department="afval")
     process(worker, requested, 3, now=BACKFILL_NOW, message="s1")
     completed = event("callback.completed", 60, callback_id="cb1", department="afval")
@@ -220,7 +220,7 @@ def test_a_late_partner_within_the_margin_meets_its_record_and_one_beyond_is_a_c
 
 
 def test_a_letter_answered_weeks_later_in_event_time_meets_its_open_record(unit_worker) -> None:
-    worker = unit_worker()
+    worker = unit_worker(compaction_margin_event_seconds=86400)
     letter = {"letter_id": "l1", "channel": "post", "department": "afval"}
     process(worker, event("letter.received", due_at=(T0 + timedelta(days=10)).isoformat(), **letter), 3,
             now=BACKFILL_NOW, message="s1")
@@ -233,7 +233,7 @@ def test_a_letter_answered_weeks_later_in_event_time_meets_its_open_record(unit_
 
 
 def test_compacted_keys_are_forgotten_in_event_time_and_their_events_still_count_nothing(unit_worker) -> None:
-    worker = unit_worker(redelivery_horizon_seconds=2 * 86400)
+    worker = unit_worker(redelivery_horizon_seconds=2 * 86400, compaction_margin_event_seconds=86400)
     _finished_call(worker, now=BACKFILL_NOW)
     _push_watermark(worker, 1.01)
     assert compact(worker, KEY, 3, now=BACKFILL_NOW)
@@ -253,7 +253,7 @@ def test_compacted_keys_are_forgotten_in_event_time_and_their_events_still_count
 def test_an_agent_scans_for_compaction_itself_once_the_data_moved_a_quarter_margin_on_average(unit_worker) -> None:
     from streams.agents import _data_moved
 
-    worker = unit_worker()  # a day of margin
+    worker = unit_worker(compaction_margin_event_seconds=86400)
     _push_watermark(worker, 0, call_id="a")
     _push_watermark(worker, 0, partition=2, call_id="b")
     _push_watermark(worker, 0.4, call_id="c")  # 0.4 day of one source of two: 0.2 on average
@@ -265,7 +265,7 @@ def test_an_agent_scans_for_compaction_itself_once_the_data_moved_a_quarter_marg
 def test_catch_up_compacts_the_settled_records_of_owned_partitions_without_a_command(unit_worker) -> None:
     from streams.agents import catch_up
 
-    worker = unit_worker()
+    worker = unit_worker(compaction_margin_event_seconds=86400)
     worker.active_partitions = lambda: {3}  # no broker: the partitions this worker would own
     _finished_call(worker, now=BACKFILL_NOW)
     process(worker, call("call.offered", call_id="open"), 3, now=BACKFILL_NOW, message="s3")
@@ -274,3 +274,11 @@ def test_catch_up_compacts_the_settled_records_of_owned_partitions_without_a_com
     assert worker.cache.get(KEY) is None and worker.compacted.holds(KEY)
     assert worker.cache.get("groningen|call|open") is not None  # not final
     assert worker.scanned_progress_us == worker.watermarks.progress_us
+
+
+def test_without_an_event_time_margin_only_the_wall_clock_settles_and_no_late_event_is_dropped(unit_worker) -> None:
+    worker = unit_worker(redelivery_horizon_seconds=2 * 86400)  # the default: arrival order never matters
+    _finished_call(worker, now=BACKFILL_NOW)
+    _push_watermark(worker, 30)
+    assert not compact(worker, KEY, 3, now=BACKFILL_NOW)
+    assert process(worker, call("call.offered", call_id="new"), 3, now=BACKFILL_NOW, message="s7").duplicate is None

@@ -18,7 +18,7 @@ def _abandoned():
 
 
 def _settled(record, config, watermark_us: int | None, updated: float = WALL, now: float = WALL) -> bool:
-    return compactable(record, config["groningen"], updated, now, watermark_us, DAY, 8 * DAY)
+    return compactable(record, config["groningen"], updated, now, watermark_us, DAY, 8 * DAY, event_after=DAY)
 
 
 def test_a_watermark_only_grows_and_never_passes_the_wall_clock() -> None:
@@ -78,3 +78,4 @@ def test_the_event_time_margin_is_its_own_setting(config) -> None:
     assert not compactable(record, m, WALL, WALL, latest + 2 * 10**6, 1, 8 * DAY, event_after=DAY)
     assert compactable(record, m, WALL - 1, WALL, latest + 2 * 10**6, 1, 8 * DAY, event_after=DAY)  # wall clock
     assert compactable(record, m, WALL, WALL, latest + 2 * 10**6, DAY, 8 * DAY, event_after=1)
+    assert not compactable(record, m, WALL, WALL, latest + 30 * DAY * 10**6, DAY, 8 * DAY)  # none: wall clock only
