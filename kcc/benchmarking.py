@@ -130,8 +130,8 @@ def report(*, machine: Mapping[str, object], date: str, load_average: Sequence[f
 
 def backfill_figures(*, margin_seconds: float, municipality: str, start: str, days: int, events: int,
                      produce_seconds: float, seconds: float, cpu_seconds: float,
-                     rss: Sequence[tuple[int, int]], rss_settled_bytes: int, open_records: int, reports_equal: bool, report_rows: int,
-                     differing_rows: int) -> dict[str, object]:
+                     rss: Sequence[tuple[int, int]], rss_settled_bytes: int, open_records: int,
+                     reports_equal: bool, report_rows: int, differing_rows: int) -> dict[str, object]:
     """The ``backfill`` key of a benchmark report. ``rss``: samples (events committed, worker RSS bytes);
     ``rss_mib_by_quarter`` is the RSS when a quarter, half, … of the events were committed, so a memory that
     grows with the days replayed shows as a rising row."""
