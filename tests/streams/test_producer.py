@@ -67,3 +67,10 @@ def test_a_flush_gives_up_when_no_message_is_sent_for_a_tenth_of_a_second(unit_w
 
     flushed, left, seconds = _run(unit_worker, scenario)
     assert flushed < 20 and left > 200 and 0.1 <= seconds < 1.0
+
+
+def test_the_buffer_counts_the_changelog_messages_put_and_not_yet_sent(unit_worker) -> None:
+    app = unit_worker().app
+    buffer, channel = app.producer.buffer, app.channel()
+    _fill(app, buffer, channel, 3)
+    assert buffer.size == 3 == buffer.pending.qsize()
