@@ -34,7 +34,7 @@ Why the order of a batch's steps matters (at-least-once, issue 10): an offset ma
 committed only once every effect of its message (record and compaction writes, re-key
 forward, dead letter) is sent and acknowledged by the broker. ``take_events`` acknowledges
 a batch's events only when the agent asks for the next batch, that is after the whole
-batch was handled *and* ``RecordCache.flush`` handed its changelog writes to the producer;
+batch was handled *and* :func:`flush` handed its changelog writes to the producer;
 Faust's commit first flushes the producer (waiting for the broker) and then commits the
 acknowledged offsets. So: never acknowledge an event inside the batch loop, never defer the
 flush past the next batch, and keep ``concurrency=1`` (faust-streaming #606 commits past
@@ -81,8 +81,8 @@ BATCH_SECONDS = 0.05
 EXIT_IN_COMPACTION = "KCC_TEST_EXIT_IN_COMPACTION"
 """Test hook of the fault tests (``tests/integration/test_faults.py``), never set in production: ``daily``
 or ``compacted`` makes the worker exit (status :data:`EXIT_IN_COMPACTION_STATUS`, like ``kill -9``: no
-clean shutdown, no offset commit) in its first compaction, once that table's write has reached the broker
-and before the next write: the windows a crash can hit between :func:`compact`'s writes."""
+clean shutdown, no offset commit) in the :func:`flush` of its first compactions, once that table's writes have
+reached the broker and before the next writes: the windows a crash can hit between :func:`compact`'s writes."""
 EXIT_IN_COMPACTION_STATUS = 70
 
 
@@ -174,13 +174,13 @@ def _family_agent(worker: Worker, name: str) -> None:
         async for batch in stream.take_events(BATCH_EVENTS, within=BATCH_SECONDS):
             for event in batch:
                 await _handle(event)
-            worker.cache.flush()
             if _data_moved(worker):
-                try:
-                    catch_up(worker)
-                except _ExitInCompaction:
-                    await worker.app.producer.flush()
-                    os._exit(EXIT_IN_COMPACTION_STATUS)
+                catch_up(worker)
+            try:
+                flush(worker)
+            except _ExitInCompaction:
+                await worker.app.producer.flush()
+                os._exit(EXIT_IN_COMPACTION_STATUS)
             now = time.time()
             worker.metrics.event_delays(now - event.message.timestamp for event in batch)
 
@@ -199,9 +199,6 @@ def _family_agent(worker: Worker, name: str) -> None:
             else:
                 process(worker, decision.event, message.partition,
                         message=message_id(message.topic == rekeyed_name, message.offset))
-        except _ExitInCompaction:
-            await worker.app.producer.flush()
-            os._exit(EXIT_IN_COMPACTION_STATUS)
         except Exception as exc:  # noqa: BLE001 (no message may stop the agent: it becomes a dead letter)
             where = traceback.extract_tb(exc.__traceback__)[-1]
             log.error("internal error %s (%s:%d) at %s[%d]@%d", type(exc).__qualname__, where.filename,
@@ -282,9 +279,10 @@ def compact(worker: Worker, table_key: str, partition: int, now: float | None = 
     everything: the record may have changed since the timer asked. Also forgets the partition's compacted
     keys older than the horizon (``CompactedTable.expire``).
 
-    Order of the writes: ``daily``, then ``compacted``, then the tombstone; a record found again (a crash
-    between the writes) is only deleted, never added twice: ``compacted`` holds it, or else the ``daily``
-    parts name it until the ``compacted`` write is acknowledged (``DailyTable.add``)."""
+    Changes the tables in memory only; :func:`flush` writes them after the batch, ``daily`` first, then
+    ``compacted``, then the tombstone. A record found again (a crash between the writes) is only deleted, never
+    added twice: ``compacted`` holds it, or else the ``daily`` parts name it until the ``compacted`` write is
+    acknowledged (``DailyTable.add``)."""
     now = time.time() if now is None else now
     settings = worker.settings
     worker.compacted.expire(partition, now, settings.redelivery_horizon_seconds,
@@ -308,12 +306,23 @@ def compact(worker: Worker, table_key: str, partition: int, now: float | None = 
     if not worker.compacted.holds(table_key):
         worker.daily.add(partition, contributions(record, municipality, max(now_us, latest_us(record))),
                          record.municipality, item=table_key)
-        _exit_point("daily")
         worker.compacted.add(partition, table_key, now, latest_us(record),
                              on_durable=lambda: worker.daily.confirm(table_key))
-    _exit_point("compacted")
     worker.cache.delete(table_key, partition)
     return True
+
+
+def flush(worker: Worker) -> None:
+    """Hand a batch's changelog writes to the producer, once per key: the records written, then the ``daily``
+    parts the compactions changed, then the ``compacted`` entries (and expiries, watermarks), then the records'
+    tombstones, the order :func:`compact` relies on. Called after every batch and before the agent asks for
+    the next one: only then may the batch's offsets be committed (module docstring)."""
+    worker.cache.flush()
+    if worker.daily.flush():
+        _exit_point("daily")
+    if worker.compacted.flush():
+        _exit_point("compacted")
+    worker.cache.flush_deleted()
 
 
 class _ExitInCompaction(BaseException):

@@ -92,6 +92,8 @@ class DailyTable(faust.Table):
         self.items: dict[tuple[int, str], list[str]] = {}
         """Per part: items whose contributions it holds, not yet :meth:`confirm`-ed."""
         self._holding: dict[str, list[tuple[int, str]]] = {}
+        self._dirty: dict[tuple[int, str], None] = {}
+        """Parts changed since the last :meth:`flush` (an ordered set)."""
 
     def apply_changelog_batch(self, batch: Iterable[Any]) -> None:
         """Recovery (and standby replication): keep every partition's part separately."""
@@ -110,24 +112,37 @@ class DailyTable(faust.Table):
 
     def add(self, partition: int, contributions: Iterable[Contribution], municipality: str,
             item: str | None = None) -> int:
-        """Add one partition's contributions (of the item ``item``) to its parts and write the changed parts;
-        a part that names ``item`` already holds them and is left alone. Returns parts written."""
-        changed: dict[str, Aggregates] = {}
+        """Add one partition's contributions (of the item ``item``) to its parts; a part that names ``item``
+        already holds them and is left alone. The changed parts are written by :meth:`flush`: a batch compacts
+        thousands of items of the same few days in a backfill, and each part is written once. Returns parts
+        changed."""
+        changed: dict[tuple[int, str], None] = {}
         for contribution in contributions:
-            key = daily_key(municipality, contribution.day)
-            if item is not None and item in self.items.get((partition, key), ()):
+            part_id = (partition, daily_key(municipality, contribution.day))
+            if item is not None and item in self.items.get(part_id, ()):
                 continue
-            part = changed.get(key)
-            if part is None:
-                part = changed[key] = self.parts.setdefault((partition, key), Aggregates())
-            part.add(contribution)
-        for key, part in changed.items():
-            items = self.items.setdefault((partition, key), [])
+            self.parts.setdefault(part_id, Aggregates()).add(contribution)
+            changed[part_id] = None
+        for part_id in changed:
+            items = self.items.setdefault(part_id, [])
             if item is not None:
                 items.append(item)
-                self._holding.setdefault(item, []).append((partition, key))
-            self.send_changelog(partition, key, {"cells": part.to_json(), "items": items})
+                self._holding.setdefault(item, []).append(part_id)
+            self._dirty[part_id] = None
         return len(changed)
+
+    def flush(self) -> int:
+        """Write every part changed since the last flush, once, naming the items it holds unconfirmed; returns
+        parts written."""
+        written = 0
+        for part_id in self._dirty:
+            part = self.parts.get(part_id)
+            if part is not None:
+                partition, key = part_id
+                self.send_changelog(partition, key, {"cells": part.to_json(), "items": list(self.items.get(part_id, ()))})
+                written += 1
+        self._dirty.clear()
+        return written
 
     def confirm(self, item: str) -> None:
         """The item's ``compacted`` entry is durable: its parts need not name it any more (from their next
@@ -177,6 +192,8 @@ class CompactedTable(faust.Table):
         """Watermarks as last written to the changelog."""
         self._thresholds: dict[int, tuple[Any, ...]] = {}
         """Per partition: the expiry thresholds of its last :meth:`expire` that walked the groups."""
+        self._unsent: list[tuple[int, str, Any, Callable[[], None] | None]] = []
+        """Changelog writes ``(partition, key, value or None, on_durable)`` in their order, until :meth:`flush`."""
 
     def apply_changelog_batch(self, batch: Iterable[Any]) -> None:
         """Recovery (and standby replication)."""
@@ -201,18 +218,34 @@ class CompactedTable(faust.Table):
     def add(self, partition: int, key: str, now: float, latest_us: int,
             on_durable: Callable[[], None] | None = None) -> None:
         """Remember that ``key`` (an item of ``partition`` whose latest event is ``latest_us``) was compacted at
-        ``now`` (Unix seconds); ``on_durable`` is called once the broker acknowledged the write."""
+        ``now`` (Unix seconds); written by :meth:`flush`, ``on_durable`` is called once the broker acknowledged
+        the write."""
         day, event_day = int(now // DAY_SECONDS), latest_us // DAY_US
         self._remember(key, (partition, day, *_source(key), event_day))
-        sent = self.send_changelog(partition, key, [day, event_day])
-        if on_durable is not None:
-            sent.add_done_callback(lambda done: None if done.cancelled() or done.exception() else on_durable())
+        self._unsent.append((partition, key, [day, event_day], on_durable))
+
+    def flush(self) -> int:
+        """Send the writes of :meth:`add`, :meth:`expire` and :meth:`persist_watermarks` since the last flush, in
+        their order; returns the items' entries among them."""
+        entries = 0
+        for partition, key, value, on_durable in self._unsent:
+            if value is None:
+                self.send_changelog(partition, key, None, value_serializer="raw")
+                continue
+            sent = self.send_changelog(partition, key, value)
+            entries += not key.startswith(WATERMARK_PREFIX)
+            if on_durable is not None:
+                sent.add_done_callback(
+                    lambda done, call=on_durable: None if done.cancelled() or done.exception() else call())
+        self._unsent.clear()
+        return entries
 
     def expire(self, partition: int, now: float, horizon: float, by_event_time: bool = True) -> int:
         """Forget (tombstone) the keys of ``partition`` compacted on a UTC day that ended at least ``horizon``
         seconds before ``now``, or whose latest event's UTC day ended at least ``horizon`` before their
         source's watermark; returns how many. Cheap unless a threshold moved (once a day of either clock).
-        Writes the partition's watermarks first: a recovered worker must not forget less than this one.
+        Writes (at the next :meth:`flush`) the partition's watermarks first: a recovered worker must not forget
+        less than this one.
         ``by_event_time`` False: by the wall clock only."""
         last_kept = int((now - horizon) // DAY_SECONDS)
         horizon_us = int(horizon * 1_000_000)
@@ -228,17 +261,18 @@ class CompactedTable(faust.Table):
                 g[1] < last_kept or (g[4] is not None and g[4] < event_kept.get((g[2], g[3]), g[4])))]:
             for key in self.groups.pop(group):
                 self.days.pop(key, None)
-                self.send_changelog(partition, key, None, value_serializer="raw")
+                self._unsent.append((partition, key, None, None))
                 expired += 1
         return expired
 
     def persist_watermarks(self, partition: int) -> int:
-        """Write the watermarks of ``partition`` that moved since their last write; returns how many."""
+        """Write (at the next :meth:`flush`) the watermarks of ``partition`` that moved since their last write;
+        returns how many."""
         written = 0
         for (municipality, family), value in self.watermarks.of_partition(partition).items():
             if self._written.get((partition, municipality, family)) != value:
                 self._written[(partition, municipality, family)] = value
-                self.send_changelog(partition, f"{WATERMARK_PREFIX}{municipality}|{family}", value)
+                self._unsent.append((partition, f"{WATERMARK_PREFIX}{municipality}|{family}", value, None))
                 written += 1
         return written
 
@@ -317,6 +351,8 @@ class RecordCache:
         self._dirty: dict[str, int] = {}
         """Keys written since the last :meth:`flush` → their partition (one changelog message per key
         and batch: a call's four events in one batch are one write)."""
+        self._deleted: dict[str, int] = {}
+        """Keys deleted since the last :meth:`flush_deleted` → their partition."""
 
     @property
     def _data(self) -> Any:
@@ -355,6 +391,7 @@ class RecordCache:
                  "partition": partition, "folded": folded}
         self._data[key] = value
         self._dirty[key] = partition
+        self._deleted.pop(key, None)
         entry = self.entries[key] = Entry(value, record, counted)
         return entry
 
@@ -370,11 +407,21 @@ class RecordCache:
         return written
 
     def delete(self, key: str, partition: int) -> None:
-        """Delete ``key`` from the table (a tombstone on the changelog, now) and the cache."""
+        """Delete ``key`` from the table and the cache; its tombstone goes out with :meth:`flush_deleted`."""
         self.entries.pop(key, None)
         self._dirty.pop(key, None)
         if self._data.pop(key, None) is not None:
+            self._deleted[key] = partition
+
+    def flush_deleted(self) -> int:
+        """Send the tombstone of every key deleted since the last call (and not written again); returns how
+        many. Separate from :meth:`flush`: a compacted record's tombstone must follow its ``daily`` and
+        ``compacted`` writes (``streams.agents.flush``)."""
+        for key, partition in self._deleted.items():
             self.table.send_changelog(partition, key, None, value_serializer="raw")
+        deleted = len(self._deleted)
+        self._deleted.clear()
+        return deleted
 
     def active(self, partitions: set[int]) -> Iterator[tuple[str, Entry]]:
         """Every entry of the given partitions, decoding table values not cached yet; entries of other

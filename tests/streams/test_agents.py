@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from streams.tables import daily_key
-from streams.agents import compact, process
+from streams.agents import compact, flush, process
 from tests.streams.unitkit import T0, call, event
 
 NOW = T0.timestamp() + 3600  # an hour after the events
@@ -151,6 +151,50 @@ def test_a_daily_part_stops_naming_an_item_once_its_compacted_entry_is_durable(u
     assert compact(worker, KEY, 3, now=NOW)
     worker.daily.confirm(KEY)  # what the acknowledgement of the ``compacted`` write calls
     assert worker.daily.items and not any(worker.daily.items.values())
+
+
+def _changelog(worker) -> list[tuple[str, str, bool]]:
+    """The changelog writes of the worker's three tables from now on: ``(table, key, is a tombstone)`` in the
+    order they are handed to the producer (each still sent)."""
+    sent: list[tuple[str, str, bool]] = []
+    for name, table in (("records", worker.records), ("daily", worker.daily), ("compacted", worker.compacted)):
+        def recording(partition, key, value, *args, _send=table.send_changelog, _name=name, **kwargs):
+            sent.append((_name, key, value is None))
+            return _send(partition, key, value, *args, **kwargs)
+        table.send_changelog = recording
+    return sent
+
+
+def test_compacting_many_items_of_one_day_in_a_batch_writes_its_daily_part_once(unit_worker) -> None:
+    worker = unit_worker(compaction_after_seconds=0)
+    keys = [f"groningen|call|k{i}" for i in range(50)]
+    for i in range(50):
+        process(worker, call("call.offered", i, call_id=f"k{i}"), 3, now=NOW, message=f"s{2 * i}")
+        process(worker, call("call.abandoned", i + 1, call_id=f"k{i}", wait_seconds=40), 3, now=NOW,
+                message=f"s{2 * i + 1}")
+    flush(worker)
+    sent = _changelog(worker)
+    assert all(compact(worker, key, 3, now=NOW) for key in keys)
+    assert not sent  # nothing leaves before the batch's flush
+    flush(worker)
+    part = daily_key("groningen", T0.date())
+    assert [(table, key) for table, key, _ in sent if table == "daily"] == [("daily", part)]
+    assert sorted(worker.daily.items[(3, part)]) == sorted(keys)
+    cells = worker.daily.total(part).cells.items()
+    assert sum(cell.n for (indicator, _, _), cell in cells if indicator == "bereikbaarheid") == 50
+
+
+def test_a_batchs_compactions_are_written_daily_first_then_compacted_then_the_tombstones(unit_worker) -> None:
+    worker = unit_worker(compaction_after_seconds=0)
+    _finished_call(worker)
+    process(worker, call("call.offered", call_id="k2"), 3, now=NOW, message="s3")
+    process(worker, call("call.abandoned", 1, call_id="k2", wait_seconds=5), 3, now=NOW, message="s4")
+    sent = _changelog(worker)
+    assert compact(worker, KEY, 3, now=NOW) and compact(worker, "groningen|call|k2", 3, now=NOW)
+    flush(worker)
+    tables = [table for table, key, _ in sent if not key.startswith("~")]
+    assert tables == ["daily", "compacted", "compacted", "records", "records"]
+    assert [tombstone for table, _, tombstone in sent if table == "records"] == [True, True]
 
 
 def test_an_orphan_is_dropped_and_counted_once_unchanged_for_the_horizon(unit_worker) -> None:

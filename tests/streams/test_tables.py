@@ -55,6 +55,17 @@ def test_delete_removes_the_record_and_a_pending_write(unit_worker) -> None:
     assert worker.cache.get(KEY) is None and worker.cache.flush() == 0
 
 
+def test_a_deleted_key_written_again_before_the_flush_sends_no_tombstone(unit_worker) -> None:
+    worker = unit_worker()
+    worker.cache.put(KEY, _answered(), Counter(), 0, NOW)
+    worker.cache.delete(KEY, 0)
+    worker.cache.delete("groningen|call|never", 0)
+    worker.cache.put(KEY, _answered(), Counter(), 0, NOW + 1)
+    assert worker.cache.flush() == 1 and worker.cache.flush_deleted() == 0
+    worker.cache.delete(KEY, 0)
+    assert worker.cache.flush_deleted() == 1 and worker.cache.flush_deleted() == 0
+
+
 def test_active_yields_owned_partitions_and_forgets_the_others(unit_worker) -> None:
     worker = unit_worker()
     worker.cache.put(KEY, _answered(), Counter(), 0, NOW)
