@@ -139,7 +139,8 @@ class DailyTable(faust.Table):
             part = self.parts.get(part_id)
             if part is not None:
                 partition, key = part_id
-                self.send_changelog(partition, key, {"cells": part.to_json(), "items": list(self.items.get(part_id, ()))})
+                items = list(self.items.get(part_id, ()))
+                self.send_changelog(partition, key, {"cells": part.to_json(), "items": items})
                 written += 1
         self._dirty.clear()
         return written
