@@ -313,10 +313,10 @@ def compact(worker: Worker, table_key: str, partition: int, now: float | None = 
 
 
 def flush(worker: Worker) -> None:
-    """Hand a batch's changelog writes to the producer, once per key: the records written, then the ``daily``
-    parts the compactions changed, then the ``compacted`` entries (and expiries, watermarks), then the records'
-    tombstones, the order :func:`compact` relies on. Called after every batch and before the agent asks for
-    the next one: only then may the batch's offsets be committed (module docstring)."""
+    """Hand a batch's changelog writes to the producer, each record and ``daily`` part once: the records, then
+    the ``daily`` parts the compactions changed, then the ``compacted`` entries (and expiries, watermarks), then
+    the records' tombstones, the order :func:`compact` relies on. Called after every batch and before the agent
+    asks for the next one: only then may the batch's offsets be committed (module docstring)."""
     worker.cache.flush()
     if worker.daily.flush():
         _exit_point("daily")
