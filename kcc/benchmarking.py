@@ -8,8 +8,10 @@ and the worker's ``/metrics`` page is read at Prometheus' scrape interval only.
 
 from __future__ import annotations
 
+import asyncio
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 SCRAPE_INTERVAL = 15.0
@@ -328,3 +330,17 @@ def replace_section(readme: str, section: str) -> str:
     """``readme`` with the text between (and including) the markers replaced by ``section``."""
     start, end = readme.index(README_BEGIN), readme.index(README_END) + len(README_END)
     return readme[:start] + section + readme[end:]
+
+
+@contextmanager
+def event_loop() -> Iterator[asyncio.AbstractEventLoop]:
+    """A fresh event loop set as the current one, closed after: the in-process measures build a worker whose
+    changelog writes create Faust ``FutureMessage``s, which need a current loop, and an earlier run of the same
+    command (the ceilings' ``asyncio.run``) leaves none behind."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        yield loop
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()

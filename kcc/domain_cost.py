@@ -39,6 +39,7 @@ from tempfile import TemporaryDirectory
 
 from prometheus_client import CollectorRegistry
 
+from kcc.benchmarking import event_loop
 from monitor import live
 from monitor.config import Config
 from monitor.records import record_key
@@ -87,7 +88,7 @@ def _run(config: Config, messages: list[tuple[str, bytes, bytes]], partitions: i
          clock: Callable[[], int]) -> tuple[float, float, "_Collections", dict[str, int], Counter[str], int]:
     """One pass: (CPU seconds, wall seconds, the collector's figures, ns per step by ``clock``, decisions
     by action, open records at the end)."""
-    with TemporaryDirectory() as data:
+    with event_loop(), TemporaryDirectory() as data:
         worker = build(Settings(_env_file=None, app_id="domain-benchmark", data_dir=Path(data)), config,
                        CollectorRegistry())
         spent = dict.fromkeys(STEPS, 0)
