@@ -156,7 +156,8 @@ def backfill_figures(*, margin_seconds: float, municipality: str, start: str, da
 def render_backfill(backfill: Mapping[str, object]) -> list[str]:
     """The README lines of a backfill run."""
     b = backfill
-    return ["", f"Backfill: {b['days']} days of {b['municipality']} from {b['start']} ({b['events']:,} events) "
+    measured = f" (measured {b['date']})" if b.get("date") else ""
+    return ["", f"Backfill{measured}: {b['days']} days of {b['municipality']} from {b['start']} ({b['events']:,} events) "
                 f"replayed into one fresh worker (`KCC_COMPACTION_MARGIN_EVENT_SECONDS` "
                 f"{b.get('compaction_margin_event_seconds', 86400):,.0f}): lag 0 after {b['seconds_to_lag_0']} s "
                 f"({_num(b['events_per_second'], ' events/s')}, {b['cpu_microseconds_per_event']} CPU µs/event); "
