@@ -169,7 +169,7 @@ class Consumer(driver.Consumer):
                                 await callback(message)
                             set_read_offset(tp, offset)
                         else:
-                            self.log.dev("DROPPED MESSAGE ROFF %r: k=%r v=%r", offset, message.key, message.value)
+                            self.log.dev("dropped %s[%d]@%d: read already", tp.topic, tp.partition, offset)  # never the content
                     unset_flag(CONSUMER_FETCHING)
         except self.consumer_stopped_errors:
             if self.transport.app.should_stop:
