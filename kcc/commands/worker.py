@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from kcc.commands import fail
     from monitor.settings import Settings
     from streams.agents import build
-    from streams.app import tune_garbage_collector
+    from streams.app import install_event_loop, tune_garbage_collector
     from streams.broker import check
     from streams.outage import BrokerState
     from streams.topics import ensure
@@ -43,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
         settings = settings.model_copy(update={"worker_port": args.port})
     if args.config is not None:
         settings = settings.model_copy(update={"config_dir": args.config})
+    install_event_loop(settings)
     try:
         worker = build(settings)
     except ImproperlyConfigured as exc:
