@@ -47,7 +47,6 @@ from typing import Any, ClassVar
 from monitor.events import EVENT_TYPES, Event
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_US = timedelta(microseconds=1)
 
 Slot = tuple[Any, ...]
 """``(ts_us, *payload)`` of the event that fills a slot, or None."""
@@ -57,8 +56,13 @@ RecordKey = tuple[str, str, str]
 
 
 def to_us(ts: datetime) -> int:
-    """An aware datetime as integer microseconds since the Unix epoch (exact, no float)."""
-    return (ts - _EPOCH) // _US
+    """An aware datetime as integer microseconds since the Unix epoch (exact, no float).
+
+    From the difference's fields rather than ``// timedelta(microseconds=1)``: a quarter less time, and this
+    runs several times per event.
+    """
+    d = ts - _EPOCH
+    return (d.days * 86_400 + d.seconds) * 1_000_000 + d.microseconds
 
 
 def from_us(us: int, tz: Any = timezone.utc) -> datetime:

@@ -7,7 +7,8 @@
 - ``<prefix>.deadletter``: invalid messages with their reason (:mod:`streams.deadletter`),
   created with ``retention.ms`` = ``Settings.dead_letter_retention_seconds`` (they hold original bytes).
 
-Keys and values are raw bytes: parsing is the contract's job (``parse_event``), not Faust's.
+Keys and values are raw bytes (:class:`streams.schema.RawSchema`): parsing is the contract's job
+(``parse_event``), not Faust's.
 :func:`create_topics` is the one place that creates topics (the worker, the producers and
 the tests call it); it needs kafka-python only, so producers do not load Faust.
 """
@@ -48,10 +49,12 @@ def rekeyed_topic(settings: Settings, family: str) -> str:
 
 def declare(app: faust.App, settings: Settings) -> Topics:
     """Define every topic on ``app`` with the configured partition count."""
+    from streams.schema import RawSchema
+
     partitions = settings.kafka.topic_partitions
 
     def topic(*names: str, **options: object) -> TopicT:
-        return app.topic(*names, key_serializer="raw", value_serializer="raw", partitions=partitions, **options)
+        return app.topic(*names, schema=RawSchema(), partitions=partitions, **options)
 
     events = {f: topic(settings.event_topic(f)) for f in FAMILIES}
     rekeyed = {f: topic(rekeyed_topic(settings, f)) for f in FAMILIES}
