@@ -58,6 +58,7 @@ from monitor.indicators.spec import IndicatorSpec, Unit, to_live
 from monitor.indicators.letters import due_us
 from monitor.metricspec import MetricSpec
 from monitor.events import family
+from monitor.labelsets import LabelSets, label_sets, remember
 from monitor.records import (
     CallbackRecord, CallRecord, DigitalRecord, LetterRecord, Record, VisitRecord, fold,
 )
@@ -81,7 +82,7 @@ def facts(record: Record | None, municipality: Municipality, now_us: int | None 
     result = _no_facts()
     if record is None or record.origin is None:
         return result
-    known = _known(municipality)
+    known = label_sets(municipality)
     decided = _decided(contributions(record, municipality, _as_of(record, now_us)))
     items = _item_facts(record, municipality, decided, known)
     for decision in decided.values():
@@ -98,51 +99,8 @@ def _no_facts() -> Facts:
     return Counter.__new__(Counter)
 
 
-class _Known:
-    """The label sets :func:`facts` has built for one municipality configuration, reused by every record:
-    ``items`` (per record kind and its raw scope values: the item facts' fixed part) and ``decisions`` (per
-    indicator, scope and hit: a decision's facts; for a mean its series). A fact depends only on these keys,
-    the configuration object and the indicator's registry row (checked by identity on every use), so a
-    cached fact is the one :func:`facts` would build.
-
-    Bounded: each dict holds at most :data:`KNOWN_LABEL_SETS` entries and is emptied when full. Scopes are
-    bounded by configuration (unconfigured values are ``other``), but the raw values of ``items`` keys come
-    from events, and a source sending ever new queue names must not grow the worker."""
-
-    __slots__ = ("items", "decisions")
-
-    def __init__(self) -> None:
-        self.items: dict[tuple[str, ...], tuple[Any, ...]] = {}
-        self.decisions: dict[tuple[Any, ...], tuple[IndicatorSpec, Any]] = {}
-
-
-KNOWN_LABEL_SETS = 4096
-"""Entries of each :class:`_Known` dict at most (a configuration of 10 municipalities needs a few hundred)."""
-KNOWN_MUNICIPALITIES = 1024
-"""Municipality configuration objects with a :class:`_Known` at most (all dropped when full: tests build many)."""
-_KNOWN: dict[int, tuple[Municipality, _Known]] = {}
-
-
-def _known(municipality: Municipality) -> _Known:
-    """The :class:`_Known` of this configuration object (by identity: the entry keeps the object alive, so its
-    id is not reused; configurations are frozen)."""
-    entry = _KNOWN.get(id(municipality))
-    if entry is None or entry[0] is not municipality:
-        if len(_KNOWN) >= KNOWN_MUNICIPALITIES:
-            _KNOWN.clear()
-        entry = _KNOWN[id(municipality)] = (municipality, _Known())
-    return entry[1]
-
-
-def _remember(cache: dict[Any, Any], key: Any, value: Any) -> Any:
-    if len(cache) >= KNOWN_LABEL_SETS:
-        cache.clear()
-    cache[key] = value
-    return value
-
-
 def _item_facts(record: Record, municipality: Municipality, decided: dict[str, Contribution],
-                known: _Known) -> list[Fact]:
+                known: LabelSets) -> list[Fact]:
     """What the item is, whatever an indicator decided: offered, answered, abandoned, ended, requested,
     checked in, received, completed online, its contact."""
     if isinstance(record, CallRecord):
@@ -150,7 +108,7 @@ def _item_facts(record: Record, municipality: Municipality, decided: dict[str, C
         fixed = known.items.get(("call", line, queue))
         if fixed is None:
             phone = (municipality.slug, municipality.label("line", line), municipality.label("queue", queue))
-            fixed = _remember(known.items, ("call", line, queue), (
+            fixed = remember(known.items, ("call", line, queue), (
                 phone, _inc(ms.CALLS_OFFERED, phone), _inc(ms.CONTACTS, (municipality.slug, "phone")),
                 _inc(ms.CALLS_ANSWERED, phone), _inc(ms.CALLS_ABANDONED, phone),
                 _inc(ms.CALLS_SHORT_ABANDONED, phone)))
@@ -170,7 +128,7 @@ def _item_facts(record: Record, municipality: Municipality, decided: dict[str, C
         fixed = known.items.get(("callback", department))
         if fixed is None:
             dept = (municipality.slug, municipality.label("department", department))
-            fixed = _remember(known.items, ("callback", department), (
+            fixed = remember(known.items, ("callback", department), (
                 _inc(ms.CALLBACKS_REQUESTED, dept), _inc(ms.CALLBACKS_COMPLETED, dept),
                 _inc(ms.CALLBACKS_CANCELLED, dept)))
         requested, completed, cancelled = fixed
@@ -185,7 +143,7 @@ def _item_facts(record: Record, municipality: Municipality, decided: dict[str, C
         fixed = known.items.get(("visit", location, visit_type))
         if fixed is None:
             label = municipality.label("location", location)
-            fixed = _remember(known.items, ("visit", location, visit_type), (
+            fixed = remember(known.items, ("visit", location, visit_type), (
                 _inc(ms.VISITS_CHECKED_IN, (municipality.slug, label, visit_type)),
                 _inc(ms.CONTACTS, (municipality.slug, "counter")),
                 _inc(ms.VISITS_NO_SHOW, (municipality.slug, label))))
@@ -196,7 +154,7 @@ def _item_facts(record: Record, municipality: Municipality, decided: dict[str, C
         fixed = known.items.get(("letter", channel, department))
         if fixed is None:
             letter = (municipality.slug, channel, municipality.label("department", department))
-            fixed = _remember(known.items, ("letter", channel, department), (
+            fixed = remember(known.items, ("letter", channel, department), (
                 _inc(ms.LETTERS_RECEIVED, letter), _inc(ms.CONTACTS, (municipality.slug, channel)),
                 _inc(ms.LETTERS_ANSWERED, letter)))
         received, contact, answered = fixed
@@ -205,14 +163,14 @@ def _item_facts(record: Record, municipality: Municipality, decided: dict[str, C
         product = record.completed[1]
         fixed = known.items.get(("digital", product))
         if fixed is None:
-            fixed = _remember(known.items, ("digital", product), (
+            fixed = remember(known.items, ("digital", product), (
                 _inc(ms.DIGITAL_COMPLETED, (municipality.slug, municipality.label("product", product))),
                 _inc(ms.CONTACTS, (municipality.slug, "digital"))))
         return list(fixed)
     return []  # a survey answer is only its decisions
 
 
-def _decision_facts(decision: Contribution, municipality: Municipality, known: _Known) -> tuple[Fact, ...]:
+def _decision_facts(decision: Contribution, municipality: Municipality, known: LabelSets) -> tuple[Fact, ...]:
     """What one decided contribution adds live, as its indicator's :class:`~monitor.indicators.spec.Live`
     declares: a mean's sum observed (base units) in its histogram; a ratio's hit counted in the numerator,
     its miss in the ``miss`` counter if the registry names one. Nothing for an indicator not ``decided``."""
@@ -225,7 +183,7 @@ def _decision_facts(decision: Contribution, municipality: Municipality, known: _
         cached = known.decisions.get(key)
         if cached is None or cached[0] is not spec:
             term = live.numerator
-            cached = _remember(known.decisions, key, (
+            cached = remember(known.decisions, key, (
                 spec, (term.spec, _labels(term.spec, term.matchers, decision, spec, municipality))))
         metric, labels = cached[1]
         return ((metric, labels, "observe", _base_units(decision.sum, spec.unit)),)
@@ -233,7 +191,7 @@ def _decision_facts(decision: Contribution, municipality: Municipality, known: _
     cached = known.decisions.get(key)
     if cached is None or cached[0] is not spec:
         term = live.numerator if decision.hits else live.miss
-        cached = _remember(known.decisions, key, (spec, () if term is None else (
+        cached = remember(known.decisions, key, (spec, () if term is None else (
             _inc(term.spec, _labels(term.spec, term.matchers, decision, spec, municipality)),)))
     return cached[1]
 

@@ -392,16 +392,16 @@ def test_facts_of_another_configuration_of_the_same_municipality_use_its_labels(
 
 
 def test_reused_label_sets_are_bounded_and_facts_stay_the_same(config, monkeypatch) -> None:
-    import monitor.live
+    import monitor.labelsets
 
     m = config["groningen"]
     records = [record_of(ev("call.offered", i, call_id=f"k{i}", line="14050", queue=f"q{i}"),
                          ev("call.answered", i + 1, call_id=f"k{i}", line="14050", queue=f"q{i}", wait_seconds=5))
                for i in range(12)]
     expected = [names(facts(r, m, LATER)) for r in records]
-    monkeypatch.setattr(monitor.live, "KNOWN_LABEL_SETS", 4)
-    monitor.live._KNOWN.clear()
+    monkeypatch.setattr(monitor.labelsets, "LABEL_SETS_KEPT", 4)
+    monitor.labelsets._KEPT.clear()
     for _ in range(2):
         assert [names(facts(r, m, LATER)) for r in records] == expected
-        known = monitor.live._known(m)
+        known = monitor.labelsets.label_sets(m)
         assert len(known.items) <= 4 and len(known.decisions) <= 4
