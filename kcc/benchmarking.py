@@ -131,10 +131,12 @@ def report(*, machine: Mapping[str, object], date: str, load_average: Sequence[f
 
 
 def backfill_figures(*, margin_seconds: float, municipality: str, start: str, days: int, events: int,
-                     produce_seconds: float, seconds: float, cpu_seconds: float,
+                     produce_seconds: float, ready_seconds: float, seconds: float, cpu_seconds: float,
                      rss: Sequence[tuple[int, int]], rss_settled_bytes: int, open_records: int,
                      reports_equal: bool, report_rows: int, differing_rows: int) -> dict[str, object]:
-    """The ``backfill`` key of a benchmark report. ``rss``: samples (events committed, worker RSS bytes);
+    """The ``backfill`` key of a benchmark report. ``produce_seconds``: simulating and producing the history
+    before the worker starts; ``ready_seconds``, ``seconds``: from the worker's start to its /metrics answering,
+    to lag 0; ``cpu_seconds``: the worker's, start-up included. ``rss``: samples (events committed, worker RSS bytes);
     ``rss_mib_by_quarter`` is the RSS when a quarter, half, … of the events were committed, so a memory that
     grows with the days replayed shows as a rising row."""
     def at(share: float) -> int | None:
@@ -143,7 +145,8 @@ def backfill_figures(*, margin_seconds: float, municipality: str, start: str, da
 
     return {"compaction_margin_event_seconds": margin_seconds, "municipality": municipality, "start": start,
             "days": days, "events": events,
-            "seconds_producing": round(produce_seconds, 1), "seconds_to_lag_0": round(seconds, 1),
+            "seconds_producing": round(produce_seconds, 1), "seconds_worker_ready": round(ready_seconds, 1),
+            "seconds_to_lag_0": round(seconds, 1),
             "events_per_second": round(events / seconds) if seconds > 0 else None,
             "cpu_microseconds_per_event": round(cpu_seconds / events * 1e6, 1) if events else None,
             "worker_rss_mib_max": round(max((b for _, b in rss), default=0) / 2**20),
@@ -158,8 +161,8 @@ def render_backfill(backfill: Mapping[str, object]) -> list[str]:
     b = backfill
     measured = f" (measured {b['date']})" if b.get("date") else ""
     return ["", f"Backfill{measured}: {b['days']} days of {b['municipality']} from {b['start']} ({b['events']:,} events) "
-                f"replayed into one fresh worker (`KCC_COMPACTION_MARGIN_EVENT_SECONDS` "
-                f"{b.get('compaction_margin_event_seconds', 86400):,.0f}): lag 0 after {b['seconds_to_lag_0']} s "
+                f"replayed into one fresh worker started once they were in Kafka (`KCC_COMPACTION_MARGIN_EVENT_SECONDS` "
+                f"{b.get('compaction_margin_event_seconds', 86400):,.0f}): lag 0 {b['seconds_to_lag_0']} s after its start "
                 f"({_num(b['events_per_second'], ' events/s')}, {b['cpu_microseconds_per_event']} CPU µs/event); "
                 f"worker RSS {b['worker_rss_mib_max']} MiB at most, {b['worker_rss_mib_end']} MiB at the end "
                 f"(at ¼, ½, ¾ and all of the events: "

@@ -169,7 +169,7 @@ def test_rendered_section_shows_the_domain_run_with_every_step_when_the_report_h
 def test_backfill_figures_give_the_rss_at_each_quarter_and_the_readme_says_whether_the_reports_are_equal():
     rss = [(0, 100 * 2**20), (400, 150 * 2**20), (500, 160 * 2**20), (900, 170 * 2**20), (1000, 165 * 2**20)]
     figures = b.backfill_figures(margin_seconds=86400, municipality="nijmegen", start="2026-01-01", days=30, events=1000,
-                                 produce_seconds=2.0, seconds=4.0, cpu_seconds=0.5, rss=rss,
+                                 produce_seconds=2.0, ready_seconds=1.5, seconds=4.0, cpu_seconds=0.5, rss=rss,
                                  rss_settled_bytes=120 * 2**20, open_records=42, reports_equal=True, report_rows=99,
                                  differing_rows=0)
     assert json.loads(json.dumps(figures)) == figures
@@ -182,6 +182,7 @@ def test_backfill_figures_give_the_rss_at_each_quarter_and_the_readme_says_wheth
     data["backfill"] = figures
     section = b.render(data)
     assert "30 days of nijmegen from 2026-01-01 (1,000 events)" in section
+    assert "lag 0 4.0 s after its start" in section and figures["seconds_worker_ready"] == 1.5
     assert "150, 160, 170, 165 MiB" in section and "42 records left open" in section
     assert "equals the offline report (99 rows)" in section
     data["backfill"] = {**figures, "reports_equal": False, "report_rows_differing": 3}
