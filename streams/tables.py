@@ -354,6 +354,8 @@ class RecordCache:
         and batch: a call's four events in one batch are one write)."""
         self._deleted: dict[str, int] = {}
         """Keys deleted since the last :meth:`flush_deleted` → their partition."""
+        self._partitions: set[int] | None = None
+        """The partitions of the last :meth:`active`."""
 
     @property
     def _data(self) -> Any:
@@ -426,11 +428,20 @@ class RecordCache:
 
     def active(self, partitions: set[int]) -> Iterator[tuple[str, Entry]]:
         """Every entry of the given partitions, decoding table values not cached yet; entries of other
-        partitions are dropped from the cache (the table keeps standby and revoked values)."""
+        partitions are dropped from the cache (the table keeps standby and revoked values) when the partitions
+        differ from the last call's (a rebalance: between two, only the assigned partitions' keys are read).
+
+        Runs per record on every timer tick and catch-up, so a cached entry is taken without :meth:`get`'s
+        checks of a decoded one."""
+        entries, get = self.entries, self.get
         for key, value in list(self._data.items()):
             if value and value.get("partition") in partitions:
-                entry = self.get(key)
+                entry = entries.get(key)
+                if entry is None or entry.value is not value:
+                    entry = get(key)
                 if entry is not None:
                     yield key, entry
-        for key in [k for k, e in self.entries.items() if e.partition not in partitions]:
-            del self.entries[key]
+        if partitions != self._partitions:
+            self._partitions = set(partitions)
+            for key in [k for k, e in entries.items() if e.partition not in partitions]:
+                del entries[key]

@@ -73,6 +73,9 @@ def test_active_yields_owned_partitions_and_forgets_the_others(unit_worker) -> N
     assert [key for key, _ in worker.cache.active({1})] == ["groningen|call|k2"]
     assert set(worker.cache.entries) == {"groningen|call|k2"}
     assert worker.cache.get(KEY) is not None  # still in the table (a standby or revoked partition)
+    assert [key for key, _ in worker.cache.active({1})] == ["groningen|call|k2"]
+    assert [key for key, _ in worker.cache.active({0})] == [KEY]  # a rebalance
+    assert set(worker.cache.entries) == {KEY}
 
 
 def test_daily_keeps_each_partitions_part_and_totals_add_them(unit_worker, config) -> None:
