@@ -5,9 +5,9 @@ A week of simulated Groningen goes to a file and is replayed into a real worker 
 record five seconds after its last change (with one second, the first delivery once counted a ``compacted``
 duplicate on a machine at load 6: under load, an item's events in the replay can lie a second apart); once
 everything is consumed and compacted, the same file is replayed again, and once more into a restarted worker
-(which recovers the ``compacted`` table from its changelog). The live ``kcc_calls_offered_total`` must not move, the later deliveries must show up as
-duplicates of cause ``compacted`` (and ``source`` for the items still open), and ``report --from-stream``
-must equal the offline report of the file.
+(which recovers the ``compacted`` table from its changelog). The live ``kcc_calls_offered_total`` must not
+move, the later deliveries must show up as duplicates of cause ``compacted`` (and ``source`` for the items
+still open), and ``report --from-stream`` must equal the offline report of the file.
 """
 
 from __future__ import annotations
