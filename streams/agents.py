@@ -34,7 +34,7 @@ Why the order of a batch's steps matters (at-least-once, issue 10): an offset ma
 committed only once every effect of its message (record and compaction writes, re-key
 forward, dead letter) is sent and acknowledged by the broker. ``take_events`` acknowledges
 a batch's events only when the agent asks for the next batch, that is after the whole
-batch was handled *and* :func:`flush` handed its changelog writes to the producer;
+batch was handled *and* its changelog writes (:func:`flush`) were handed to the producer;
 Faust's commit first flushes the producer (waiting for the broker) and then commits the
 acknowledged offsets. So: never acknowledge an event inside the batch loop, never defer the
 flush past the next batch, and keep ``concurrency=1`` (faust-streaming #606 commits past
@@ -66,6 +66,7 @@ from monitor.records import record_key, to_us
 from monitor.settings import Settings
 from streams import deadletter
 from streams.app import create_app
+from streams.changelog_writes import ChangelogWrites
 from streams.metrics import CONTENT_TYPE, Metrics
 from streams.tables import CompactedTable, DailyTable, RecordCache, create_tables, message_id, record_table_key
 from streams.timers import COMMAND_HEADER, COMPACT, NowCollector, NowGauges, is_command, scan
@@ -125,6 +126,8 @@ class Worker:
     daily: DailyTable
     compacted: CompactedTable
     cache: RecordCache
+    writes: ChangelogWrites
+    """The tables' changelog messages of the batch, sent by the agent after :func:`flush`."""
     now_gauges: NowGauges = field(default_factory=NowGauges)
     """The records' "now" gauges, counted by the live timer, served by ``streams.timers.NowCollector``."""
     scanned_progress_us: int = 0
@@ -155,8 +158,10 @@ def build(settings: Settings | None = None, config: Config | None = None,
     registry = registry or CollectorRegistry()
     metrics = Metrics.create(registry, config)
     metrics.precreate(config)
-    records, daily, compacted = create_tables(app, settings.kafka.topic_partitions)
-    worker = Worker(app, settings, config, topics, metrics, records, daily, compacted, RecordCache(records, config))
+    writes = ChangelogWrites()
+    records, daily, compacted = create_tables(app, settings.kafka.topic_partitions, writes)
+    worker = Worker(app, settings, config, topics, metrics, records, daily, compacted,
+                    RecordCache(records, config, writes), writes)
     registry.register(NowCollector(worker.now_gauges, config))
     for name in FAMILIES:
         _family_agent(worker, name)
@@ -179,8 +184,10 @@ def _family_agent(worker: Worker, name: str) -> None:
             try:
                 flush(worker)
             except _ExitInCompaction:
+                await worker.writes.send(worker.app.producer)
                 await worker.app.producer.flush()
                 os._exit(EXIT_IN_COMPACTION_STATUS)
+            await worker.writes.send(worker.app.producer)
             now = time.time()
             worker.metrics.event_delays(now - event.message.timestamp for event in batch)
 
@@ -313,10 +320,11 @@ def compact(worker: Worker, table_key: str, partition: int, now: float | None = 
 
 
 def flush(worker: Worker) -> None:
-    """Hand a batch's changelog writes to the producer, each record and ``daily`` part once: the records, then
-    the ``daily`` parts the compactions changed, then the ``compacted`` entries (and expiries, watermarks), then
-    the records' tombstones, the order :func:`compact` relies on. Called after every batch and before the agent
-    asks for the next one: only then may the batch's offsets be committed (module docstring)."""
+    """Queue a batch's changelog writes in ``worker.writes``, each record and ``daily`` part once: the records,
+    then the ``daily`` parts the compactions changed, then the ``compacted`` entries (and expiries, watermarks),
+    then the records' tombstones, the order :func:`compact` relies on. Called after every batch; the agent then
+    hands them to the producer (``ChangelogWrites.send``) before it asks for the next batch: only then may the
+    batch's offsets be committed (module docstring)."""
     worker.cache.flush()
     if worker.daily.flush():
         _exit_point("daily")

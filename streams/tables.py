@@ -28,7 +28,8 @@ Why ``daily`` is not a plain Faust table: the memory store keeps one value per k
 for the whole worker, but a worker owning partitions 0 and 1 must write two parts
 of ``amersfoort|2026-04-07``, each to its own changelog partition. :class:`DailyTable`
 keeps the parts per ``(partition, key)`` (also when recovering from the changelog)
-and writes them with ``send_changelog`` to the partition explicitly.
+and writes them to the partition explicitly (through :class:`~streams.changelog_writes.ChangelogWrites`, as
+every table of the worker does).
 
 Beside the ``records`` table the worker keeps a cache of decoded records
 (:class:`RecordCache`): an :class:`Entry` holds the table value object it was
@@ -44,6 +45,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import faust
@@ -54,6 +56,7 @@ from monitor.indicators import Contribution
 from monitor.live import Facts, facts
 from monitor.records import Record, RecordKey, record_from_json
 from streams.changelog import DAILY_TABLE, RECORDS_TABLE
+from streams.changelog_writes import ChangelogWrites
 from streams.watermarks import WatermarkKey, Watermarks
 
 COMPACTED_TABLE = "compacted"
@@ -82,7 +85,19 @@ def daily_key(municipality: str, day: Any) -> str:
     return f"{municipality}|{day.isoformat()}"
 
 
-class DailyTable(faust.Table):
+class _QueuedTable(faust.Table):
+    """A table whose changelog messages go through :class:`~streams.changelog_writes.ChangelogWrites`."""
+
+    def __init__(self, app: faust.App, writes: ChangelogWrites, **kwargs: Any) -> None:
+        super().__init__(app, **kwargs)
+        self.writes = writes
+
+    @cached_property
+    def changelog_name(self) -> str:
+        return self.changelog_topic.get_topic_name()
+
+
+class DailyTable(_QueuedTable):
     """The ``daily`` table: aggregates of compacted items per ``(partition, municipality|day)``, and per part
     the items added whose ``compacted`` write is not acknowledged yet (module docstring)."""
 
@@ -140,7 +155,7 @@ class DailyTable(faust.Table):
             if part is not None:
                 partition, key = part_id
                 items = list(self.items.get(part_id, ()))
-                self.send_changelog(partition, key, {"cells": part.to_json(), "items": items})
+                self.writes.write(self.changelog_name, partition, key, {"cells": part.to_json(), "items": items})
                 written += 1
         self._dirty.clear()
         return written
@@ -165,7 +180,7 @@ class DailyTable(faust.Table):
 DAY_SECONDS = 86400
 
 
-class CompactedTable(faust.Table):
+class CompactedTable(_QueuedTable):
     """The ``compacted`` table: keys of the items compacted within the redelivery horizon, and the
     partitions' watermarks (:mod:`streams.watermarks`).
 
@@ -176,7 +191,7 @@ class CompactedTable(faust.Table):
     (``streams.agents.process`` counts it as a ``compacted`` duplicate). So a backfill holds the keys of
     about ``horizon`` of data, and a replay of the backfill (offsets reset, retention not yet passed)
     counts nothing twice. Keys are grouped in memory by ``(partition, compaction day, municipality, family,
-    event day)`` so :meth:`expire` drops whole groups. Like ``daily``, written with ``send_changelog`` to
+    event day)`` so :meth:`expire` drops whole groups. Like ``daily``, written through ``ChangelogWrites`` to
     the item's partition explicitly.
 
     Changelog values: an item's ``[compaction day, event day]`` (a bare day number, as written before
@@ -229,15 +244,10 @@ class CompactedTable(faust.Table):
         """Send the writes of :meth:`add`, :meth:`expire` and :meth:`persist_watermarks` since the last flush, in
         their order; returns the items' entries among them."""
         entries = 0
+        write, topic = self.writes.write, self.changelog_name
         for partition, key, value, on_durable in self._unsent:
-            if value is None:
-                self.send_changelog(partition, key, None, value_serializer="raw")
-                continue
-            sent = self.send_changelog(partition, key, value)
-            entries += not key.startswith(WATERMARK_PREFIX)
-            if on_durable is not None:
-                sent.add_done_callback(
-                    lambda done, call=on_durable: None if done.cancelled() or done.exception() else call())
+            write(topic, partition, key, value, on_durable)
+            entries += value is not None and not key.startswith(WATERMARK_PREFIX)
         self._unsent.clear()
         return entries
 
@@ -303,14 +313,15 @@ def _source(key: str) -> tuple[str, str]:
     return municipality, kind
 
 
-def create_tables(app: faust.App, partitions: int) -> tuple[Any, DailyTable, CompactedTable]:
-    """Define ``records``, ``daily`` and ``compacted`` on ``app`` (memory store, changelog-backed, JSON)."""
+def create_tables(app: faust.App, partitions: int, writes: ChangelogWrites) -> tuple[Any, DailyTable, CompactedTable]:
+    """Define ``records``, ``daily`` and ``compacted`` on ``app`` (memory store, changelog-backed, JSON); ``daily``
+    and ``compacted`` queue their changelog messages in ``writes`` (as :class:`RecordCache` does for ``records``)."""
     records = app.Table(RECORDS_TABLE, default=None, partitions=partitions,
                         help="Open items: the record of every item not yet compacted.")
-    daily = app.tables.add(DailyTable(app, name=DAILY_TABLE, default=None, beacon=app.tables.beacon,
+    daily = app.tables.add(DailyTable(app, writes, name=DAILY_TABLE, default=None, beacon=app.tables.beacon,
                                       partitions=partitions,
                                       help="Per-day aggregates of compacted (finished) items, per partition."))
-    compacted = app.tables.add(CompactedTable(app, name=COMPACTED_TABLE, default=None, beacon=app.tables.beacon,
+    compacted = app.tables.add(CompactedTable(app, writes, name=COMPACTED_TABLE, default=None, beacon=app.tables.beacon,
                                               partitions=partitions,
                                               help="Keys of items compacted within the redelivery horizon."))
     return records, daily, compacted
@@ -345,9 +356,12 @@ class Entry:
 class RecordCache:
     """Decoded records of the ``records`` table, kept in step with it by value identity."""
 
-    def __init__(self, table: Any, config: Config) -> None:
+    def __init__(self, table: Any, config: Config, writes: ChangelogWrites) -> None:
         self.table = table
         self.config = config
+        self.writes = writes
+        """Where :meth:`flush` and :meth:`flush_deleted` queue the changelog messages."""
+        self.changelog_name: str = table.changelog_topic.get_topic_name()
         self.entries: dict[str, Entry] = {}
         self._dirty: dict[str, int] = {}
         """Keys written since the last :meth:`flush` → their partition (one changelog message per key
@@ -399,12 +413,12 @@ class RecordCache:
         return entry
 
     def flush(self) -> int:
-        """Send the changelog message of every key written since the last flush; returns how many."""
-        data, send = self._data, self.table.send_changelog
+        """Queue the changelog message of every key written since the last flush; returns how many."""
+        data, write, topic = self._data, self.writes.write, self.changelog_name
         for key, partition in self._dirty.items():
             value = data.get(key)
             if value is not None:
-                send(partition, key, value)
+                write(topic, partition, key, value)
         written = len(self._dirty)
         self._dirty.clear()
         return written
@@ -420,8 +434,9 @@ class RecordCache:
         """Send the tombstone of every key deleted since the last call (and not written again); returns how
         many. Separate from :meth:`flush`: a compacted record's tombstone must follow its ``daily`` and
         ``compacted`` writes (``streams.agents.flush``)."""
+        write, topic = self.writes.write, self.changelog_name
         for key, partition in self._deleted.items():
-            self.table.send_changelog(partition, key, None, value_serializer="raw")
+            write(topic, partition, key, None)
         deleted = len(self._deleted)
         self._deleted.clear()
         return deleted

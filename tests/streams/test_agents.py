@@ -4,6 +4,8 @@ broker: what one event does to the metrics and the ``records`` table, and when a
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from datetime import timedelta
 
 from streams.tables import daily_key
@@ -153,16 +155,16 @@ def test_a_daily_part_stops_naming_an_item_once_its_compacted_entry_is_durable(u
     assert worker.daily.items and not any(worker.daily.items.values())
 
 
-def _changelog(worker) -> list[tuple[str, str, bool]]:
-    """The changelog writes of the worker's three tables from now on: ``(table, key, is a tombstone)`` in the
-    order they are handed to the producer (each still sent)."""
-    sent: list[tuple[str, str, bool]] = []
-    for name, table in (("records", worker.records), ("daily", worker.daily), ("compacted", worker.compacted)):
-        def recording(partition, key, value, *args, _send=table.send_changelog, _name=name, **kwargs):
-            sent.append((_name, key, value is None))
-            return _send(partition, key, value, *args, **kwargs)
-        table.send_changelog = recording
-    return sent
+def _changelog(worker) -> Callable[[], list[tuple[str, str, bool]]]:
+    """From now on, the changelog writes of the worker's three tables queued for the producer: ``(table, key,
+    is a tombstone)`` in the order the agent hands them to it."""
+    worker.writes.pending.clear()
+    tables = {worker.cache.changelog_name: "records", worker.daily.changelog_name: "daily",
+              worker.compacted.changelog_name: "compacted"}
+
+    def written() -> list[tuple[str, str, bool]]:
+        return [(tables[topic], json.loads(key), value is None) for topic, _, key, value, _ in worker.writes.pending]
+    return written
 
 
 def test_compacting_many_items_of_one_day_in_a_batch_writes_its_daily_part_once(unit_worker) -> None:
@@ -173,12 +175,12 @@ def test_compacting_many_items_of_one_day_in_a_batch_writes_its_daily_part_once(
         process(worker, call("call.abandoned", i + 1, call_id=f"k{i}", wait_seconds=40), 3, now=NOW,
                 message=f"s{2 * i + 1}")
     flush(worker)
-    sent = _changelog(worker)
+    written = _changelog(worker)
     assert all(compact(worker, key, 3, now=NOW) for key in keys)
-    assert not sent  # nothing leaves before the batch's flush
+    assert not written()  # nothing leaves before the batch's flush
     flush(worker)
     part = daily_key("groningen", T0.date())
-    assert [(table, key) for table, key, _ in sent if table == "daily"] == [("daily", part)]
+    assert [(table, key) for table, key, _ in written() if table == "daily"] == [("daily", part)]
     assert sorted(worker.daily.items[(3, part)]) == sorted(keys)
     cells = worker.daily.total(part).cells.items()
     assert sum(cell.n for (indicator, _, _), cell in cells if indicator == "bereikbaarheid") == 50
@@ -189,12 +191,12 @@ def test_a_batchs_compactions_are_written_daily_first_then_compacted_then_the_to
     _finished_call(worker)
     process(worker, call("call.offered", call_id="k2"), 3, now=NOW, message="s3")
     process(worker, call("call.abandoned", 1, call_id="k2", wait_seconds=5), 3, now=NOW, message="s4")
-    sent = _changelog(worker)
+    written = _changelog(worker)
     assert compact(worker, KEY, 3, now=NOW) and compact(worker, "groningen|call|k2", 3, now=NOW)
     flush(worker)
-    tables = [table for table, key, _ in sent if not key.startswith("~")]
+    tables = [table for table, key, _ in written() if not key.startswith("~")]
     assert tables == ["daily", "compacted", "compacted", "records", "records"]
-    assert [tombstone for table, _, tombstone in sent if table == "records"] == [True, True]
+    assert [tombstone for table, _, tombstone in written() if table == "records"] == [True, True]
 
 
 def test_an_orphan_is_dropped_and_counted_once_unchanged_for_the_horizon(unit_worker) -> None:

@@ -1,0 +1,54 @@
+"""A batch's changelog writes: encoded when a table changes, sent by the agent in their order.
+
+Faust sends a table's changelog message through ``send_changelog`` → ``Topic.send_soon``: a
+``PendingMessage`` and a ``FutureMessage`` per write, the serializer registry, the producer buffer's
+background task, ``publish_message`` with its sensor calls and callbacks. A worker writes about one changelog
+message per event (the records changed in a batch, once each), and a backfill three (the tombstone and the
+``compacted`` entry of every compacted item, and that entry's tombstone later): that path was 10–15 % of the
+worker's main thread (docs/performance.md). :class:`ChangelogWrites` keeps the batch's writes as bytes and
+the agent hands them to the producer itself (:meth:`send`), after :func:`streams.agents.flush` and before it
+asks for the next batch.
+
+What at-least-once needs is unchanged: every write of a batch is appended to the producer, in the order the
+tables made it, before the batch's events are acknowledged, and Faust's commit flushes the producer (waits
+for the broker) before it commits their offsets. The bytes are Faust's own: the tables' ``json`` codec for
+keys and values, no value for a tombstone, so recovery (Faust's ``apply_changelog_batch``) and
+``streams.changelog`` read them as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from faust.serializers import codecs
+
+_json = codecs.get_codec("json")
+
+
+class ChangelogWrites:
+    """The changelog messages of the tables since the last :meth:`send`, in their order."""
+
+    def __init__(self) -> None:
+        self.pending: list[tuple[str, int, bytes, bytes | None, Callable[[], None] | None]] = []
+        """``(changelog topic, partition, key, value or None for a tombstone, on_durable)``."""
+
+    def write(self, topic: str, partition: int, key: str, value: Any,
+              on_durable: Callable[[], None] | None = None) -> None:
+        """Queue ``key`` → ``value`` (JSON-able; None: a tombstone) for partition ``partition`` of the changelog
+        ``topic``; ``on_durable`` is called once the broker acknowledged it."""
+        self.pending.append((topic, partition, _json.dumps(key), None if value is None else _json.dumps(value),
+                             on_durable))
+
+    async def send(self, producer: Any) -> int:
+        """Append every queued write to ``producer`` (Faust's transport producer) in order; returns how many.
+        A write is in the producer once this returns; the broker's acknowledgement comes later (Faust's commit
+        waits for it)."""
+        pending, self.pending = self.pending, []
+        send = producer.send
+        for topic, partition, key, value, on_durable in pending:
+            sent = await send(topic, key, value, partition, None, None)
+            if on_durable is not None:
+                sent.add_done_callback(
+                    lambda done, call=on_durable: None if done.cancelled() or done.exception() else call())
+        return len(pending)
