@@ -60,6 +60,13 @@ class Settings(BaseSettings):
     event_loop: Literal["uvloop", "asyncio"] = "uvloop"
     """The worker's event loop: ``uvloop`` (libuv, in C) costs ≈ 10 % less CPU per event than Python's own
     ``asyncio`` loop, which stays available in case a platform lacks uvloop (docs/performance.md)."""
+    heap_mmap_threshold_bytes: int = 131072
+    """Blocks from this size on get memory of their own from the system, returned when freed (glibc's
+    ``M_MMAP_THRESHOLD``, ``streams.heap``); 0: glibc's own threshold, which grows up to 32 MiB after a burst, so
+    that fetch and produce buffers pin the heap (docs/performance.md, "Backfill")."""
+    heap_trim_seconds: float = 10.0
+    """Seconds between the worker's returns of the free memory inside ``malloc``'s heap to the system
+    (``malloc_trim``, a few ms each, ``streams.heap``); 0: never."""
     compaction_after_seconds: float = 86400
     """A finished item's record moves into the per-day aggregates once unchanged this long by the wall clock
     (seconds), or once settled for ``compaction_margin_event_seconds`` of event time. Late duplicates and

@@ -64,7 +64,7 @@ from monitor.indicators import contributions
 from monitor.live import Change, latest_us
 from monitor.records import record_key, to_us
 from monitor.settings import Settings
-from streams import deadletter
+from streams import deadletter, heap
 from streams.app import create_app
 from streams.changelog_writes import ChangelogWrites
 from streams.metrics import CONTENT_TYPE, Metrics
@@ -166,6 +166,7 @@ def build(settings: Settings | None = None, config: Config | None = None,
     for name in FAMILIES:
         _family_agent(worker, name)
     _live_timer(worker)
+    _heap_timer(worker)
     _metrics_page(worker)
     return worker
 
@@ -346,6 +347,17 @@ def _live_timer(worker: Worker) -> None:
     @worker.app.timer(worker.settings.live_timer_seconds, name="streams.agents.live_timer")
     async def live_timer() -> None:
         await live_scan(worker)
+
+
+def _heap_timer(worker: Worker) -> None:
+    """Give the free memory of the C heap back every ``heap_trim_seconds`` (:mod:`streams.heap`)."""
+    seconds = worker.settings.heap_trim_seconds
+    if seconds <= 0:
+        return
+
+    @worker.app.timer(seconds, name="streams.agents.heap_timer")
+    async def heap_timer() -> None:
+        heap.trim()
 
 
 async def live_scan(worker: Worker) -> int:

@@ -33,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from kcc.commands import fail
     from monitor.settings import Settings
     from streams.agents import build
+    from streams import heap
     from streams.app import install_event_loop, tune_garbage_collector
     from streams.broker import check
     from streams.outage import BrokerState
@@ -60,5 +61,6 @@ def run(args: argparse.Namespace) -> int:
             state.install()
 
     tune_garbage_collector()
+    heap.configure(settings.heap_mmap_threshold_bytes)  # before Faust starts the consumer's and other threads
     Worker(worker.app, loglevel=args.loglevel, quiet=True).execute_from_commandline()
     return 0
