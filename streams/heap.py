@@ -3,9 +3,8 @@
 Python keeps objects up to 512 bytes in its own arenas; everything larger (fetched record batches,
 serialised changelog values, produce batches, the hash tables of large dicts) comes from ``malloc``. In
 a backfill those buffers come in bursts (thousands of changelog writes per batch, producer buffers of
-tens of thousands of messages), and glibc keeps the memory freed after a burst for the next one: measured
-on 2 December 2026 (docs/performance.md, section "Backfill"), 115–127 MiB of a 120-day backfill's worker
-heap of 156 MiB was free inside ``malloc``'s arenas at the end, half of the worker's RSS.
+tens of thousands of messages), and glibc keeps the memory freed after a burst for the next one: after a
+backfilled year, almost half of the worker's RSS (docs/performance.md, section "Backfill").
 
 Two levers, both of glibc (elsewhere, e.g. musl, they do nothing):
 
@@ -43,8 +42,7 @@ def _libc() -> Any | None:
 
 def configure(mmap_threshold_bytes: int) -> bool:
     """Make ``malloc`` map blocks of ``mmap_threshold_bytes`` and more by themselves, for good (0: leave
-    glibc's self-adjusting threshold). Call before the worker starts its threads. Returns whether it was
-    set."""
+    glibc's self-adjusting threshold), in the whole process. Returns whether it was set."""
     libc = _libc()
     if libc is None or mmap_threshold_bytes <= 0:
         return False

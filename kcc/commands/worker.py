@@ -45,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
     if args.config is not None:
         settings = settings.model_copy(update={"config_dir": args.config})
     install_event_loop(settings)
+    heap.configure(settings.heap_mmap_threshold_bytes)
     try:
         worker = build(settings)
     except ImproperlyConfigured as exc:
@@ -61,6 +62,5 @@ def run(args: argparse.Namespace) -> int:
             state.install()
 
     tune_garbage_collector()
-    heap.configure(settings.heap_mmap_threshold_bytes)  # before Faust starts the consumer's and other threads
     Worker(worker.app, loglevel=args.loglevel, quiet=True).execute_from_commandline()
     return 0

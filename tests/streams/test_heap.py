@@ -68,3 +68,8 @@ def test_a_fixed_mmap_threshold_returns_large_blocks_when_freed():
 def test_configure_sets_a_threshold_only_when_asked():
     assert heap.configure(0) is False
     assert _run("import json\nfrom streams import heap\nprint(json.dumps({'set': heap.configure(131072)}))")["set"]
+
+
+def test_a_worker_trims_its_heap_on_a_timer_unless_switched_off(unit_worker):
+    on, off = unit_worker(), unit_worker(heap_trim_seconds=0)
+    assert len(on.app._app_tasks) == len(off.app._app_tasks) + 1  # Faust's list of the app's timers and tasks
