@@ -117,7 +117,7 @@ def test_profile_summary_gives_each_layer_and_function_its_share_of_the_main_thr
     summary = b.profile_summary({"shared": {"frames": frames}, "profiles": [main, other_thread]})
     assert summary["seconds"] == 0.1
     assert dict(summary["layers"]) == {"agent: parse and validate (monitor.events)": 0.4,
-                                       "agent: changelog writes (encode + send_soon)": 0.2,
+                                       "agent: changelog writes (encode, hand to the producer)": 0.2,
                                        "idle (event loop waiting)": 0.2,
                                        "Faust consumer (fetch, decode, dispatch to streams)": 0.2}
     assert summary["self"][0] == ("decide@agents.py", 0.4)
