@@ -8,8 +8,8 @@ a partition) replays the changelog before it processes events.
 The consumer is :class:`streams.consumer.Consumer`: Faust's, with three holes in its offset
 bookkeeping around rebalances closed (a message is read again rather than skipped) and a
 cheaper hand-over of each message to the streams. Its monitor sensor is :class:`streams.sensor.OffsetsMonitor`:
-the partitions' offsets the consumer lag needs, no statistics per message. Its producer is
-:class:`streams.producer.Producer`: Faust's, with a cheaper wait on the buffer of changelog writes.
+the partitions' offsets the consumer lag needs, no statistics per message. The tables' changelog
+writes do not go through Faust's producer buffer (:mod:`streams.changelog_writes`).
 
 A worker process runs with larger garbage-collector thresholds (:func:`tune_garbage_collector`) on
 the configured event loop (:func:`install_event_loop`).
@@ -29,7 +29,6 @@ import faust
 
 from monitor.settings import Settings
 from streams.consumer import Consumer
-from streams.producer import Producer
 from streams.sensor import OffsetsMonitor
 
 #: Seconds a worker waits after a rebalance before recovery; more workers joining at once share one rebalance.
@@ -79,7 +78,6 @@ def create_app(settings: Settings) -> faust.App:
         Monitor=OffsetsMonitor,  # offsets for the consumer lag, no per-message statistics
     )
     app.transport.Consumer = Consumer  # the transport creates the app's one consumer when the worker starts
-    app.transport.Producer = Producer  # likewise the app's one producer
     return app
 
 

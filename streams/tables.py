@@ -147,7 +147,7 @@ class DailyTable(_QueuedTable):
         return len(changed)
 
     def flush(self) -> int:
-        """Write every part changed since the last flush, once, naming the items it holds unconfirmed; returns
+        """Queue every part changed since the last flush, once, naming the items it holds unconfirmed; returns
         parts written."""
         written = 0
         for part_id in self._dirty:
@@ -241,7 +241,7 @@ class CompactedTable(_QueuedTable):
         self._unsent.append((partition, key, [day, event_day], on_durable))
 
     def flush(self) -> int:
-        """Send the writes of :meth:`add`, :meth:`expire` and :meth:`persist_watermarks` since the last flush, in
+        """Queue the writes of :meth:`add`, :meth:`expire` and :meth:`persist_watermarks` since the last flush, in
         their order; returns the items' entries among them."""
         entries = 0
         write, topic = self.writes.write, self.changelog_name
@@ -431,7 +431,7 @@ class RecordCache:
             self._deleted[key] = partition
 
     def flush_deleted(self) -> int:
-        """Send the tombstone of every key deleted since the last call (and not written again); returns how
+        """Queue the tombstone of every key deleted since the last call (and not written again); returns how
         many. Separate from :meth:`flush`: a compacted record's tombstone must follow its ``daily`` and
         ``compacted`` writes (``streams.agents.flush``)."""
         write, topic = self.writes.write, self.changelog_name
