@@ -47,7 +47,7 @@ from monitor.records import record_key
 from monitor.settings import Settings
 from streams.agents import BATCH_EVENTS, build, decide
 from streams.app import tune_garbage_collector
-from streams.tables import message_id, record_table_key
+from streams.record_cache import message_id, record_table_key
 
 STEPS = ("parse", "records read", "fold and facts", "metrics", "records write", "changelog")
 """The timed steps of one message, in the worker's order (module docstring)."""

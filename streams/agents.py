@@ -68,7 +68,8 @@ from streams import deadletter, heap
 from streams.app import create_app
 from streams.changelog_writes import ChangelogWrites
 from streams.metrics import CONTENT_TYPE, Metrics
-from streams.tables import CompactedTable, DailyTable, RecordCache, create_tables, message_id, record_table_key
+from streams.record_cache import RecordCache, message_id, record_table_key
+from streams.tables import CompactedTable, DailyTable, create_tables
 from streams.timers import COMMAND_HEADER, COMPACT, NowCollector, NowGauges, is_command, scan
 from streams.topics import Topics, declare
 from streams.watermarks import Watermarks, compactable
@@ -241,7 +242,7 @@ async def dead_letter(worker: Worker, message: Any, raw: bytes | None, reason: s
 def process(worker: Worker, event: Any, partition: int, now: float | None = None,
             message: str | None = None) -> Change:
     """Fold one valid, properly keyed event into its record and count what changed (see module docstring).
-    ``now``: processing time, Unix seconds; ``message``: the message's id (``streams.tables.message_id``)."""
+    ``now``: processing time, Unix seconds; ``message``: the message's id (``streams.record_cache.message_id``)."""
     now = time.time() if now is None else now
     municipality = worker.config[event.municipality]
     key = record_key(event)

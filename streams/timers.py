@@ -40,7 +40,7 @@ from monitor import metricspec as ms
 from monitor.config import Config
 from monitor.live import calendar_gauges, facts, has_deadline, open_gauges
 from monitor.metricspec import MetricSpec
-from streams.tables import RecordCache
+from streams.record_cache import RecordCache
 from streams.watermarks import Watermarks, compactable
 
 

@@ -109,7 +109,7 @@ def test_profile_summary_gives_each_layer_and_function_its_share_of_the_main_thr
     frames = [{"name": "run_forever", "file": "/x/asyncio/base_events.py"},
               {"name": "_family_agent.<locals>.agent", "file": "/x/streams/agents.py"},
               {"name": "decide", "file": "/x/streams/agents.py"},
-              {"name": "RecordCache.flush", "file": "/x/streams/tables.py"},
+              {"name": "RecordCache.flush", "file": "/x/streams/record_cache.py"},
               {"name": "EpollSelector.select", "file": "/x/selectors.py"},
               {"name": "Consumer._drain_messages", "file": "/x/faust/transport/consumer.py"}]
     main = {"samples": [[0, 1, 2], [0, 1, 2], [0, 1, 3], [0, 4], [0, 5]], "weights": [0.02] * 5}
