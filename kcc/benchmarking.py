@@ -292,6 +292,12 @@ def render(data: Mapping[str, object]) -> str:
         lines += ["", f"Scrape cost: {scrape['open_records']:,} open records, `/metrics` serialised in "
                       f"{scrape['scrape_ms_median']} ms (median of {scrape['scrapes']}, max "
                       f"{scrape['scrape_ms_max']} ms), {scrape['exposition_bytes']:,} bytes."]
+        if "tick_ms" in scrape:
+            lines += ["", f"Live timer with those records: a tick after {scrape['tick_records_looked_at']:,} of them "
+                          f"changed {scrape['tick_ms']} ms; the first tick (after a start or rebalance: every "
+                          f"record counted) {scrape['first_tick_seconds']} s in {scrape['first_tick_chunks']} "
+                          f"chunks of at most {scrape['first_tick_chunk_ms_max']} ms, the agents running between "
+                          f"them."]
     if data.get("domain"):
         lines += ["", render_domain(data)]
     if data.get("backfill"):

@@ -47,12 +47,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any, Literal, NamedTuple, get_args
+from zoneinfo import ZoneInfo
 
 from monitor import metricspec as ms
 from monitor.calendar import calendar_for
 from monitor.config import Municipality
-from monitor.indicators import REGISTRY, SCALE, contributions
+from monitor.indicators import REGISTRY, SCALE, contributions, turning_points
 from monitor.indicators.base import Contribution, local_day
 from monitor.indicators.spec import IndicatorSpec, Unit, to_live
 from monitor.indicators.letters import due_us
@@ -229,12 +231,26 @@ def open_gauges(record: Record, municipality: Municipality, now_us: int) -> list
     return []
 
 
+def next_change_us(record: Record, municipality: Municipality, after_us: int) -> int | None:
+    """The first instant after ``after_us`` (µs since the epoch) at which time alone can change the record's
+    :func:`facts`, :func:`open_gauges` or whether it is final: one of its events becoming known (an event
+    timed ahead of the clock), a deadline passing (``monitor.indicators.turning_points``), the local day of a
+    waiting visitor ending. None: never. The live timer looks at a record only then (``streams.agenda``),
+    not on every tick."""
+    instants = [slot[0] for slot in (getattr(record, name) for name in record.SLOTS) if slot is not None]
+    instants += turning_points(record, municipality)
+    if isinstance(record, VisitRecord) and record.checked_in is not None:
+        next_day = local_day(record.checked_in[0], municipality) + timedelta(days=1)
+        instants.append(_midnight_us(next_day, municipality.timezone))
+    return min((instant for instant in instants if instant > after_us), default=None)
+
+
 def calendar_gauges(municipality: Municipality, now: datetime) -> list[GaugeValue]:
     """``kcc_office_open`` (1/0) and ``kcc_period_start_timestamp_seconds`` (day, month) at ``now``
     (aware), from the municipality's calendar and time zone (local midnight, DST-correct)."""
     local = now.astimezone(municipality.tz)
-    day_start = _local_midnight(local.date(), municipality)
-    month_start = _local_midnight(local.date().replace(day=1), municipality)
+    day_start = _local_midnight(local.date(), municipality.tz)
+    month_start = _local_midnight(local.date().replace(day=1), municipality.tz)
     m = municipality.slug
     return [
         (ms.OFFICE_OPEN, (m,), 1.0 if calendar_for(municipality).is_open(now) else 0.0),
@@ -312,14 +328,21 @@ def _observe(spec: MetricSpec, labels: tuple[str, ...], value: float) -> Fact:
     return (spec, labels, "observe", value)
 
 
-def _local_midnight(day: date, municipality: Municipality) -> datetime:
-    """Start of a local calendar day: the first instant whose local date is ``day`` (DST-safe)."""
+@lru_cache(maxsize=4096)
+def _midnight_us(day: date, timezone: str) -> int:
+    """:func:`_local_midnight` in µs since the epoch, remembered: the zone's offset lookups cost ≈ 10 µs, and
+    every waiting visitor of a day asks for the same midnight."""
+    return int(_local_midnight(day, ZoneInfo(timezone)).timestamp()) * 1_000_000
+
+
+def _local_midnight(day: date, tz: ZoneInfo) -> datetime:
+    """Start of a local calendar day in zone ``tz``: the first instant whose local date is ``day`` (DST-safe)."""
     naive = datetime(day.year, day.month, day.day)
-    candidate = naive.replace(tzinfo=municipality.tz)
+    candidate = naive.replace(tzinfo=tz)
     # Midnight exists in Europe/Amsterdam; a zone that skips it would start at the first valid hour.
     for hours in range(0, 3):
-        moment = (naive + timedelta(hours=hours)).replace(tzinfo=municipality.tz)
-        if moment.astimezone(municipality.tz).replace(tzinfo=None) == naive + timedelta(hours=hours):
+        moment = (naive + timedelta(hours=hours)).replace(tzinfo=tz)
+        if moment.astimezone(tz).replace(tzinfo=None) == naive + timedelta(hours=hours):
             return moment
     return candidate
 

@@ -46,6 +46,7 @@ Logs say what happened to which topic/partition/offset, never a message's conten
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import time
@@ -66,6 +67,7 @@ from monitor.records import record_key, to_us
 from monitor.settings import Settings
 from streams import deadletter, heap
 from streams.app import create_app
+from streams.agenda import Agenda
 from streams.changelog_writes import ChangelogWrites
 from streams.metrics import CONTENT_TYPE, Metrics
 from streams.record_cache import RecordCache, message_id, record_table_key
@@ -130,9 +132,14 @@ class Worker:
     writes: ChangelogWrites
     """The tables' changelog messages of the batch, sent by the agent after :func:`flush`."""
     now_gauges: NowGauges = field(default_factory=NowGauges)
-    """The records' "now" gauges, counted by the live timer, served by ``streams.timers.NowCollector``."""
+    """The records' "now" gauges, kept by the live timer's agenda, served by ``streams.timers.NowCollector``."""
+    agenda: Agenda = field(init=False)
+    """Which records the live timer looks at when (:mod:`streams.agenda`)."""
     scanned_progress_us: int = 0
     """``Watermarks.progress_us`` at the last :func:`catch_up`."""
+
+    def __post_init__(self) -> None:
+        self.agenda = Agenda(self.cache, self.now_gauges)
 
     @property
     def watermarks(self) -> Watermarks:
@@ -362,26 +369,33 @@ def _heap_timer(worker: Worker) -> None:
 
 
 async def live_scan(worker: Worker) -> int:
-    """One :func:`streams.timers.scan` of the active records (the live timer): add the facts passing time added
-    and send the compaction commands. Returns the commands sent."""
+    """One tick of the live timer: look at the records its agenda names (:mod:`streams.agenda`), a chunk at a
+    time with the agents running in between, add the facts passing time added and send the compaction
+    commands. Returns the commands sent."""
     settings, topics = worker.settings, worker.topics
-    added, commands = scan(worker.cache, worker.config, worker.active_partitions(),
-                           settings.compaction_after_seconds, orphan_after=settings.redelivery_horizon_seconds,
-                           gauges=worker.now_gauges, watermarks=worker.watermarks,
-                           event_after=settings.compaction_margin_event_seconds)
-    worker.metrics.apply_facts(added)
-    for family_name, table_key, partition in commands:
-        await topics.rekeyed[family_name].send(key=table_key.encode("utf-8"), value=table_key.encode("utf-8"),
-                                               partition=partition, headers={COMMAND_HEADER: COMPACT})
-    if commands:
-        log.info("compaction: asked for %d final records", len(commands))
-    return len(commands)
+    sent = 0
+    while True:
+        added, commands = worker.agenda.tick(worker.config, worker.active_partitions(),
+                                             settings.compaction_after_seconds,
+                                             orphan_after=settings.redelivery_horizon_seconds,
+                                             watermarks=worker.watermarks,
+                                             event_after=settings.compaction_margin_event_seconds)
+        worker.metrics.apply_facts(added)
+        for family_name, table_key, partition in commands:
+            await topics.rekeyed[family_name].send(key=table_key.encode("utf-8"), value=table_key.encode("utf-8"),
+                                                   partition=partition, headers={COMMAND_HEADER: COMPACT})
+        if commands:
+            log.info("compaction: asked for %d final records", len(commands))
+        sent += len(commands)
+        if not worker.agenda.pending:
+            return sent
+        await asyncio.sleep(0)
 
 
 def catch_up(worker: Worker, now: float | None = None) -> int:
-    """The scan of :func:`live_scan`, run by an agent between two batches when the data outran the timer
-    (:func:`_data_moved`), compacting directly instead of sending commands: in a backfill the commands would
-    wait behind the backlog on the re-keyed topics while the records pile up. Safe in the agent: ``compact`` is
+    """A :func:`streams.timers.scan` of every active record, run by an agent between two batches when the data
+    outran the timer (:func:`_data_moved`), compacting directly instead of sending commands: in a backfill the
+    commands would wait behind the backlog on the re-keyed topics while the records pile up. Safe in the agent: ``compact`` is
     synchronous (no other agent runs in between), writes every table to the record's partition explicitly and
     re-checks everything, and ``scan`` only yields partitions this worker actively owns. Returns records
     compacted or dropped."""
@@ -398,9 +412,10 @@ def catch_up(worker: Worker, now: float | None = None) -> int:
 
 def _data_moved(worker: Worker) -> bool:
     """Whether the sources' watermarks advanced, on average, a quarter of the compaction margin since the last
-    scan. Live they advance with the wall clock and the timer scans first; in a backfill a day of data passes
-    in seconds, and without this scan the records of every day replayed between two timer ticks would wait
-    (memory grows with the replay speed, not with the margin)."""
+    catch-up. Live they advance with the wall clock and a catch-up runs a few times a day; in a backfill a day
+    of data passes in seconds, and the live timer's agenda knows only wall-clock instants (``streams.agenda``):
+    without this scan the records of every day replayed would wait a day of wall clock (memory would grow with
+    the replay speed, not with the margin)."""
     marks, margin = worker.watermarks, worker.settings.compaction_margin_event_seconds
     if margin is None:
         return False

@@ -76,6 +76,8 @@ class RecordCache:
         and batch: a call's four events in one batch are one write)."""
         self._deleted: dict[str, int] = {}
         """Keys deleted since the last :meth:`flush_deleted` → their partition."""
+        self.changed: dict[str, None] = {}
+        """Keys written or deleted since the live timer's agenda last looked (``streams.agenda``)."""
         self._partitions: set[int] | None = None
         """The partitions of the last :meth:`active`."""
 
@@ -116,6 +118,7 @@ class RecordCache:
                  "partition": partition, "folded": folded}
         self._data[key] = value
         self._dirty[key] = partition
+        self.changed[key] = None
         self._deleted.pop(key, None)
         entry = self.entries[key] = Entry(value, record, counted)
         return entry
@@ -137,6 +140,7 @@ class RecordCache:
         self._dirty.pop(key, None)
         if self._data.pop(key, None) is not None:
             self._deleted[key] = partition
+            self.changed[key] = None
 
     def flush_deleted(self) -> int:
         """Queue the tombstone of every key deleted since the last call (and not written again); returns how

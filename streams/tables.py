@@ -50,7 +50,8 @@ from streams.watermarks import WatermarkKey, Watermarks
 
 COMPACTED_TABLE = "compacted"
 
-__all__ = ["COMPACTED_TABLE", "DAILY_TABLE", "RECORDS_TABLE", "CompactedTable", "DailyTable", "daily_key"]
+__all__ = ["COMPACTED_TABLE", "DAILY_TABLE", "RECORDS_TABLE", "CompactedTable", "DailyTable", "RecordsTable",
+           "daily_key"]
 
 
 def daily_key(municipality: str, day: Any) -> str:
@@ -68,6 +69,23 @@ class _QueuedTable(faust.Table):
     @cached_property
     def changelog_name(self) -> str:
         return self.changelog_topic.get_topic_name()
+
+
+class RecordsTable(faust.Table):
+    """The ``records`` table: Faust's memory table, which also names the keys recovery (or standby
+    replication) changed, for the live timer's agenda (``streams.agenda``; an agent's writes go through
+    ``RecordCache``, which names them itself)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.recovered: dict[str, None] = {}
+        """Keys applied from the changelog since the agenda last looked."""
+
+    def apply_changelog_batch(self, batch: Iterable[Any]) -> None:
+        batch = list(batch)
+        super().apply_changelog_batch(batch)
+        for event in batch:
+            self.recovered[self._to_key(event.key)] = None
 
 
 class DailyTable(_QueuedTable):
@@ -286,11 +304,13 @@ def _source(key: str) -> tuple[str, str]:
     return municipality, kind
 
 
-def create_tables(app: faust.App, partitions: int, writes: ChangelogWrites) -> tuple[Any, DailyTable, CompactedTable]:
+def create_tables(app: faust.App, partitions: int,
+                  writes: ChangelogWrites) -> tuple[RecordsTable, DailyTable, CompactedTable]:
     """Define ``records``, ``daily`` and ``compacted`` on ``app`` (memory store, changelog-backed, JSON); ``daily``
     and ``compacted`` queue their changelog messages in ``writes`` (as :class:`RecordCache` does for ``records``)."""
-    records = app.Table(RECORDS_TABLE, default=None, partitions=partitions,
-                        help="Open items: the record of every item not yet compacted.")
+    records = app.tables.add(RecordsTable(app, name=RECORDS_TABLE, default=None, beacon=app.tables.beacon,
+                                          partitions=partitions,
+                                          help="Open items: the record of every item not yet compacted."))
     daily = app.tables.add(DailyTable(app, writes, name=DAILY_TABLE, default=None, beacon=app.tables.beacon,
                                       partitions=partitions,
                                       help="Per-day aggregates of compacted (finished) items, per partition."))

@@ -1,28 +1,26 @@
 """What changes with time alone: missed deadlines, compaction, and the "now" gauges.
 
-- :func:`scan` (a Faust timer every ``Settings.live_timer_seconds``): for the records
-  of the partitions this worker actively owns, adds the facts that passing time
-  added (``kcc_callbacks_missed_deadline``, ``kcc_letters_missed_due``, once per
-  item: ``monitor.live.facts`` minus what was counted) and asks for the compaction
-  of every item that is final (``monitor.indicators.is_final``) and settled for
-  ``Settings.compaction_after_seconds`` of wall clock or ``compaction_margin_event_seconds`` of
-  event time behind its source's watermark (:mod:`streams.watermarks`, ``compactable``), and of
-  every orphan (a record without its originating event) settled for
-  ``Settings.redelivery_horizon_seconds`` (dropped). A timer cannot modify a table (Faust writes
-  a table change to the partition of the message being processed), so it sends a
-  *command*: the record key, with header ``kcc-command: compact``, to the family's
-  re-keyed topic **in the record's partition**; the family agent, which reads that
-  topic, does the move (:func:`streams.agents.compact`). When the data outruns the timer
-  (a backfill: the watermarks moved a quarter of the margin since the last scan), an agent
-  runs the same scan between two batches and compacts directly
-  (:func:`streams.agents.catch_up`): commands would queue behind the backlog.
-- the same pass counts the "now" gauges of the records (``kcc_callbacks_open``, ``kcc_callbacks_open_past_deadline``,
-  ``kcc_letters_open_past_due``, ``kcc_visitors_waiting``) into :class:`NowGauges`, so
-  they are at most one timer period old;
-- :class:`NowCollector` (a prometheus_client collector, evaluated at scrape time) serialises
-  them (0 for every configured label set) with ``kcc_office_open`` and
-  ``kcc_period_start_timestamp_seconds`` from each municipality's calendar and time zone:
-  a scrape costs O(series), whatever the number of records.
+- The live timer (a Faust timer every ``Settings.live_timer_seconds``, ``streams.agents.live_scan``) looks at
+  the records of the partitions this worker actively owns that its agenda names (:mod:`streams.agenda`:
+  changed since the last tick, or at an instant where time changes them). For each, :func:`examine` adds the
+  facts that passing time added (``kcc_callbacks_missed_deadline``, ``kcc_letters_missed_due``, once per
+  item: ``monitor.live.facts`` minus what was counted) and asks for the compaction of an item that is
+  final (``monitor.indicators.is_final``) and settled for ``Settings.compaction_after_seconds`` of wall
+  clock or ``compaction_margin_event_seconds`` of event time behind its source's watermark
+  (:mod:`streams.watermarks`, ``compactable``), or of an orphan (a record without its originating event)
+  settled for ``Settings.redelivery_horizon_seconds`` (dropped). A timer cannot modify a table (Faust
+  writes a table change to the partition of the message being processed), so it sends a *command*: the
+  record key, with header ``kcc-command: compact``, to the family's re-keyed topic **in the record's
+  partition**; the family agent, which reads that topic, does the move (:func:`streams.agents.compact`).
+- When the data outruns the timer (a backfill: the watermarks moved a quarter of the margin since the last
+  catch-up), an agent runs :func:`scan`, the same look at every active record, between two batches and
+  compacts directly (:func:`streams.agents.catch_up`): commands would queue behind the backlog.
+- The agenda keeps the "now" gauges of the records (``kcc_callbacks_open``,
+  ``kcc_callbacks_open_past_deadline``, ``kcc_letters_open_past_due``, ``kcc_visitors_waiting``) in
+  :class:`NowGauges`, at most one timer period old; :class:`NowCollector` (a prometheus_client collector,
+  evaluated at scrape time) serialises them (0 for every configured label set) with ``kcc_office_open``
+  and ``kcc_period_start_timestamp_seconds`` from each municipality's calendar and time zone: a scrape
+  costs O(series), whatever the number of records.
 """
 
 from __future__ import annotations
@@ -37,10 +35,10 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from monitor import metricspec as ms
-from monitor.config import Config
-from monitor.live import calendar_gauges, facts, has_deadline, open_gauges
+from monitor.config import Config, Municipality
+from monitor.live import calendar_gauges, facts, has_deadline
 from monitor.metricspec import MetricSpec
-from streams.record_cache import RecordCache
+from streams.record_cache import Entry, RecordCache
 from streams.watermarks import Watermarks, compactable
 
 
@@ -55,7 +53,7 @@ NOW_GAUGES: tuple[MetricSpec, ...] = (
 
 
 class NowGauges:
-    """The records' "now" gauges as the last :func:`scan` counted them: metric → label values → value."""
+    """The records' "now" gauges as the agenda's last tick left them: metric → label values → value."""
 
     def __init__(self) -> None:
         self.values: dict[MetricSpec, dict[tuple[str, ...], float]] = {}
@@ -67,43 +65,44 @@ class NowGauges:
 
 
 def scan(cache: RecordCache, config: Config, partitions: set[int], compaction_after: float,
-         now: float | None = None, orphan_after: float = float("inf"),
-         gauges: NowGauges | None = None, watermarks: Watermarks | None = None,
+         now: float | None = None, orphan_after: float = float("inf"), watermarks: Watermarks | None = None,
          event_after: float | None = None) -> tuple[Counter, list[tuple[str, str, int]]]:
-    """One pass over the active records: (facts to add to the counters, compaction commands
-    ``(family, record key, partition)`` to send). Updates each entry's counted facts and, when given,
-    ``gauges``. ``compaction_after``, ``orphan_after``: seconds a final record, an orphan, must be settled
+    """One pass over every active record (the catch-up of a backfill, ``streams.agents.catch_up``; the live
+    timer looks only at the records its :class:`~streams.agenda.Agenda` names): (facts to add to the
+    counters, compaction commands ``(family, record key, partition)``). Updates each entry's counted facts.
+    ``compaction_after``, ``orphan_after``: seconds a final record, an orphan, must be settled
     (``streams.watermarks.compactable``; without ``watermarks`` in wall-clock time only); ``event_after``:
     seconds of event time a final record must be settled (None: wall clock only)."""
     now = time.time() if now is None else now
     now_us = int(now * 1_000_000)
     added: Counter = Counter()
     commands: list[tuple[str, str, int]] = []
-    values: dict[MetricSpec, dict[tuple[str, ...], float]] = defaultdict(dict)
     for key, entry in cache.active(partitions):
-        record = entry.record
-        municipality = config.municipalities.get(record.municipality)
-        if municipality is None:
-            continue
-        if gauges is not None:
-            for spec, labels, value in open_gauges(record, municipality, now_us):
-                series = values[spec]
-                series[labels] = series.get(labels, 0.0) + value
-        if has_deadline(record):
-            current = facts(record, municipality, now_us)
-            new = current - entry.counted
-            if new:
-                added += new
-                entry.counted |= current
-        watermark = None if watermarks is None else watermarks.get(entry.partition, record.municipality,
-                                                                     record.KIND)
-        if now - entry.compact_sent >= RESEND_SECONDS and compactable(
-                record, municipality, entry.updated, now, watermark, compaction_after, orphan_after, event_after):
-            entry.compact_sent = now
-            commands.append((record.KIND, key, entry.partition))
-    if gauges is not None:
-        gauges.replace(dict(values), now)
+        municipality = config.municipalities.get(entry.record.municipality)
+        if municipality is not None:
+            examine(key, entry, municipality, now, now_us, added, commands, compaction_after, orphan_after,
+                    watermarks, event_after)
     return added, commands
+
+
+def examine(key: str, entry: Entry, municipality: Municipality, now: float, now_us: int, added: Counter,
+            commands: list[tuple[str, str, int]], compaction_after: float, orphan_after: float,
+            watermarks: Watermarks | None, event_after: float | None) -> None:
+    """What time alone changed for one record at ``now`` (Unix seconds; ``now_us`` the same in µs): the
+    deadline facts it adds to ``added`` (and to the entry's counted facts), its compaction command appended
+    to ``commands`` when it may leave (at most once per :data:`RESEND_SECONDS`)."""
+    record = entry.record
+    if has_deadline(record):
+        current = facts(record, municipality, now_us)
+        new = current - entry.counted
+        if new:
+            added += new
+            entry.counted |= current
+    watermark = None if watermarks is None else watermarks.get(entry.partition, record.municipality, record.KIND)
+    if now - entry.compact_sent >= RESEND_SECONDS and compactable(
+            record, municipality, entry.updated, now, watermark, compaction_after, orphan_after, event_after):
+        entry.compact_sent = now
+        commands.append((record.KIND, key, entry.partition))
 
 
 def is_command(headers: Any) -> bytes | None:

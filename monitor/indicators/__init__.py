@@ -29,7 +29,7 @@ from monitor.indicators.base import SCALE, Contribution, ScopeKey, as_us
 from monitor.indicators.spec import REGISTRY, IndicatorSpec
 from monitor.records import Record
 
-__all__ = ["Contribution", "ScopeKey", "REGISTRY", "SCALE", "contributions", "is_final", "registered"]
+__all__ = ["Contribution", "ScopeKey", "REGISTRY", "SCALE", "contributions", "is_final", "registered", "turning_points"]
 
 Contributor = Callable[[Record, Municipality, int], list[Contribution]]
 """``(record, municipality, as_of in µs since the epoch) -> contributions`` of one record kind."""
@@ -56,6 +56,16 @@ def contributions(record: Record, municipality: Municipality, as_of: datetime | 
     for extra in _EXTRA[record.KIND]:
         result += extra(record, municipality, as_of_us)
     return result
+
+
+def turning_points(record: Record, municipality: Municipality) -> list[int]:
+    """The instants (µs since the epoch) at which time alone changes what the item contributes or whether it
+    is final, besides the instants of its own events (an event is not known before it happened): the first
+    µs past a deadline. A kind whose module defines no ``turning_points`` (calls, visits, surveys, digital
+    transactions) changes with its events only. An indicator added by :func:`registered` is decided when its
+    kind's items are, so it turns at the same instants."""
+    turning = getattr(_MODULES[record.KIND], "turning_points", None)
+    return [] if turning is None else turning(record, municipality)
 
 
 def is_final(record: Record, municipality: Municipality, as_of: datetime | int) -> bool:

@@ -52,6 +52,14 @@ def _outcome(record: CallbackRecord, as_of_us: int) -> int | str | None:
     return "cancelled" if cancelled is not None else None
 
 
+def turning_points(record: CallbackRecord, municipality: Municipality) -> list[int]:
+    """The first µs past each deadline: an open callback turns "not in time" there."""
+    if record.requested is None:
+        return []
+    work = calendar(municipality)
+    return [work.deadline_us(record.requested[0], days) + 1 for days in TERMS.values()]
+
+
 def is_final(record: CallbackRecord, municipality: Municipality, as_of_us: int) -> bool:
     return (record.requested is not None and record.requested[0] <= as_of_us
             and _outcome(record, as_of_us) is not None and all_known(record, as_of_us))

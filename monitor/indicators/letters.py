@@ -61,5 +61,10 @@ def contributions(record: LetterRecord, municipality: Municipality, as_of_us: in
     return result
 
 
+def turning_points(record: LetterRecord, municipality: Municipality) -> list[int]:
+    """The first µs past the due instant: an unanswered letter turns "not in time" there."""
+    return [] if record.received is None else [due_us(record, municipality) + 1]
+
+
 def is_final(record: LetterRecord, municipality: Municipality, as_of_us: int) -> bool:
     return record.received is not None and record.answered is not None and all_known(record, as_of_us)

@@ -19,6 +19,7 @@ def test_the_scrape_cost_is_measured_after_the_domain_run_and_the_broker_runs_in
     asyncio.run(asyncio.sleep(0))
     figures = scrape_cost.measure(config, 400, scrapes=2)
     assert figures["open_records"] == 400 and figures["exposition_bytes"] > 0
+    assert figures["tick_records_looked_at"] == 400  # the records changed since the first tick, no more
 
 
 def test_the_domain_cost_is_measured_after_an_event_loop_was_closed() -> None:

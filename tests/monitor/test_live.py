@@ -405,3 +405,42 @@ def test_reused_label_sets_are_bounded_and_facts_stay_the_same(config, monkeypat
         assert [names(facts(r, m, LATER)) for r in records] == expected
         known = monitor.labelsets.label_sets(m)
         assert len(known.items) <= 4 and len(known.decisions) <= 4
+
+
+def _time_state(record, municipality, at_us: int) -> tuple:
+    """Everything about a record that time alone can change: contributions, finality, facts, gauges."""
+    from monitor.indicators import contributions, is_final
+
+    return (contributions(record, municipality, at_us), is_final(record, municipality, at_us),
+            facts(record, municipality, at_us), open_gauges(record, municipality, at_us))
+
+
+def test_until_its_next_change_time_alone_changes_nothing_about_a_record(config: Config) -> None:
+    """``next_change_us`` lets the live timer leave a record alone until then (``streams.agenda``): for the
+    items of two simulated days around Koningsdag and a weekend, plus items left open (a callback, a letter, a
+    visitor never called), the state at any instant before the next change is the state now."""
+    from monitor.live import next_change_us
+    from monitor.records import RecordStore
+    from monitor.simulator import simulate
+
+    store = RecordStore()
+    for simulated in simulate(config, ["groningen"], datetime(2026, 4, 24, 9, tzinfo=TZ),
+                              datetime(2026, 4, 25, 9, tzinfo=TZ), seed=4, volume=0.03):
+        store.add(simulated)
+    records = [record for _, record in store.items()]
+    records += [record_of(callback("callback.requested")), record_of(letter("letter.received")),
+                record_of(visit("visit.checked_in"))]
+    municipality = config["groningen"]
+    kinds = Counter()
+    for record in records:
+        kinds[record.KIND] += 1
+        slots = [slot[0] for slot in (getattr(record, name) for name in record.SLOTS) if slot is not None]
+        for now in sorted({t + d for t in slots for d in (-1, 0, 3_600_000_000)}):
+            state = _time_state(record, municipality, now)
+            change = next_change_us(record, municipality, now)
+            probes = [now + 1, now + 86_400_000_000 * 40] if change is None else [now + 1, (now + change) // 2,
+                                                                                change - 1]
+            for probe in probes:
+                if probe > now and (change is None or probe < change):
+                    assert _time_state(record, municipality, probe) == state, (record, now, probe, change)
+    assert set(kinds) == {"call", "callback", "visit", "letter", "survey", "digital"}, kinds

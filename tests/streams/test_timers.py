@@ -1,17 +1,16 @@
-"""``streams.timers``: what passing time alone changes (missed deadlines, compaction commands) and the
-"now" gauges, with an injected clock."""
+"""``streams.timers``: what passing time alone changes (missed deadlines, compaction commands) in a pass
+over every record, with an injected clock. The live timer's agenda and the "now" gauges:
+``test_agenda.py``."""
 
 from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
 
-from prometheus_client import CollectorRegistry
-
 from monitor import metricspec as ms
 from monitor.live import facts
 from monitor.records import fold, to_us
-from streams.timers import COMMAND_HEADER, COMPACT, RESEND_SECONDS, NowCollector, NowGauges, is_command, scan
+from streams.timers import COMMAND_HEADER, COMPACT, RESEND_SECONDS, is_command, scan
 from tests.streams.unitkit import T0, call, event
 
 DEADLINE_1 = (T0 + timedelta(days=1)).timestamp()  # one working day after Tuesday 10:00
@@ -59,44 +58,6 @@ def test_command_header_is_read_from_pairs_or_a_mapping() -> None:
     assert is_command([(COMMAND_HEADER, COMPACT)]) == COMPACT
     assert is_command({COMMAND_HEADER: "compact"}) == COMPACT
     assert is_command(None) is None and is_command([("other", b"x")]) is None
-
-
-def test_now_gauges_are_counted_by_the_scan_and_a_scrape_only_serialises_them(unit_worker, config) -> None:
-    worker = unit_worker()
-    _callback_open(worker)
-    visit = fold(None, event("visit.checked_in", visit_id="v1", location="haren", visit_type="walk_in"))
-    worker.cache.put("groningen|visit|v1", visit, Counter(), 1, T0.timestamp())
-    gauges = NowGauges()
-    clock = [T0.timestamp() + 60]
-    registry = CollectorRegistry()
-    registry.register(NowCollector(gauges, config, clock=lambda: clock[0]))
-    get = registry.get_sample_value
-    haren = {"municipality": "groningen", "location": "haren"}
-    past = {"municipality": "groningen", "department": "afval", "working_days": "1"}
-    afval = {"municipality": "groningen", "department": "afval"}
-    assert get("kcc_visitors_waiting", haren) == 0  # before the first scan: configured series at 0
-    assert get("kcc_callbacks_open", afval) == 0
-    scan(worker.cache, config, {0, 1}, 86400, now=clock[0], gauges=gauges)
-    assert get("kcc_callbacks_open", afval) == 1
-    assert get("kcc_visitors_waiting", haren) == 1
-    assert get("kcc_visitors_waiting", {"municipality": "groningen", "location": "ten-boer"}) == 0
-    assert get("kcc_callbacks_open_past_deadline", past) == 0
-    assert get("kcc_office_open", {"municipality": "groningen"}) == 1
-    worker.cache.delete("groningen|visit|v1", 1)
-    assert get("kcc_visitors_waiting", haren) == 1  # a scrape does not walk the records
-    clock[0] = DEADLINE_1 + 1
-    scan(worker.cache, config, {0, 1}, 86400, now=clock[0], gauges=gauges)
-    assert get("kcc_callbacks_open_past_deadline", past) == 1
-    assert get("kcc_visitors_waiting", haren) == 0
-    assert gauges.as_of == clock[0]
-
-
-def test_records_of_partitions_not_owned_do_not_count_in_the_now_gauges(unit_worker, config) -> None:
-    worker = unit_worker()
-    _callback_open(worker)
-    gauges = NowGauges()
-    scan(worker.cache, config, {1}, 86400, now=DEADLINE_1 + 1, gauges=gauges)
-    assert gauges.values == {}
 
 
 def test_an_orphan_is_asked_for_only_after_the_orphan_horizon(unit_worker, config) -> None:
