@@ -2,7 +2,7 @@
 items were compacted change nothing — neither the live counters nor the report from the stream.
 
 A week of simulated Groningen goes to a file and is replayed into a real worker that compacts every final
-record one second after its last change; once everything is consumed and compacted, the same file is
+record :data:`COMPACTION_AFTER` seconds after its last change; once everything is consumed and compacted, the same file is
 replayed again, and once more into a restarted worker (which recovers the ``compacted`` table from its
 changelog). The live ``kcc_calls_offered_total`` must not move, the later deliveries must show up as
 duplicates of cause ``compacted`` (and ``source`` for the items still open), and ``report --from-stream``
@@ -21,6 +21,12 @@ from tests.support import wait_until
 pytestmark = pytest.mark.integration
 
 AS_OF = "2026-09-01"
+COMPACTION_AFTER = 5
+"""Seconds: long enough that a loaded machine's delay between an item's events (a visit's ``completed`` after
+its ``called``) does not compact it in the first delivery (1 s once did, at load 6)."""
+TIMER = 0.5
+QUIET = COMPACTION_AFTER + 4 * TIMER
+"""Settled means no compaction command for this long: every record final at the last event was due then."""
 
 
 def _sum(worker, name: str, **labels: str) -> float:
@@ -28,10 +34,13 @@ def _sum(worker, name: str, **labels: str) -> float:
                if sample == name and set(labels.items()) <= set(items))
 
 
-def _settle(worker) -> None:
+def _settle(worker, quiet: float = 2.0) -> None:
+    """Every event consumed, then no compaction command for ``quiet`` seconds (longer than the wall-clock
+    settling, or the check could pass before the timer asked for any)."""
     wait_until(lambda: _consumed_everything(worker.env), timeout=300, what="the worker to consume every event",
                interval=1)
-    wait_until(lambda: _compaction_settled(worker.env), timeout=300, what="the compaction to settle", interval=1)
+    wait_until(lambda: _compaction_settled(worker.env, quiet), timeout=300, what="the compaction to settle",
+               interval=1)
 
 
 def test_the_same_file_replayed_after_compaction_changes_no_counter_and_no_report_row(start_worker, tmp_path):
@@ -42,15 +51,15 @@ def test_the_same_file_replayed_after_compaction_changes_no_counter_and_no_repor
         offered = {json.loads(line)["call_id"] for line in handle if b'"call.offered"' in line}
     assert len(offered) > 100
 
-    worker = start_worker(KCC_COMPACTION_AFTER_SECONDS="1", KCC_LIVE_TIMER_SECONDS="0.5")
+    worker = start_worker(KCC_COMPACTION_AFTER_SECONDS=str(COMPACTION_AFTER), KCC_LIVE_TIMER_SECONDS=str(TIMER))
     _cli("replay", str(events), "--speed", "max", env=worker.env)
-    _settle(worker)
+    _settle(worker, QUIET)
     first = _sum(worker, "kcc_calls_offered_total")
     assert first == len(offered)
     assert _sum(worker, "kcc_events_duplicate_total", cause="compacted") == 0
 
     _cli("replay", str(events), "--speed", "max", env=worker.env)
-    _settle(worker)
+    _settle(worker, QUIET)
     assert _sum(worker, "kcc_calls_offered_total") == first
     compacted = _sum(worker, "kcc_events_duplicate_total", cause="compacted")
     assert compacted > len(offered), "most items were compacted before the second delivery"
@@ -59,7 +68,7 @@ def test_the_same_file_replayed_after_compaction_changes_no_counter_and_no_repor
 
     worker.start()  # a new process: counters from zero, tables (compacted included) from their changelogs
     _cli("replay", str(events), "--speed", "max", env=worker.env)
-    _settle(worker)
+    _settle(worker, QUIET)
     assert _sum(worker, "kcc_calls_offered_total") == 0
     assert _sum(worker, "kcc_events_duplicate_total", cause="compacted") == compacted
     worker.stop()
