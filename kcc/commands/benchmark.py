@@ -86,8 +86,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--backfill-margin", type=float, default=86400, metavar="SECONDS",
                         help="the worker's KCC_COMPACTION_MARGIN_EVENT_SECONDS in the backfill (default 86400: "
                              "compaction follows the data, a day of lateness allowed)")
-    parser.add_argument("--backfill-start", default="2026-01-01", metavar="DAY",
-                        help="first day of the backfill (default 2026-01-01)")
+    parser.add_argument("--backfill-start", default=None, metavar="DAY",
+                        help="first day of the backfill (default: the days ending today; history later than the "
+                             "worker's clock never settles in event time)")
     parser.add_argument("--profile", type=Path, metavar="FILE",
                         help="run the (first) worker under py-spy and write its profile (speedscope JSON) here")
     parser.add_argument("--domain", action="store_true",
@@ -362,7 +363,8 @@ def _backfill(args: argparse.Namespace, bootstrap: str, config: Config) -> dict[
 
     slug, days = args.backfill_municipality, args.backfill_days
     tz = config[slug].tz
-    first = datetime.fromisoformat(args.backfill_start).replace(tzinfo=tz)
+    start = args.backfill_start or (datetime.now(tz).date() - timedelta(days=days)).isoformat()
+    first = datetime.fromisoformat(start).replace(tzinfo=tz)
     end = first + timedelta(days=days)
     name = f"backfill{uuid.uuid4().hex[:8]}"
     data_dir = Path(tempfile.mkdtemp(prefix="kcc-backfill-"))
