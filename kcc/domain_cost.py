@@ -11,7 +11,8 @@ in the order :func:`streams.agents.process` takes them:
 - ``parse``: :func:`streams.agents.decide` (``parse_event``: pydantic on the raw bytes, routing);
 - ``records read``: the item's table key, its cached entry (``RecordCache.get``), ``compacted``;
 - ``fold and facts``: :func:`monitor.live.apply` (fold, facts before/after, the change);
-- ``metrics``: ``Metrics.apply_change`` (counter increments, histogram observations, gauges);
+- ``metrics``: ``Metrics.add`` per event and ``Metrics.publish`` per batch (counter increments, histogram
+  observations, gauges);
 - ``records write``: ``RecordCache.put`` (``Record.to_json``, the table value);
 - ``changelog``: ``RecordCache.flush`` once per batch (the JSON encoding of the changed records into
   ``streams.changelog_writes.ChangelogWrites``), divided over the batch's events; the queue is emptied
@@ -130,7 +131,7 @@ def _run(config: Config, messages: list[tuple[str, bytes, bytes]], partitions: i
                     change = live.apply(entry.record, entry.counted, event, municipality, now_us,
                                         redelivered=message in entry.folded)
                 t3 = clock()
-                metrics.apply_change(change)
+                metrics.add(change)
                 t4 = clock()
                 if table_key is not None and change.writes_record:
                     cache.put(table_key, change.record, change.counted, partition, now, message)
@@ -139,6 +140,9 @@ def _run(config: Config, messages: list[tuple[str, bytes, bytes]], partitions: i
                 spent["fold and facts"] += t3 - t2
                 spent["metrics"] += t4 - t3
                 spent["records write"] += t5 - t4
+            t0 = clock()
+            metrics.publish()
+            spent["metrics"] += clock() - t0
             t0 = clock()
             cache.flush()
             spent["changelog"] += clock() - t0

@@ -13,8 +13,9 @@ its re-keyed copy):
 4. :func:`process`: one call into the domain, ``monitor.live.apply``, folds the event into
    its item's record (table ``records``, :mod:`streams.tables`) and returns the
    :class:`~monitor.live.Change`; one call applies it: the counter deltas and gauges to
-   the metrics and, unless the event was a duplicate (counted as such and nothing else),
-   the record to the table.
+   the metrics (summed over the batch and published to the registry once after it,
+   ``Metrics.publish``) and, unless the event was a duplicate (counted as such and nothing
+   else), the record to the table.
 
 A message on a re-keyed topic with header ``kcc-command: compact`` is not an event
 but a command from the timer (:mod:`streams.timers`; in a backfill the agent does not wait for
@@ -188,6 +189,7 @@ def _family_agent(worker: Worker, name: str) -> None:
         async for batch in stream.take_events(BATCH_EVENTS, within=BATCH_SECONDS):
             for event in batch:
                 await _handle(event)
+            worker.metrics.publish()
             if _data_moved(worker):
                 catch_up(worker)
             try:
@@ -282,8 +284,9 @@ def _forgotten(worker: Worker, table_key: str, entry: Any, event: Any, partition
 
 def _apply(worker: Worker, table_key: str | None, change: Change, partition: int, now: float,
            message: str | None) -> None:
-    """Apply one event's change: to the metrics, and its record to the table when it changed."""
-    worker.metrics.apply_change(change)
+    """Apply one event's change: to the metrics (published after the agent's batch), and its record to the table
+    when it changed."""
+    worker.metrics.add(change)
     if table_key is not None and change.writes_record:
         worker.cache.put(table_key, change.record, change.counted, partition, now, message)
 

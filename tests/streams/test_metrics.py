@@ -76,3 +76,19 @@ def test_event_delays_land_in_the_latency_histogram_with_buckets_fine_below_one_
     assert get("kcc_event_delay_seconds_bucket", {"le": "0.2"}) == 2
     assert get("kcc_event_delay_seconds_bucket", {"le": "1.0"}) == 3
     assert get("kcc_event_delay_seconds_count", {}) == 4
+
+
+def test_a_batch_of_changes_reaches_the_registry_summed_when_published(config) -> None:
+    metrics = _metrics(config)
+    m = config["groningen"]
+    first = apply(None, Counter(), call("call.offered"), m, 5_000_000)
+    second = apply(None, Counter(), call("call.offered", call_id="c2"), m, 7_000_000)
+    metrics.add(first)
+    metrics.add(second)
+    get = metrics.registry.get_sample_value
+    assert get("kcc_calls_offered_total", PHONE) is None
+    metrics.publish()
+    assert get("kcc_calls_offered_total", PHONE) == 2
+    assert get("kcc_last_event_timestamp_seconds", {"municipality": "groningen", "family": "call"}) == 7.0
+    metrics.publish()
+    assert get("kcc_calls_offered_total", PHONE) == 2
