@@ -355,3 +355,20 @@ def event_loop() -> Iterator[asyncio.AbstractEventLoop]:
     finally:
         asyncio.set_event_loop(None)
         loop.close()
+
+
+@contextmanager
+def worker_collector() -> Iterator[None]:
+    """Python's garbage collector tuned as in a worker process (``streams.app.tune_garbage_collector``), restored
+    after: the in-process measures run in the benchmark's own process, and the collector's pauses are part of
+    what they measure."""
+    import gc
+
+    from streams.app import tune_garbage_collector
+
+    thresholds = gc.get_threshold()
+    tune_garbage_collector()
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)

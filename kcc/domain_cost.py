@@ -41,13 +41,12 @@ from tempfile import TemporaryDirectory
 
 from prometheus_client import CollectorRegistry
 
-from kcc.benchmarking import event_loop
+from kcc.benchmarking import event_loop, worker_collector
 from monitor import live
 from monitor.config import Config
 from monitor.records import record_key
 from monitor.settings import Settings
 from streams.agents import BATCH_EVENTS, build, decide
-from streams.app import tune_garbage_collector
 from streams.record_cache import message_id, record_table_key
 
 STEPS = ("parse", "records read", "fold and facts", "metrics", "records write", "changelog")
@@ -60,13 +59,9 @@ def measure(config: Config, messages: list[tuple[str, bytes, bytes]], partitions
     only in which keys share a partition). Two passes, each into a fresh worker and with a worker's
     garbage-collector thresholds: one untimed (the CPU and collector figures), one with a clock around each
     step (the steps)."""
-    thresholds = gc.get_threshold()
-    tune_garbage_collector()  # as a worker process does
-    try:
+    with worker_collector():
         cpu, wall, collecting, _, actions, open_records = _run(config, messages, partitions, _no_clock)
         _, _, _, spent, _, _ = _run(config, messages, partitions, time.thread_time_ns)
-    finally:
-        gc.set_threshold(*thresholds)
     events = len(messages)
     return {
         "events": events,

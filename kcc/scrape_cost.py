@@ -20,7 +20,7 @@ from tempfile import TemporaryDirectory
 
 from prometheus_client import CollectorRegistry
 
-from kcc.benchmarking import event_loop
+from kcc.benchmarking import event_loop, worker_collector
 from monitor.config import Config
 from monitor.records import CallbackRecord, CallRecord, LetterRecord, VisitRecord, to_us
 from monitor.settings import Settings
@@ -57,7 +57,7 @@ def fill(worker, count: int, now: float) -> None:
 
 def measure(config: Config, records: int, scrapes: int = 20) -> dict[str, object]:
     """Figures (seconds, milliseconds, bytes, MiB) of ``scrapes`` scrapes with ``records`` open records."""
-    with event_loop(), TemporaryDirectory() as data:
+    with event_loop(), worker_collector(), TemporaryDirectory() as data:
         worker = build(Settings(_env_file=None, app_id="scrape-benchmark", data_dir=Path(data)), config,
                        CollectorRegistry())
         now = time.time()

@@ -117,7 +117,7 @@ class Agenda:
             self.contributed.clear()
             self.totals.clear()
             pending.clear()
-            pending.update(dict.fromkeys(key for key, _ in self.cache.active(self.partitions)))
+            pending.update(dict.fromkeys(self.cache.keys_of(self.partitions)))
         else:
             pending.update(changed)
             if recovered:

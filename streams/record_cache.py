@@ -79,7 +79,7 @@ class RecordCache:
         self.changed: dict[str, None] = {}
         """Keys written or deleted since the live timer's agenda last looked (``streams.agenda``)."""
         self._partitions: set[int] | None = None
-        """The partitions of the last :meth:`active`."""
+        """The partitions of the last :meth:`active` or :meth:`keys_of`."""
 
     @property
     def _data(self) -> Any:
@@ -168,7 +168,19 @@ class RecordCache:
                     entry = get(key)
                 if entry is not None:
                     yield key, entry
+        self._keep_only(partitions)
+
+    def keys_of(self, partitions: set[int]) -> list[str]:
+        """The keys of the given partitions' records, none decoded: the agenda's count after a rebalance decodes
+        them a chunk at a time (decoding 1,000,000 at once held the event loop for seconds). Drops other
+        partitions' cached entries as :meth:`active` does."""
+        keys = [key for key, value in self._data.items() if value and value.get("partition") in partitions]
+        self._keep_only(partitions)
+        return keys
+
+    def _keep_only(self, partitions: set[int]) -> None:
         if partitions != self._partitions:
             self._partitions = set(partitions)
+            entries = self.entries
             for key in [k for k, e in entries.items() if e.partition not in partitions]:
                 del entries[key]
