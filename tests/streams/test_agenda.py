@@ -164,3 +164,14 @@ def test_a_long_count_goes_in_chunks_and_the_gauges_show_only_a_whole_count(unit
             assert worker.agenda.gauges.as_of is None  # the first count is not whole yet: nothing published
     assert looked_at == [10, 10, 5] and not worker.agenda.pending
     assert _gauge(worker, ms.CALLBACKS_OPEN, ("groningen", "afval")) == 25
+
+
+def test_a_count_after_a_restart_decodes_only_the_records_of_its_chunk(unit_worker) -> None:
+    worker = unit_worker()
+    for n in range(25):
+        _callback_open(worker, f"cb{n}", n % 4)
+    worker.cache.entries.clear()  # as recovered from the changelog: table values, none decoded yet
+    _tick(worker, T0.timestamp() + 60, limit=10)
+    assert len(worker.cache.entries) == 10
+    _tick(worker, T0.timestamp() + 61, limit=10)
+    assert len(worker.cache.entries) == 20
