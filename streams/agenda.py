@@ -21,7 +21,7 @@ none is left (the count after a rebalance with 1,000,000 records takes tens of s
 are published only then, so a scrape never sees half a count.
 
 Event time is not on the agenda: a record settled behind its source's watermark is compacted by the
-catch-up of a backfill (``streams.agents.catch_up``, a full :func:`~streams.timers.scan` whenever the
+catch-up of a backfill (``streams.compaction.catch_up``, a full :func:`~streams.timers.scan` whenever the
 watermarks moved a quarter of the margin) or, live, once settled in wall-clock time.
 """
 
@@ -32,7 +32,6 @@ import itertools
 import math
 import time
 from collections import Counter, defaultdict
-from typing import Any
 
 from monitor.config import Config
 from monitor.live import GaugeValue, next_change_us, open_gauges

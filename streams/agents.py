@@ -19,9 +19,9 @@ its re-keyed copy):
 
 A message on a re-keyed topic with header ``kcc-command: compact`` is not an event
 but a command from the timer (:mod:`streams.timers`; in a backfill the agent does not wait for
-commands, :func:`catch_up`): the agent moves the final
+commands, ``streams.compaction.catch_up``): the agent moves the final
 record's contributions into the ``daily`` table of that partition, remembers the
-item in ``compacted`` and deletes the record (:func:`compact`). An event of an item
+item in ``compacted`` and deletes the record (:mod:`streams.compaction`). An event of an item
 in ``compacted`` changes nothing (a ``kcc_events_duplicate`` of cause ``compacted``):
 its contributions are in ``daily`` already. Nor does an event of an item without a record
 that lies more than ``Settings.redelivery_horizon_seconds`` behind its source's watermark
@@ -35,7 +35,7 @@ Why the order of a batch's steps matters (at-least-once, issue 10): an offset ma
 committed only once every effect of its message (record and compaction writes, re-key
 forward, dead letter) is sent and acknowledged by the broker. ``take_events`` acknowledges
 a batch's events only when the agent asks for the next batch, that is after the whole
-batch was handled *and* its changelog writes (:func:`flush`) were handed to the producer;
+batch was handled *and* its changelog writes (``streams.compaction.flush``) were handed to the producer;
 Faust's commit first flushes the producer (waiting for the broker) and then commits the
 acknowledged offsets. So: never acknowledge an event inside the batch loop, never defer the
 flush past the next batch, and keep ``concurrency=1`` (faust-streaming #606 commits past
@@ -62,20 +62,20 @@ from prometheus_client import CollectorRegistry
 from monitor import live
 from monitor.config import Config, load_config
 from monitor.events import FAMILIES, InvalidEvent, family, parse_event
-from monitor.indicators import contributions
-from monitor.live import Change, latest_us
+from monitor.live import Change
 from monitor.records import record_key, to_us
 from monitor.settings import Settings
 from streams import deadletter, heap
 from streams.app import create_app
 from streams.agenda import Agenda
 from streams.changelog_writes import ChangelogWrites
+from streams.compaction import EXIT_IN_COMPACTION_STATUS, ExitInCompaction, catch_up, compact, data_moved, flush
 from streams.metrics import CONTENT_TYPE, Metrics
 from streams.record_cache import RecordCache, message_id, record_table_key
 from streams.tables import CompactedTable, DailyTable, create_tables
-from streams.timers import COMMAND_HEADER, COMPACT, NowCollector, NowGauges, is_command, scan
+from streams.timers import COMMAND_HEADER, COMPACT, NowCollector, NowGauges, is_command
 from streams.topics import Topics, declare
-from streams.watermarks import Watermarks, compactable
+from streams.watermarks import Watermarks
 
 log = logging.getLogger(__name__)
 
@@ -83,12 +83,6 @@ BATCH_EVENTS = 2000
 """Messages an agent takes at once; the records written in a batch go to the changelog once each."""
 BATCH_SECONDS = 0.05
 """How long an agent waits to fill a batch, seconds (the latency a quiet stream adds, at most)."""
-EXIT_IN_COMPACTION = "KCC_TEST_EXIT_IN_COMPACTION"
-"""Test hook of the fault tests (``tests/integration/test_faults.py``), never set in production: ``daily``
-or ``compacted`` makes the worker exit (status :data:`EXIT_IN_COMPACTION_STATUS`, like ``kill -9``: no
-clean shutdown, no offset commit) in the :func:`flush` of its first compactions, once that table's writes have
-reached the broker and before the next writes: the windows a crash can hit between :func:`compact`'s writes."""
-EXIT_IN_COMPACTION_STATUS = 70
 
 
 
@@ -131,13 +125,13 @@ class Worker:
     compacted: CompactedTable
     cache: RecordCache
     writes: ChangelogWrites
-    """The tables' changelog messages of the batch, sent by the agent after :func:`flush`."""
+    """The tables' changelog messages of the batch, sent by the agent after ``streams.compaction.flush``."""
     now_gauges: NowGauges = field(default_factory=NowGauges)
     """The records' "now" gauges, kept by the live timer's agenda, served by ``streams.timers.NowCollector``."""
     agenda: Agenda = field(init=False)
     """Which records the live timer looks at when (:mod:`streams.agenda`)."""
     scanned_progress_us: int = 0
-    """``Watermarks.progress_us`` at the last :func:`catch_up`."""
+    """``Watermarks.progress_us`` at the last ``streams.compaction.catch_up``."""
 
     def __post_init__(self) -> None:
         self.agenda = Agenda(self.cache, self.now_gauges)
@@ -190,11 +184,11 @@ def _family_agent(worker: Worker, name: str) -> None:
             for event in batch:
                 await _handle(event)
             worker.metrics.publish()
-            if _data_moved(worker):
+            if data_moved(worker):
                 catch_up(worker)
             try:
                 flush(worker)
-            except _ExitInCompaction:
+            except ExitInCompaction:
                 await worker.writes.send(worker.app.producer)
                 await worker.app.producer.flush()
                 os._exit(EXIT_IN_COMPACTION_STATUS)
@@ -291,69 +285,6 @@ def _apply(worker: Worker, table_key: str | None, change: Change, partition: int
         worker.cache.put(table_key, change.record, change.counted, partition, now, message)
 
 
-def compact(worker: Worker, table_key: str, partition: int, now: float | None = None) -> bool:
-    """Move a final, settled record into ``daily`` (its partition's part), remember it in ``compacted`` and
-    delete it; or drop an orphan (no originating event) settled for the redelivery horizon (settled: in
-    wall-clock or event time, ``streams.watermarks.compactable``). Returns whether it did either. Re-checks
-    everything: the record may have changed since the timer asked. Also forgets the partition's compacted
-    keys older than the horizon (``CompactedTable.expire``).
-
-    Changes the tables in memory only; :func:`flush` writes them after the batch, ``daily`` first, then
-    ``compacted``, then the tombstone. A record found again (a crash between the writes) is only deleted, never
-    added twice: ``compacted`` holds it, or else the ``daily`` parts name it until the ``compacted`` write is
-    acknowledged (``DailyTable.add``)."""
-    now = time.time() if now is None else now
-    settings = worker.settings
-    worker.compacted.expire(partition, now, settings.redelivery_horizon_seconds,
-                            by_event_time=settings.compaction_margin_event_seconds is not None)
-    entry = worker.cache.get(table_key)
-    if entry is None or entry.partition != partition:
-        return False
-    record = entry.record
-    municipality = worker.config.municipalities.get(record.municipality)
-    watermark = worker.watermarks.get(partition, record.municipality, record.KIND)
-    if municipality is None or not compactable(record, municipality, entry.updated, now, watermark,
-                                               settings.compaction_after_seconds,
-                                               settings.redelivery_horizon_seconds,
-                                               settings.compaction_margin_event_seconds):
-        return False
-    if record.origin is None:
-        worker.cache.delete(table_key, partition)
-        worker.metrics.orphan_dropped(record.municipality, record.KIND)
-        return True
-    now_us = int(now * 1_000_000)
-    if not worker.compacted.holds(table_key):
-        worker.daily.add(partition, contributions(record, municipality, max(now_us, latest_us(record))),
-                         record.municipality, item=table_key)
-        worker.compacted.add(partition, table_key, now, latest_us(record),
-                             on_durable=lambda: worker.daily.confirm(table_key))
-    worker.cache.delete(table_key, partition)
-    return True
-
-
-def flush(worker: Worker) -> None:
-    """Queue a batch's changelog writes in ``worker.writes``, each record and ``daily`` part once: the records,
-    then the ``daily`` parts the compactions changed, then the ``compacted`` entries (and expiries, watermarks),
-    then the records' tombstones, the order :func:`compact` relies on. Called after every batch; the agent then
-    hands them to the producer (``ChangelogWrites.send``) before it asks for the next batch: only then may the
-    batch's offsets be committed (module docstring)."""
-    worker.cache.flush()
-    if worker.daily.flush():
-        _exit_point("daily")
-    if worker.compacted.flush():
-        _exit_point("compacted")
-    worker.cache.flush_deleted()
-
-
-class _ExitInCompaction(BaseException):
-    """Raised by the :data:`EXIT_IN_COMPACTION` hook; the agent flushes the producer and exits."""
-
-
-def _exit_point(written: str) -> None:
-    if os.environ.get(EXIT_IN_COMPACTION) == written:
-        raise _ExitInCompaction(written)
-
-
 def _live_timer(worker: Worker) -> None:
     @worker.app.timer(worker.settings.live_timer_seconds, name="streams.agents.live_timer")
     async def live_timer() -> None:
@@ -393,37 +324,6 @@ async def live_scan(worker: Worker) -> int:
         if not worker.agenda.pending:
             return sent
         await asyncio.sleep(0)
-
-
-def catch_up(worker: Worker, now: float | None = None) -> int:
-    """A :func:`streams.timers.scan` of every active record, run by an agent between two batches when the data
-    outran the timer (:func:`_data_moved`), compacting directly instead of sending commands: in a backfill the
-    commands would wait behind the backlog on the re-keyed topics while the records pile up. Safe in the agent: ``compact`` is
-    synchronous (no other agent runs in between), writes every table to the record's partition explicitly and
-    re-checks everything, and ``scan`` only yields partitions this worker actively owns. Returns records
-    compacted or dropped."""
-    settings = worker.settings
-    worker.scanned_progress_us = worker.watermarks.progress_us
-    now = time.time() if now is None else now
-    added, commands = scan(worker.cache, worker.config, worker.active_partitions(),
-                           settings.compaction_after_seconds, now=now,
-                           orphan_after=settings.redelivery_horizon_seconds, watermarks=worker.watermarks,
-                           event_after=settings.compaction_margin_event_seconds)
-    worker.metrics.apply_facts(added)
-    return sum(compact(worker, table_key, partition, now) for _, table_key, partition in commands)
-
-
-def _data_moved(worker: Worker) -> bool:
-    """Whether the sources' watermarks advanced, on average, a quarter of the compaction margin since the last
-    catch-up. Live they advance with the wall clock and a catch-up runs a few times a day; in a backfill a day
-    of data passes in seconds, and the live timer's agenda knows only wall-clock instants (``streams.agenda``):
-    without this scan the records of every day replayed would wait a day of wall clock (memory would grow with
-    the replay speed, not with the margin)."""
-    marks, margin = worker.watermarks, worker.settings.compaction_margin_event_seconds
-    if margin is None:
-        return False
-    step = margin * 1_000_000 / 4 * max(1, len(marks.values))
-    return marks.progress_us - worker.scanned_progress_us >= step
 
 
 def _metrics_page(worker: Worker) -> None:

@@ -6,7 +6,7 @@ background task, ``publish_message`` with its sensor calls and callbacks. A work
 message per event (the records changed in a batch, once each), and a backfill three (the tombstone and the
 ``compacted`` entry of every compacted item, and that entry's tombstone later): that path was 10–15 % of the
 worker's main thread (docs/performance.md). :class:`ChangelogWrites` keeps the batch's writes as bytes and
-the agent hands them to the producer itself (:meth:`send`), after :func:`streams.agents.flush` and before it
+the agent hands them to the producer itself (:meth:`send`), after :func:`streams.compaction.flush` and before it
 asks for the next batch.
 
 What at-least-once needs is unchanged: every write of a batch is appended to the producer, in the order the

@@ -145,7 +145,7 @@ class RecordCache:
     def flush_deleted(self) -> int:
         """Queue the tombstone of every key deleted since the last call (and not written again); returns how
         many. Separate from :meth:`flush`: a compacted record's tombstone must follow its ``daily`` and
-        ``compacted`` writes (``streams.agents.flush``)."""
+        ``compacted`` writes (``streams.compaction.flush``)."""
         write, topic = self.writes.write, self.changelog_name
         for key, partition in self._deleted.items():
             write(topic, partition, key, None)

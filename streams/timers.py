@@ -11,10 +11,10 @@
   settled for ``Settings.redelivery_horizon_seconds`` (dropped). A timer cannot modify a table (Faust
   writes a table change to the partition of the message being processed), so it sends a *command*: the
   record key, with header ``kcc-command: compact``, to the family's re-keyed topic **in the record's
-  partition**; the family agent, which reads that topic, does the move (:func:`streams.agents.compact`).
+  partition**; the family agent, which reads that topic, does the move (:func:`streams.compaction.compact`).
 - When the data outruns the timer (a backfill: the watermarks moved a quarter of the margin since the last
   catch-up), an agent runs :func:`scan`, the same look at every active record, between two batches and
-  compacts directly (:func:`streams.agents.catch_up`): commands would queue behind the backlog.
+  compacts directly (:func:`streams.compaction.catch_up`): commands would queue behind the backlog.
 - The agenda keeps the "now" gauges of the records (``kcc_callbacks_open``,
   ``kcc_callbacks_open_past_deadline``, ``kcc_letters_open_past_due``, ``kcc_visitors_waiting``) in
   :class:`NowGauges`, at most one timer period old; :class:`NowCollector` (a prometheus_client collector,
@@ -67,7 +67,7 @@ class NowGauges:
 def scan(cache: RecordCache, config: Config, partitions: set[int], compaction_after: float,
          now: float | None = None, orphan_after: float = float("inf"), watermarks: Watermarks | None = None,
          event_after: float | None = None) -> tuple[Counter, list[tuple[str, str, int]]]:
-    """One pass over every active record (the catch-up of a backfill, ``streams.agents.catch_up``; the live
+    """One pass over every active record (the catch-up of a backfill, ``streams.compaction.catch_up``; the live
     timer looks only at the records its :class:`~streams.agenda.Agenda` names): (facts to add to the
     counters, compaction commands ``(family, record key, partition)``). Updates each entry's counted facts.
     ``compaction_after``, ``orphan_after``: seconds a final record, an orphan, must be settled

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from streams.agents import EXIT_IN_COMPACTION, EXIT_IN_COMPACTION_STATUS
+from streams.compaction import EXIT_IN_COMPACTION, EXIT_IN_COMPACTION_STATUS
 from tests.support import wait_until
 from tests.plugins.faults import Feeder, assert_reports_equal, cli, kill9, read_lines, restart_broker, settle
 
@@ -108,7 +108,7 @@ def test_a_broker_restart_mid_stream_loses_and_doubles_nothing(kafka_broker, sta
 @pytest.mark.parametrize("written", ["daily", "compacted"])
 def test_a_worker_dying_between_the_writes_of_a_compaction_loses_and_doubles_nothing(start_worker, day, written):
     """The hook exits the worker once the named table's write of its first compaction reached the broker,
-    before the next write (``streams.agents.EXIT_IN_COMPACTION``); the restarted worker must finish that
+    before the next write (``streams.compaction.EXIT_IN_COMPACTION``); the restarted worker must finish that
     compaction without adding the item's contributions twice or dropping them."""
     worker = start_worker(**FAST, **{EXIT_IN_COMPACTION: written})
     cli("replay", str(day), "--speed", "max", env=worker.env)

@@ -12,6 +12,18 @@ from tests import events
 TZ = ZoneInfo("Europe/Amsterdam")
 T0 = datetime(2026, 4, 7, 10, 0, tzinfo=TZ)
 """Tuesday 7 April 2026, 10:00 local: a working day."""
+NOW = T0.timestamp() + 3600
+"""The worker's clock in the tests of one event: an hour after the events."""
+PHONE = {"municipality": "groningen", "line": "14050", "queue": "algemeen"}
+"""The labels of :func:`call`'s phone series."""
+KEY = "groningen|call|k1"
+"""The ``records`` key of :func:`call`'s default call."""
+
+
+def metric_value(worker: Any, name: str, **labels: str) -> float:
+    """A series' value once the batch is over (the agent publishes the metrics after each batch), 0 if absent."""
+    worker.metrics.publish()
+    return worker.metrics.registry.get_sample_value(name, labels) or 0.0
 
 
 def event(event_type: str, minutes: float = 0, **fields: Any) -> Any:
