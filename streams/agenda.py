@@ -108,7 +108,7 @@ class Agenda:
         """Add to :attr:`pending` the keys to look at: every active one after a rebalance, else the changed and
         the due ones."""
         pending, changed = self.pending, self.cache.changed
-        recovered = getattr(self.cache.table, "recovered", None)
+        recovered = self.cache.table.recovered
         if partitions != self.partitions:
             self.partitions = set(partitions)
             self.due.clear()
@@ -119,16 +119,14 @@ class Agenda:
             pending.update(dict.fromkeys(self.cache.keys_of(self.partitions)))
         else:
             pending.update(changed)
-            if recovered:
-                pending.update(recovered)
+            pending.update(recovered)
             heap, due = self._heap, self.due
             while heap and heap[0][0] <= now_us:
                 instant, key = heapq.heappop(heap)
                 if due.get(key) == instant:
                     pending[key] = None
         changed.clear()
-        if recovered:
-            recovered.clear()
+        recovered.clear()
 
     def _forget(self, key: str) -> Entry | None:
         """Take the record's part out of the gauges and off the agenda; its entry if it is still active."""

@@ -100,10 +100,10 @@ def _exit_point(written: str) -> None:
 def catch_up(worker: Worker, now: float | None = None) -> int:
     """A :func:`streams.timers.scan` of every active record, run by an agent between two batches when the data
     outran the timer (:func:`data_moved`), compacting directly instead of sending commands: in a backfill the
-    commands would wait behind the backlog on the re-keyed topics while the records pile up. Safe in the agent: ``compact`` is
-    synchronous (no other agent runs in between), writes every table to the record's partition explicitly and
-    re-checks everything, and ``scan`` only yields partitions this worker actively owns. Returns records
-    compacted or dropped."""
+    commands would wait behind the backlog on the re-keyed topics while the records pile up. Safe in the
+    agent: ``compact`` is synchronous (no other agent runs in between), writes every table to the record's
+    partition explicitly and re-checks everything, and ``scan`` only yields partitions this worker actively
+    owns. Returns records compacted or dropped."""
     settings = worker.settings
     worker.scanned_progress_us = worker.watermarks.progress_us
     now = time.time() if now is None else now
