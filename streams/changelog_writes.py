@@ -20,8 +20,9 @@ shared by the families of a municipality and day) while another agent, suspended
 snapshot of it, which then overwrote the newer one in the changelog: the contributions of items compacted
 in between were lost once a restarted worker recovered the part (the likely cause of the 3 of 91 digital
 transactions CI lost in ``test_faults.py``: only the catch-up after a restart fills such a batch). And an
-agent could return, and have its batch acknowledged, while writes it had queued still waited in the other agent's list. With the lock, writes reach the producer in the order
-they were queued, and a :meth:`send` returns only once everything queued before it was appended.
+agent could return, and have its batch acknowledged, while writes it had queued still waited in the other
+agent's list. With the lock, writes reach the producer in the order they were queued, and a :meth:`send`
+returns only once everything queued before it was appended.
 """
 
 from __future__ import annotations
