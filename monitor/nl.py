@@ -89,9 +89,11 @@ DASHBOARDS = {"wallboard": "Wallboard", "teamlead": "Teamleider", "programme": "
 """Dashboard kind → title."""
 
 
-def indicator_label(indicator: str) -> str:
-    """The indicator's short Dutch title ("Bereikbaarheid"), from the registry."""
-    return REGISTRY[indicator].title
+def indicator_label(indicator: str, *, board: bool = False) -> str:
+    """The indicator's short Dutch title ("Bereikbaarheid"), from the registry; ``board``: its shorter board
+    title where it has one, for the wallboard's narrow queue tiles ("Direct" for "Direct geholpen")."""
+    spec = REGISTRY[indicator]
+    return (spec.board_title or spec.title) if board else spec.title
 
 
 def scope_word(dimension: str, value: str) -> str | None:
@@ -794,8 +796,8 @@ WALLBOARD: dict[str, str] = {
     "appointment_short": "afspraak",
     "walk_in_short": "inloop",
     "wait": "wacht",
-    "within_norm": "binnen norm",
-    "letters": "Brieven en e-mails",
+    "within_norm": "op tijd",  # the share of visitors helped within the norm wait; "binnen norm" is too wide
+    "letters": "Brieven",  # letters and e-mails, as the indicator "Brieven binnen termijn" says
     "letters_over": "over termijn",
     "alerts": "Meldingen",
     "no_alerts": "Geen meldingen",

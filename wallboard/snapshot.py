@@ -242,12 +242,9 @@ def phone_band(r: Readings, m: Municipality, today: str, margins: Margins) -> di
             cell(W["waiting"], r.one(WAITING_QUEUE, **labels), "count", _sel(WAITING_QUEUE, labels)),
             cell(W["longest_wait"], wait, "seconds", _sel(q.LONGEST_CALL_WAIT_RECORD, labels),
                  status=judge_limit(wait, limit, margins)),
-            _indicator_cell(r, m, nl.indicator_label("bereikbaarheid"), "bereikbaarheid", PHONE_QUEUE,
-                            {"queue": queue}, today, margins, row=True),
-            _indicator_cell(r, m, nl.indicator_label("servicelevel"), "servicelevel", PHONE_QUEUE, {"queue": queue},
-                            today, margins, row=True),
-            _indicator_cell(r, m, nl.indicator_label("direct_geholpen"), "direct_geholpen", PHONE_QUEUE,
-                            {"queue": queue}, today, margins, row=True),
+            *(_indicator_cell(r, m, nl.indicator_label(ind, board=True), ind, PHONE_QUEUE, {"queue": queue}, today,
+                              margins, row=True)
+              for ind in ("bereikbaarheid", "servicelevel", "direct_geholpen")),
         ]})
     return {"id": "phone", "title": W["phone"], "tiles": tiles}
 

@@ -103,6 +103,9 @@ class IndicatorSpec:
     shown_by: str | None = None
     """The dimension dashboards show the indicator by: the one its norms name."""
     alert: NormAlert | None = None
+    board_title: str | None = None
+    """A shorter name for the wallboard's narrow queue tiles, where :attr:`title` does not fit beside a figure
+    at 28 px ("Direct"); None: the title fits."""
 
     @property
     def live_unit(self) -> LiveUnit:
@@ -151,7 +154,7 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
     IndicatorSpec(
         "direct_geholpen", "ratio", _PHONE, "Direct geholpen",
         Live("ratio", Term(ms.CALLS_ENDED, matchers={"outcome": "resolved"}), plus=(Term(ms.CALLS_ENDED),)),
-        shown_by="line", alert=NormAlert("KccDirectGeholpenOnderNorm", "1h", 20, "15m")),
+        shown_by="line", alert=NormAlert("KccDirectGeholpenOnderNorm", "1h", 20, "15m"), board_title="Direct"),
     IndicatorSpec(
         "terugbellen_1_werkdag", "ratio", ("department",), "Teruggebeld binnen 1 werkdag",
         _callback_live(1), shown_by="department",

@@ -171,3 +171,117 @@ def todays_events(config_dir: Path, directory: Path, *, municipality: str, volum
             if datetime.fromisoformat(json.loads(line)["ts"]) <= now:
                 out.write(line)
     return past
+
+
+# ---------------------------------------------------------------- a board with a fixed snapshot, no Kafka or Prometheus
+
+
+def fullest_samples(m: Any) -> list[tuple[str, dict[str, str], float]]:
+    """Every series the board reads for municipality ``m``, each with a value (no "–"), the figures as wide as
+    they get on a busy day (three-digit counts, ``100,0%``, waits over ten minutes), a mix of ✓ ▲ ✕ and a
+    trend on every last-hour figure; a worker up and a source heard from 10 s ago, so the board is live."""
+    from monitor import promql as q
+    from wallboard import snapshot as s
+
+    ms = {"municipality": m.slug}
+    rows: list[tuple[str, dict[str, str], float]] = [
+        ("up", {"job": s.WORKER_JOB, "instance": "127.0.0.1:6066"}, 1),
+        (q.SECONDS_SINCE_LAST_EVENT_RECORD, {**ms, "family": "call"}, 10),
+        (q.OFFICE_OPEN_RECORD, ms, 1),
+        (s.WAITING_TOTAL, ms, 128), (s.LONGEST_TOTAL, ms, 1234),
+    ]
+    ratios = (1.0, 0.879, 0.614, 0.955, 0.802)
+    for line in m.lines:
+        scope = {**ms, "line": line}
+        rows += [(s._rec("bereikbaarheid", s.PHONE_LINE, "today"), scope, 0.879),
+                 (s._rec("bereikbaarheid", s.PHONE_LINE, "1h"), scope, 0.614),
+                 (s._rec("servicelevel", s.PHONE_LINE, "today"), scope, 1.0),
+                 (s._rec("servicelevel", s.PHONE_LINE, "1h"), scope, 0.955),
+                 (s._rec("direct_geholpen", s.PHONE_LINE, "today"), scope, 0.802)]
+    for i, queue in enumerate(m.queues):
+        scope = {**ms, "queue": queue}
+        rows += [(s.WAITING_QUEUE, scope, 48 + i), (q.LONGEST_CALL_WAIT_RECORD, scope, 754 - 100 * i),
+                 (s._rec("bereikbaarheid", s.PHONE_QUEUE, "today"), scope, ratios[i % 5]),
+                 (s._rec("bereikbaarheid", s.PHONE_QUEUE, "1h"), scope, ratios[(i + 1) % 5]),
+                 (s._rec("servicelevel", s.PHONE_QUEUE, "today"), scope, ratios[(i + 2) % 5]),
+                 (s._rec("servicelevel", s.PHONE_QUEUE, "1h"), scope, ratios[(i + 3) % 5]),
+                 (s._rec("direct_geholpen", s.PHONE_QUEUE, "today"), scope, ratios[(i + 4) % 5])]
+    for i, department in enumerate(m.departments):
+        scope = {**ms, "department": department}
+        rows += [(q.CALLBACKS_OPEN_RECORD, scope, 188 - 20 * i)]
+        rows += [(q.CALLBACKS_PAST_DEADLINE_RECORD, {**scope, "working_days": wd}, 12 + i) for wd in ("1", "2")]
+        rows += [(s.LETTERS_PAST_DUE, {**scope, "channel": "letter"}, 104 + i)]
+    rows += [(s._rec("terugbellen_1_werkdag", s.MUNI, "today"), ms, 0.614),
+             (s._rec("terugbellen_2_werkdagen", s.MUNI, "today"), ms, 1.0)]
+    for i, location in enumerate(m.locations):
+        rows += [(s.VISITORS_WAITING, {**ms, "location": location}, 27 + i)]
+        for visit_type, wait in (("appointment", 754), ("walk_in", 1234)):
+            scope = {**ms, "location": location, "visit_type": visit_type}
+            rows += [(s._rec("wachttijd_balie", s.LOCATION_VISIT, "today"), scope, wait - 60 * i),
+                     (s._rec("balie_binnen_norm", s.LOCATION_VISIT, "today"), scope, ratios[i % 5])]
+    return rows
+
+
+def firing_alerts(m: Any) -> list[dict]:
+    """Three active alerts of ``m`` as Alertmanager's ``/api/v2/alerts`` lists them, one critical."""
+    def alert(name: str, severity: str, summary: str, minute: int) -> dict:
+        started = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+        return {"fingerprint": f"{name}-{minute}", "labels": {"alertname": name, "municipality": m.slug,
+                                                               "severity": severity},
+                "annotations": {"summary": f"{m.name}: {summary}"}, "status": {"state": "active"},
+                "startsAt": started.replace(minute=minute).isoformat().replace("+00:00", "Z")}
+    queue = m.queues[-1]
+    return [alert("KccBellerWachtTeLang", "critical", f"een beller wacht al 12m 34s in wachtrij {queue}", 1),
+            alert("KccBereikbaarheidOnderNorm", "warning",
+                  f"bereikbaarheid (lijn {m.lines[0]}) haalt de norm niet (61,4%)", 2),
+            alert("KccTerugbelverzoekenOverTermijn", "warning",
+                  f"17 terugbelverzoek(en) van afdeling {m.departments[-1]} langer dan 2 werkdagen open", 3)]
+
+
+@dataclass
+class FakeSources:
+    """A stand-in Prometheus and Alertmanager on one port: every query gets ``samples``, the alert API ``alerts``."""
+    url: str
+    samples: list[tuple[str, dict[str, str], float]]
+    alerts: list[dict]
+
+
+@pytest.fixture
+def fake_sources() -> Iterator[FakeSources]:
+    """A real HTTP server on a free port answering ``/api/v1/query`` (vector of :attr:`FakeSources.samples`)
+    and ``/api/v2/alerts``; set the two lists before the board asks."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    import threading
+
+    sources = FakeSources(url="", samples=[], alerts=[])
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server API)
+            if self.path.startswith("/api/v1/query"):
+                now = time.time()
+                body = {"status": "success", "data": {"resultType": "vector", "result": [
+                    {"metric": {"__name__": name, **labels}, "value": [now, str(value)]}
+                    for name, labels, value in sources.samples]}}
+            elif self.path.startswith("/api/v2/alerts"):
+                body = sources.alerts
+            else:
+                self.send_response(404)
+                self.end_headers()
+                return
+            data = json.dumps(body).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    sources.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield sources
+    server.shutdown()
+    server.server_close()

@@ -324,11 +324,12 @@ def test_board_turns_stale_with_the_reason_when_the_sources_fall_silent_and_when
     longest = (f'.number[data-query=\'{q.LONGEST_CALL_WAIT_RECORD}{{municipality="{SLUG}",queue="afval"}}\']')
 
     def looks() -> tuple[str, str, bool, str, int]:
-        """(state kind, state text, body greyed, the longest wait shown, tiles marked with an age), in one script."""
+        """(state kind, state text, every band greyed, the longest wait shown, tiles with an age), in one script."""
         return tuple(browser.execute_script(
             "var s = document.getElementById('state'), n = document.querySelector(arguments[0]);"
             "return [s.className.replace('state state-', ''), s.textContent,"
-            " getComputedStyle(document.querySelector('.bands')).filter.indexOf('grayscale') >= 0,"
+            " Array.from(document.querySelectorAll('.band')).every(function (b) {"
+            "   return getComputedStyle(b).filter.indexOf('grayscale') >= 0; }),"
             " n ? n.textContent : '', document.querySelectorAll('.tile .age').length];", longest))
 
     wait_until(lambda: looks()[0] == "live" and looks()[3] == "0:20", 60, "the live board")

@@ -136,11 +136,21 @@ def test_direct_geholpen_is_shown_per_line_and_per_queue_against_its_norm(config
              {"municipality": "groningen", "queue": "afval"}, 0.9)
     snap = board(config, line, queue, slug="groningen")
     on_line = find(snap, "phone", "Lijn 14050", "Direct geholpen")
-    on_queue = find(snap, "phone", "afval", "Direct geholpen")
+    on_queue = find(snap, "phone", "afval", "Direct")  # the registry's board title: a queue tile is narrow
     assert (on_line["value"], on_line["status"]) == ("70,0%", "bad")
     assert (on_queue["value"], on_queue["status"]) == ("90,0%", "ok")
     assert on_queue["query"] == f'{queue[0]}{{municipality="groningen",queue="afval"}}'
-    assert find(snap, "phone", "burgerzaken", "Direct geholpen")["value"] == "–"
+    assert find(snap, "phone", "burgerzaken", "Direct")["value"] == "–"
+
+
+def test_a_queue_tile_takes_the_board_title_of_an_indicator_and_a_line_tile_its_full_title(config):
+    snap = board(config, slug="groningen")
+    phone = next(b for b in snap["bands"] if b["id"] == "phone")
+    line, queue = phone["tiles"][0], phone["tiles"][1]
+    indicators = ("bereikbaarheid", "servicelevel", "direct_geholpen")
+    assert [c["label"] for c in line["cells"][2:]] == [nl.indicator_label(i) for i in indicators]
+    assert [c["label"] for c in queue["cells"][2:]] == [nl.indicator_label(i, board=True) for i in indicators]
+    assert [c["label"] for c in queue["cells"][2:]] == ["Bereikbaarheid", "Servicelevel", "Direct"]
 
 
 @pytest.mark.parametrize(("today", "hour", "direction", "symbol"), [
