@@ -296,7 +296,7 @@ def render(data: Mapping[str, object]) -> str:
             lines += ["", f"Live timer with those records: a tick after {scrape['tick_records_looked_at']:,} of them "
                           f"changed {scrape['tick_ms']} ms; the first tick (after a start or rebalance: every "
                           f"record counted) {scrape['first_tick_seconds']} s in {scrape['first_tick_chunks']} "
-                          f"chunks of at most {scrape['first_tick_chunk_ms_max']} ms, the agents running between "
+                          f"chunks of at most {scrape['first_tick_chunk_ms_max']:,.0f} ms, the agents running between "
                           f"them."]
     if data.get("domain"):
         lines += ["", render_domain(data)]
