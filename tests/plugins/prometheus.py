@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ import yaml
 from kcc import stack
 from kcc.stack import REPO, Managed
 from monitor.errors import StackError
-from tests.support import free_port
+from tests.support import free_port, http_server
 
 
 def _program(build: Callable[[], Managed]) -> Managed:
@@ -130,13 +129,9 @@ def alert_receiver() -> Iterator[AlertReceiver]:
         def log_message(self, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    receiver.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield receiver
-    server.shutdown()
-    server.server_close()
+    with http_server(Handler) as url:
+        receiver.url = url
+        yield receiver
 
 
 @dataclass

@@ -7,8 +7,10 @@ import json
 import subprocess
 import sys
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -16,7 +18,7 @@ import pytest
 
 from monitor.config import Config, load_config
 from monitor.open_clock import open_shift, write_config
-from tests.support import free_port
+from tests.support import free_port, http_server
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -173,19 +175,22 @@ def todays_events(config_dir: Path, directory: Path, *, municipality: str, volum
     return past
 
 
-# ---------------------------------------------------------------- a board with a fixed snapshot, no Kafka or Prometheus
+# ---------------------------------------------------------------- a board with fixed figures: no Kafka, no worker
 
 
 def fullest_samples(m: Any) -> list[tuple[str, dict[str, str], float]]:
     """Every series the board reads for municipality ``m``, each with a value (no "–"), the figures as wide as
     they get on a busy day (three-digit counts, ``100,0%``, waits over ten minutes), a mix of ✓ ▲ ✕ and a
-    trend on every last-hour figure; a worker up and a source heard from 10 s ago, so the board is live."""
+    trend on every last-hour figure; a source heard from 10 s ago, so the board is live (``up`` of the worker's
+    job is Prometheus' own, from scraping :func:`static_exporter`)."""
     from monitor import promql as q
     from wallboard import snapshot as s
 
+    def rec(indicator: str, dims: tuple[str, ...], window: str) -> str:
+        return q.record_name(indicator, s.level(indicator, dims), window)
+
     ms = {"municipality": m.slug}
     rows: list[tuple[str, dict[str, str], float]] = [
-        ("up", {"job": s.WORKER_JOB, "instance": "127.0.0.1:6066"}, 1),
         (q.SECONDS_SINCE_LAST_EVENT_RECORD, {**ms, "family": "call"}, 10),
         (q.OFFICE_OPEN_RECORD, ms, 1),
         (s.WAITING_TOTAL, ms, 128), (s.LONGEST_TOTAL, ms, 1234),
@@ -193,95 +198,81 @@ def fullest_samples(m: Any) -> list[tuple[str, dict[str, str], float]]:
     ratios = (1.0, 0.879, 0.614, 0.955, 0.802)
     for line in m.lines:
         scope = {**ms, "line": line}
-        rows += [(s._rec("bereikbaarheid", s.PHONE_LINE, "today"), scope, 0.879),
-                 (s._rec("bereikbaarheid", s.PHONE_LINE, "1h"), scope, 0.614),
-                 (s._rec("servicelevel", s.PHONE_LINE, "today"), scope, 1.0),
-                 (s._rec("servicelevel", s.PHONE_LINE, "1h"), scope, 0.955),
-                 (s._rec("direct_geholpen", s.PHONE_LINE, "today"), scope, 0.802)]
+        rows += [(rec("bereikbaarheid", s.PHONE_LINE, "today"), scope, 0.879),
+                 (rec("bereikbaarheid", s.PHONE_LINE, "1h"), scope, 0.614),
+                 (rec("servicelevel", s.PHONE_LINE, "today"), scope, 1.0),
+                 (rec("servicelevel", s.PHONE_LINE, "1h"), scope, 0.955),
+                 (rec("direct_geholpen", s.PHONE_LINE, "today"), scope, 0.802)]
     for i, queue in enumerate(m.queues):
         scope = {**ms, "queue": queue}
         rows += [(s.WAITING_QUEUE, scope, 48 + i), (q.LONGEST_CALL_WAIT_RECORD, scope, 754 - 100 * i),
-                 (s._rec("bereikbaarheid", s.PHONE_QUEUE, "today"), scope, ratios[i % 5]),
-                 (s._rec("bereikbaarheid", s.PHONE_QUEUE, "1h"), scope, ratios[(i + 1) % 5]),
-                 (s._rec("servicelevel", s.PHONE_QUEUE, "today"), scope, ratios[(i + 2) % 5]),
-                 (s._rec("servicelevel", s.PHONE_QUEUE, "1h"), scope, ratios[(i + 3) % 5]),
-                 (s._rec("direct_geholpen", s.PHONE_QUEUE, "today"), scope, ratios[(i + 4) % 5])]
+                 (rec("bereikbaarheid", s.PHONE_QUEUE, "today"), scope, ratios[i % 5]),
+                 (rec("bereikbaarheid", s.PHONE_QUEUE, "1h"), scope, ratios[(i + 1) % 5]),
+                 (rec("servicelevel", s.PHONE_QUEUE, "today"), scope, ratios[(i + 2) % 5]),
+                 (rec("servicelevel", s.PHONE_QUEUE, "1h"), scope, ratios[(i + 3) % 5]),
+                 (rec("direct_geholpen", s.PHONE_QUEUE, "today"), scope, ratios[(i + 4) % 5])]
     for i, department in enumerate(m.departments):
         scope = {**ms, "department": department}
         rows += [(q.CALLBACKS_OPEN_RECORD, scope, 188 - 20 * i)]
         rows += [(q.CALLBACKS_PAST_DEADLINE_RECORD, {**scope, "working_days": wd}, 12 + i) for wd in ("1", "2")]
         rows += [(s.LETTERS_PAST_DUE, {**scope, "channel": "letter"}, 104 + i)]
-    rows += [(s._rec("terugbellen_1_werkdag", s.MUNI, "today"), ms, 0.614),
-             (s._rec("terugbellen_2_werkdagen", s.MUNI, "today"), ms, 1.0)]
+    rows += [(rec("terugbellen_1_werkdag", s.MUNI, "today"), ms, 0.614),
+             (rec("terugbellen_2_werkdagen", s.MUNI, "today"), ms, 1.0)]
     for i, location in enumerate(m.locations):
         rows += [(s.VISITORS_WAITING, {**ms, "location": location}, 27 + i)]
         for visit_type, wait in (("appointment", 754), ("walk_in", 1234)):
             scope = {**ms, "location": location, "visit_type": visit_type}
-            rows += [(s._rec("wachttijd_balie", s.LOCATION_VISIT, "today"), scope, wait - 60 * i),
-                     (s._rec("balie_binnen_norm", s.LOCATION_VISIT, "today"), scope, ratios[i % 5])]
+            rows += [(rec("wachttijd_balie", s.LOCATION_VISIT, "today"), scope, wait - 60 * i),
+                     (rec("balie_binnen_norm", s.LOCATION_VISIT, "today"), scope, ratios[i % 5])]
     return rows
 
 
 def firing_alerts(m: Any) -> list[dict]:
-    """Three active alerts of ``m`` as Alertmanager's ``/api/v2/alerts`` lists them, one critical."""
-    def alert(name: str, severity: str, summary: str, minute: int) -> dict:
-        started = datetime.now(timezone.utc).replace(second=0, microsecond=0)
-        return {"fingerprint": f"{name}-{minute}", "labels": {"alertname": name, "municipality": m.slug,
-                                                               "severity": severity},
-                "annotations": {"summary": f"{m.name}: {summary}"}, "status": {"state": "active"},
-                "startsAt": started.replace(minute=minute).isoformat().replace("+00:00", "Z")}
+    """Three alerts of ``m`` as Prometheus posts them to Alertmanager (``/api/v2/alerts``), one critical,
+    started 1, 2 and 3 minutes ago and ending in an hour."""
+    now = datetime.now(timezone.utc)
+
+    def alert(name: str, severity: str, summary: str, minutes: int) -> dict:
+        return {"labels": {"alertname": name, "municipality": m.slug, "severity": severity},
+                "annotations": {"summary": f"{m.name}: {summary}"},
+                "startsAt": (now - timedelta(minutes=minutes)).isoformat(),
+                "endsAt": (now + timedelta(hours=1)).isoformat()}
     queue = m.queues[-1]
-    return [alert("KccBellerWachtTeLang", "critical", f"een beller wacht al 12m 34s in wachtrij {queue}", 1),
+    return [alert("KccBellerWachtTeLang", "critical", f"een beller wacht al 12m 34s in wachtrij {queue}", 3),
             alert("KccBereikbaarheidOnderNorm", "warning",
                   f"bereikbaarheid (lijn {m.lines[0]}) haalt de norm niet (61,4%)", 2),
             alert("KccTerugbelverzoekenOverTermijn", "warning",
-                  f"17 terugbelverzoek(en) van afdeling {m.departments[-1]} langer dan 2 werkdagen open", 3)]
+                  f"17 terugbelverzoek(en) van afdeling {m.departments[-1]} langer dan 2 werkdagen open", 1)]
 
 
-@dataclass
-class FakeSources:
-    """A stand-in Prometheus and Alertmanager on one port: every query gets ``samples``, the alert API ``alerts``."""
-    url: str
-    samples: list[tuple[str, dict[str, str], float]]
-    alerts: list[dict]
+def exposition(samples: list[tuple[str, dict[str, str], float]]) -> bytes:
+    """``samples`` in Prometheus' text format, each name's series together."""
+    lines = []
+    for name, labels, value in sorted(samples, key=lambda sample: sample[0]):
+        pairs = ",".join(f'{key}="{label}"' for key, label in labels.items())
+        lines.append(f"{name}{{{pairs}}} {value!r}")
+    return ("\n".join(lines) + "\n").encode()
 
 
 @pytest.fixture
-def fake_sources() -> Iterator[FakeSources]:
-    """A real HTTP server on a free port answering ``/api/v1/query`` (vector of :attr:`FakeSources.samples`)
-    and ``/api/v2/alerts``; set the two lists before the board asks."""
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-    import threading
+def static_exporter() -> Iterator[Callable[[list[tuple[str, dict[str, str], float]]], str]]:
+    """Factory: ``static_exporter(samples)`` serves ``samples`` on ``/metrics`` (a real HTTP server for a real
+    Prometheus to scrape, in place of a worker) and returns its ``host:port``."""
+    with ExitStack() as servers:
+        def serve(samples: list[tuple[str, dict[str, str], float]]) -> str:
+            body = exposition(samples)
 
-    sources = FakeSources(url="", samples=[], alerts=[])
+            class Handler(BaseHTTPRequestHandler):
+                def do_GET(self) -> None:  # noqa: N802 (http.server API)
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/plain; version=0.0.4")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server API)
-            if self.path.startswith("/api/v1/query"):
-                now = time.time()
-                body = {"status": "success", "data": {"resultType": "vector", "result": [
-                    {"metric": {"__name__": name, **labels}, "value": [now, str(value)]}
-                    for name, labels, value in sources.samples]}}
-            elif self.path.startswith("/api/v2/alerts"):
-                body = sources.alerts
-            else:
-                self.send_response(404)
-                self.end_headers()
-                return
-            data = json.dumps(body).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+                def log_message(self, *args: Any) -> None:
+                    pass
 
-        def log_message(self, *args: Any) -> None:
-            pass
+            return servers.enter_context(http_server(Handler)).split("://", 1)[1]
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    sources.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield sources
-    server.shutdown()
-    server.server_close()
+        yield serve

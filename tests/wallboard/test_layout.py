@@ -1,8 +1,10 @@
-"""The board's layout on a 1080p TV, rendered by the real server in a real browser from a fixed snapshot
-(a stand-in Prometheus and Alertmanager: no Kafka, no worker)."""
+"""The board's layout on a 1080p TV, rendered by the real server in a real browser from fixed figures: a real
+Prometheus scrapes them from a static exporter, a real Alertmanager holds three alerts (no Kafka, no worker)."""
 
 from __future__ import annotations
 
+import json
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -50,11 +52,20 @@ return {
 """
 
 
+def _post_alerts(alertmanager: str, alerts: list[dict]) -> None:
+    request = urllib.request.Request(f"{alertmanager}/api/v2/alerts", data=json.dumps(alerts).encode(),
+                                     headers={"Content-Type": "application/json"}, method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200
+
+
 def test_every_label_reads_at_28_px_on_a_1080p_tv_without_scrollbars(
-        open_config, fake_sources, wallboard_server, browser, tmp_path: Path):
+        open_config, static_exporter, prometheus_server, alertmanager_server, wallboard_server, browser,
+        tmp_path: Path):
     m = load_config(open_config)["groningen"]  # the largest: 4 counter locations, 5 queues, 6 departments
-    fake_sources.samples, fake_sources.alerts = fullest_samples(m), firing_alerts(m)
-    board = wallboard_server(prometheus=fake_sources.url, alertmanager=fake_sources.url, config=open_config)
+    prometheus = prometheus_server(targets=[static_exporter(fullest_samples(m))])
+    _post_alerts(alertmanager_server.url, firing_alerts(m))
+    board = wallboard_server(prometheus=prometheus.url, alertmanager=alertmanager_server.url, config=open_config)
     screen(browser, 1920, 1080)
     browser.get(f"{board.url}/{m.slug}?tv")
     wait_until(lambda: state_of(browser)[0] == "live", 30, "the board to be live")
