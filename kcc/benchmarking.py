@@ -9,6 +9,7 @@ and the worker's ``/metrics`` page is read at Prometheus' scrape interval only.
 from __future__ import annotations
 
 import asyncio
+import gc
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -362,8 +363,6 @@ def worker_collector() -> Iterator[None]:
     """Python's garbage collector tuned as in a worker process (``streams.app.tune_garbage_collector``), restored
     after: the in-process measures run in the benchmark's own process, and the collector's pauses are part of
     what they measure."""
-    import gc
-
     from streams.app import tune_garbage_collector
 
     thresholds = gc.get_threshold()

@@ -69,11 +69,6 @@ class Metrics:
     def handle(self, metric: MetricSpec) -> Counter | Gauge | Histogram:
         return self._handles[metric.name]
 
-    def apply_change(self, change: Change) -> None:
-        """Add what one event changed (``monitor.live.apply``) and publish it at once."""
-        self.add(change)
-        self.publish()
-
     def add(self, change: Change) -> None:
         """Add what one event changed (``monitor.live.apply``) to what :meth:`publish` will apply: an agent's
         batch of up to 2,000 events touches a few hundred series, and summing in a dict costs less than a

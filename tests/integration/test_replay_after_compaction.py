@@ -2,8 +2,8 @@
 items were compacted change nothing — neither the live counters nor the report from the stream.
 
 A week of simulated Groningen goes to a file and is replayed into a real worker that compacts every final
-record :data:`COMPACTION_AFTER` seconds after its last change; once everything is consumed and compacted, the same file is
-replayed again, and once more into a restarted worker (which recovers the ``compacted`` table from its
+record :data:`COMPACTION_AFTER` seconds after its last change; once everything is consumed and compacted, the
+same file is replayed again, and once more into a restarted worker (which recovers the ``compacted`` table from its
 changelog). The live ``kcc_calls_offered_total`` must not move, the later deliveries must show up as
 duplicates of cause ``compacted`` (and ``source`` for the items still open), and ``report --from-stream``
 must equal the offline report of the file.

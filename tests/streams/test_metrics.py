@@ -31,8 +31,9 @@ def test_a_change_increments_counters_observes_histograms_and_sets_gauges(config
     m = config["groningen"]
     offered = apply(None, Counter(), call("call.offered"), m, 5_000_000)
     answered = apply(offered.record, offered.counted, call("call.answered", 1, wait_seconds=31), m, 6_000_000)
-    metrics.apply_change(offered)
-    metrics.apply_change(answered)
+    metrics.add(offered)
+    metrics.add(answered)
+    metrics.publish()
     get = metrics.registry.get_sample_value
     assert get("kcc_calls_offered_total", PHONE) == 1
     assert get("kcc_calls_answered_total", PHONE) == 1
