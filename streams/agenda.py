@@ -9,8 +9,8 @@ passing, the end of a waiting visitor's day), plus the wall-clock instants of co
 So the agenda holds, per record, the next such instant in a heap, and a tick looks only at
 
 - the records whose instant has come,
-- the records changed since the last tick: written or deleted by an agent (``RecordCache.changed``) or
-  recovered from the changelog (``RecordsTable.recovered``),
+- the records changed since the last tick: written or deleted by an agent or recovered from the changelog
+  (``RecordCache.watch``, ``RecordsTable.watch``),
 - every active record after the active partitions changed (a rebalance: the gauges are counted afresh).
 
 Each record's contribution to the "now" gauges (``monitor.live.open_gauges``) is remembered, so a
@@ -21,8 +21,8 @@ none is left (the count after a rebalance with 1,000,000 records takes tens of s
 are published only then, so a scrape never sees half a count.
 
 Event time is not on the agenda: a record settled behind its source's watermark is compacted by the
-catch-up of a backfill (``streams.compaction.catch_up``, a full :func:`~streams.timers.scan` whenever the
-watermarks moved a quarter of the margin) or, live, once settled in wall-clock time.
+catch-up of a backfill (``streams.compaction.catch_up``, with its own heap by event time,
+``streams.settling``) or, live, once settled in wall-clock time.
 """
 
 from __future__ import annotations
@@ -51,6 +51,8 @@ class Agenda:
     def __init__(self, cache: RecordCache, gauges: NowGauges) -> None:
         self.cache = cache
         self.gauges = gauges
+        self._changed = cache.watch()
+        self._recovered = cache.table.watch()
         self.partitions: set[int] | None = None
         """The active partitions of the last tick."""
         self.due: dict[str, int] = {}
@@ -107,8 +109,7 @@ class Agenda:
     def _collect(self, partitions: set[int], now_us: int) -> None:
         """Add to :attr:`pending` the keys to look at: every active one after a rebalance, else the changed and
         the due ones."""
-        pending, changed = self.pending, self.cache.changed
-        recovered = self.cache.table.recovered
+        pending, changed, recovered = self.pending, self._changed, self._recovered
         if partitions != self.partitions:
             self.partitions = set(partitions)
             self.due.clear()

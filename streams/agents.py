@@ -72,6 +72,7 @@ from streams.changelog_writes import ChangelogWrites
 from streams.compaction import EXIT_IN_COMPACTION_STATUS, ExitInCompaction, catch_up, compact, data_moved, flush
 from streams.metrics import CONTENT_TYPE, Metrics
 from streams.record_cache import RecordCache, message_id, record_table_key
+from streams.settling import Settling
 from streams.tables import CompactedTable, DailyTable, create_tables
 from streams.timers import COMMAND_HEADER, COMPACT, NowCollector, NowGauges, is_command
 from streams.topics import Topics, declare
@@ -130,11 +131,14 @@ class Worker:
     """The records' "now" gauges, kept by the live timer's agenda, served by ``streams.timers.NowCollector``."""
     agenda: Agenda = field(init=False)
     """Which records the live timer looks at when (:mod:`streams.agenda`)."""
+    settling: Settling = field(init=False)
+    """Which records a catch-up looks at (:mod:`streams.settling`)."""
     scanned_progress_us: int = 0
     """``Watermarks.progress_us`` at the last ``streams.compaction.catch_up``."""
 
     def __post_init__(self) -> None:
         self.agenda = Agenda(self.cache, self.now_gauges)
+        self.settling = Settling(self.cache)
 
     @property
     def watermarks(self) -> Watermarks:

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import os
 import time
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from monitor.indicators import contributions
 from monitor.live import latest_us
-from streams.timers import scan
+from streams.timers import examine
 from streams.watermarks import compactable
 
 if TYPE_CHECKING:
@@ -98,19 +99,29 @@ def _exit_point(written: str) -> None:
 
 
 def catch_up(worker: Worker, now: float | None = None) -> int:
-    """A :func:`streams.timers.scan` of every active record, run by an agent between two batches when the data
-    outran the timer (:func:`data_moved`), compacting directly instead of sending commands: in a backfill the
-    commands would wait behind the backlog on the re-keyed topics while the records pile up. Safe in the
-    agent: ``compact`` is synchronous (no other agent runs in between), writes every table to the record's
-    partition explicitly and re-checks everything, and ``scan`` only yields partitions this worker actively
-    owns. Returns records compacted or dropped."""
+    """Compact the records their sources' watermarks settled, run by an agent between two batches when the data
+    outran the timer (:func:`data_moved`), directly instead of by commands: in a backfill the commands would
+    wait behind the backlog on the re-keyed topics while the records pile up. Looks only at the records whose
+    source's watermark reached the instant they may have settled (:mod:`streams.settling`), adding their
+    deadline facts first (``streams.timers.examine``) as the live timer would. Safe in the agent: ``compact``
+    is synchronous (no other agent runs in between), writes every table to the record's partition explicitly
+    and re-checks everything. Returns records compacted or dropped; 0 without an event-time margin."""
     settings = worker.settings
     worker.scanned_progress_us = worker.watermarks.progress_us
+    event_after = settings.compaction_margin_event_seconds
+    if event_after is None:
+        return 0
     now = time.time() if now is None else now
-    added, commands = scan(worker.cache, worker.config, worker.active_partitions(),
-                           settings.compaction_after_seconds, now=now,
-                           orphan_after=settings.redelivery_horizon_seconds, watermarks=worker.watermarks,
-                           event_after=settings.compaction_margin_event_seconds)
+    now_us = int(now * 1_000_000)
+    partitions = worker.active_partitions()
+    added: Counter = Counter()
+    commands: list[tuple[str, str, int]] = []
+    for key in worker.settling.due(partitions, worker.watermarks, event_after, settings.redelivery_horizon_seconds):
+        entry = worker.cache.get(key)
+        municipality = None if entry is None else worker.config.municipalities.get(entry.record.municipality)
+        if municipality is not None and entry.partition in partitions:
+            examine(key, entry, municipality, now, now_us, added, commands, settings.compaction_after_seconds,
+                    settings.redelivery_horizon_seconds, worker.watermarks, event_after)
     worker.metrics.apply_facts(added)
     return sum(compact(worker, table_key, partition, now) for _, table_key, partition in commands)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,15 +75,22 @@ class RecordCache:
         and batch: a call's four events in one batch are one write)."""
         self._deleted: dict[str, int] = {}
         """Keys deleted since the last :meth:`flush_deleted` → their partition."""
-        self.changed: dict[str, None] = {}
-        """Keys written or deleted since the live timer's agenda last looked (``streams.agenda``)."""
+        self._watchers: list[dict[str, None]] = []
+        """The ordered sets of :meth:`watch`."""
         self._partitions: set[int] | None = None
-        """The partitions of the last :meth:`active` or :meth:`keys_of`."""
+        """The partitions of the last :meth:`keys_of`."""
 
     @property
     def _data(self) -> Any:
         store = self.table.data
         return getattr(store, "data", store)
+
+    def watch(self) -> dict[str, None]:
+        """An ordered set that every later write or delete adds its key to; its reader empties it (the live
+        timer's agenda, ``streams.agenda``; the catch-up's settling heap, ``streams.settling``)."""
+        keys: dict[str, None] = {}
+        self._watchers.append(keys)
+        return keys
 
     def get(self, key: str) -> Entry | None:
         """The entry of ``key``: cached when the table still holds the same value object, else decoded.
@@ -118,7 +124,8 @@ class RecordCache:
                  "partition": partition, "folded": folded}
         self._data[key] = value
         self._dirty[key] = partition
-        self.changed[key] = None
+        for keys in self._watchers:
+            keys[key] = None
         self._deleted.pop(key, None)
         entry = self.entries[key] = Entry(value, record, counted)
         return entry
@@ -140,7 +147,8 @@ class RecordCache:
         self._dirty.pop(key, None)
         if self._data.pop(key, None) is not None:
             self._deleted[key] = partition
-            self.changed[key] = None
+            for keys in self._watchers:
+                keys[key] = None
 
     def flush_deleted(self) -> int:
         """Queue the tombstone of every key deleted since the last call (and not written again); returns how
@@ -153,27 +161,11 @@ class RecordCache:
         self._deleted.clear()
         return deleted
 
-    def active(self, partitions: set[int]) -> Iterator[tuple[str, Entry]]:
-        """Every entry of the given partitions, decoding table values not cached yet; entries of other
-        partitions are dropped from the cache (the table keeps standby and revoked values) when the partitions
-        differ from the last call's (a rebalance: between two, only the assigned partitions' keys are read).
-
-        Runs per record on every timer tick and catch-up, so a cached entry is taken without :meth:`get`'s
-        checks of a decoded one."""
-        entries, get = self.entries, self.get
-        for key, value in list(self._data.items()):
-            if value and value.get("partition") in partitions:
-                entry = entries.get(key)
-                if entry is None or entry.value is not value:
-                    entry = get(key)
-                if entry is not None:
-                    yield key, entry
-        self._keep_only(partitions)
-
     def keys_of(self, partitions: set[int]) -> list[str]:
         """The keys of the given partitions' records, none decoded: the agenda's count after a rebalance decodes
         them a chunk at a time (decoding 1,000,000 at once held the event loop for seconds). Drops other
-        partitions' cached entries as :meth:`active` does."""
+        partitions' cached entries (the table keeps standby and revoked values) when the partitions differ from
+        the last call's."""
         keys = [key for key, value in self._data.items() if value and value.get("partition") in partitions]
         self._keep_only(partitions)
         return keys

@@ -78,14 +78,22 @@ class RecordsTable(faust.Table):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.recovered: dict[str, None] = {}
-        """Keys applied from the changelog since the agenda last looked."""
+        self._watchers: list[dict[str, None]] = []
+
+    def watch(self) -> dict[str, None]:
+        """An ordered set that every key applied from the changelog from now on is added to; its reader
+        empties it."""
+        keys: dict[str, None] = {}
+        self._watchers.append(keys)
+        return keys
 
     def apply_changelog_batch(self, batch: Iterable[Any]) -> None:
         batch = list(batch)
         super().apply_changelog_batch(batch)
         for event in batch:
-            self.recovered[self._to_key(event.key)] = None
+            key = self._to_key(event.key)
+            for keys in self._watchers:
+                keys[key] = None
 
 
 class DailyTable(_QueuedTable):
@@ -95,8 +103,9 @@ class DailyTable(_QueuedTable):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.parts: dict[tuple[int, str], Aggregates] = {}
-        self.items: dict[tuple[int, str], list[str]] = {}
-        """Per part: items whose contributions it holds, not yet :meth:`confirm`-ed."""
+        self.items: dict[tuple[int, str], dict[str, None]] = {}
+        """Per part: items whose contributions it holds, not yet :meth:`confirm`-ed (an ordered set: a backfill's
+        catch-up adds thousands to one part before the first is confirmed)."""
         self._holding: dict[str, list[tuple[int, str]]] = {}
         self._dirty: dict[tuple[int, str], None] = {}
         """Parts changed since the last :meth:`flush` (an ordered set)."""
@@ -111,7 +120,7 @@ class DailyTable(_QueuedTable):
                 self.items.pop(part, None)
             elif isinstance(event.value, dict):
                 self.parts[part] = Aggregates.from_json(event.value["cells"])
-                self.items[part] = list(event.value.get("items") or [])
+                self.items[part] = dict.fromkeys(event.value.get("items") or ())
             else:
                 self.parts[part] = Aggregates.from_json(event.value)
                 self.items.pop(part, None)
@@ -130,9 +139,9 @@ class DailyTable(_QueuedTable):
             self.parts.setdefault(part_id, Aggregates()).add(contribution)
             changed[part_id] = None
         for part_id in changed:
-            items = self.items.setdefault(part_id, [])
+            items = self.items.setdefault(part_id, {})
             if item is not None:
-                items.append(item)
+                items[item] = None
                 self._holding.setdefault(item, []).append(part_id)
             self._dirty[part_id] = None
         return len(changed)
@@ -156,8 +165,8 @@ class DailyTable(_QueuedTable):
         write on)."""
         for part in self._holding.pop(item, ()):
             items = self.items.get(part)
-            if items is not None and item in items:
-                items.remove(item)
+            if items is not None:
+                items.pop(item, None)
 
     def total(self, key: str) -> Aggregates:
         """The sum of every partition's part of ``key`` this worker knows (tests, diagnostics)."""
@@ -199,6 +208,9 @@ class CompactedTable(_QueuedTable):
         """Watermarks as last written to the changelog."""
         self._thresholds: dict[int, tuple[Any, ...]] = {}
         """Per partition: the expiry thresholds of its last :meth:`expire` that walked the groups."""
+        self._asked: dict[int, tuple[Any, ...]] = {}
+        """Per partition: the arguments and watermarks' state of its last :meth:`expire` (a catch-up compacts
+        thousands of one partition's items at one ``now``: the thresholds are computed once)."""
         self._unsent: list[tuple[int, str, Any, Callable[[], None] | None]] = []
         """Changelog writes ``(partition, key, value or None, on_durable)`` in their order, until :meth:`flush`."""
 
@@ -249,6 +261,10 @@ class CompactedTable(_QueuedTable):
         Writes (at the next :meth:`flush`) the partition's watermarks first: a recovered worker must not forget
         less than this one.
         ``by_event_time`` False: by the wall clock only."""
+        asked = (now, horizon, by_event_time, self.watermarks.progress_us, len(self.watermarks.values))
+        if self._asked.get(partition) == asked:
+            return 0
+        self._asked[partition] = asked
         last_kept = int((now - horizon) // DAY_SECONDS)
         horizon_us = int(horizon * 1_000_000)
         event_kept = {source: (watermark - horizon_us) // DAY_US

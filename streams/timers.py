@@ -13,8 +13,9 @@
   record key, with header ``kcc-command: compact``, to the family's re-keyed topic **in the record's
   partition**; the family agent, which reads that topic, does the move (:func:`streams.compaction.compact`).
 - When the data outruns the timer (a backfill: the watermarks moved a quarter of the margin since the last
-  catch-up), an agent runs :func:`scan`, the same look at every active record, between two batches and
-  compacts directly (:func:`streams.compaction.catch_up`): commands would queue behind the backlog.
+  catch-up), an agent looks at the records their sources' watermarks settled (:mod:`streams.settling`) with
+  the same :func:`examine` between two batches and compacts directly (:func:`streams.compaction.catch_up`):
+  commands would queue behind the backlog.
 - The agenda keeps the "now" gauges of the records (``kcc_callbacks_open``,
   ``kcc_callbacks_open_past_deadline``, ``kcc_letters_open_past_due``, ``kcc_visitors_waiting``) in
   :class:`NowGauges`, at most one timer period old; :class:`NowCollector` (a prometheus_client collector,
@@ -38,7 +39,7 @@ from monitor import metricspec as ms
 from monitor.config import Config, Municipality
 from monitor.live import calendar_gauges, facts, has_deadline
 from monitor.metricspec import MetricSpec
-from streams.record_cache import Entry, RecordCache
+from streams.record_cache import Entry
 from streams.watermarks import Watermarks, compactable
 
 
@@ -62,27 +63,6 @@ class NowGauges:
 
     def replace(self, values: dict[MetricSpec, dict[tuple[str, ...], float]], as_of: float) -> None:
         self.values, self.as_of = values, as_of
-
-
-def scan(cache: RecordCache, config: Config, partitions: set[int], compaction_after: float,
-         now: float | None = None, orphan_after: float = float("inf"), watermarks: Watermarks | None = None,
-         event_after: float | None = None) -> tuple[Counter, list[tuple[str, str, int]]]:
-    """One pass over every active record (the catch-up of a backfill, ``streams.compaction.catch_up``; the live
-    timer looks only at the records its :class:`~streams.agenda.Agenda` names): (facts to add to the
-    counters, compaction commands ``(family, record key, partition)``). Updates each entry's counted facts.
-    ``compaction_after``, ``orphan_after``: seconds a final record, an orphan, must be settled
-    (``streams.watermarks.compactable``; without ``watermarks`` in wall-clock time only); ``event_after``:
-    seconds of event time a final record must be settled (None: wall clock only)."""
-    now = time.time() if now is None else now
-    now_us = int(now * 1_000_000)
-    added: Counter = Counter()
-    commands: list[tuple[str, str, int]] = []
-    for key, entry in cache.active(partitions):
-        municipality = config.municipalities.get(entry.record.municipality)
-        if municipality is not None:
-            examine(key, entry, municipality, now, now_us, added, commands, compaction_after, orphan_after,
-                    watermarks, event_after)
-    return added, commands
 
 
 def examine(key: str, entry: Entry, municipality: Municipality, now: float, now_us: int, added: Counter,

@@ -131,6 +131,15 @@ def test_a_final_record_is_asked_for_when_settled_and_again_after_the_resend_int
     assert _tick(worker, settled + RESEND_SECONDS + 0.002, after=100)[1] == [("call", "groningen|call|k1", 2)]
 
 
+def test_an_orphan_is_asked_for_only_after_the_orphan_horizon(unit_worker) -> None:
+    worker = unit_worker()
+    called = fold(None, event("visit.called", visit_id="v1", location="haren", visit_type="walk_in"))
+    worker.cache.put("groningen|visit|v1", called, Counter(), 1, T0.timestamp())
+    start = T0.timestamp()
+    assert _tick(worker, start + 999, after=0, orphan_after=1000)[1] == []
+    assert _tick(worker, start + 1000.002, after=0, orphan_after=1000)[1] == [("visit", "groningen|visit|v1", 1)]
+
+
 def test_a_scrape_serialises_the_gauges_of_the_last_tick_and_zero_for_every_configured_series(
         unit_worker, config) -> None:
     worker = unit_worker()

@@ -11,17 +11,13 @@ from datetime import timedelta
 from streams.agents import process
 from streams.compaction import catch_up, compact, data_moved, flush
 from streams.tables import daily_key
-from tests.streams.unitkit import KEY, NOW, PHONE, T0, call, event, metric_value as value
-
-
-def _finished_call(worker, now: float = NOW) -> None:
-    process(worker, call("call.offered"), 3, now=now, message="s1")
-    process(worker, call("call.abandoned", 1, wait_seconds=40), 3, now=now, message="s2")
+from tests.streams.unitkit import (BACKFILL_NOW, KEY, NOW, PHONE, T0, call, event, finished_call,
+                                  metric_value as value, push_watermark)
 
 
 def test_compact_moves_a_final_settled_record_into_daily_and_deletes_it(unit_worker) -> None:
     worker = unit_worker(compaction_after_seconds=60)
-    _finished_call(worker)
+    finished_call(worker)
     assert compact(worker, KEY, 3, now=NOW + 60)
     assert worker.cache.get(KEY) is None
     day = worker.daily.total(daily_key("groningen", T0.date()))
@@ -32,7 +28,7 @@ def test_compact_moves_a_final_settled_record_into_daily_and_deletes_it(unit_wor
 
 def test_compact_refuses_a_recent_an_open_or_another_partitions_record(unit_worker) -> None:
     worker = unit_worker(compaction_after_seconds=60)
-    _finished_call(worker)
+    finished_call(worker)
     assert not compact(worker, KEY, 3, now=NOW + 59)  # changed too recently
     assert not compact(worker, KEY, 2, now=NOW + 600)  # the record is in partition 3
     process(worker, call("call.offered", call_id="k2"), 3, now=NOW, message="s3")
@@ -43,7 +39,7 @@ def test_compact_refuses_a_recent_an_open_or_another_partitions_record(unit_work
 
 def test_events_of_a_compacted_item_change_nothing_within_the_horizon(unit_worker) -> None:
     worker = unit_worker(compaction_after_seconds=60, redelivery_horizon_seconds=7 * 86400)
-    _finished_call(worker)
+    finished_call(worker)
     assert compact(worker, KEY, 3, now=NOW + 60)
     parts = {key: part.to_json() for key, part in worker.daily.parts.items()}
     later = NOW + 6 * 86400
@@ -60,7 +56,7 @@ def test_events_of_a_compacted_item_change_nothing_within_the_horizon(unit_worke
 
 def test_compacted_keys_are_forgotten_after_the_horizon(unit_worker) -> None:
     worker = unit_worker(compaction_after_seconds=0, redelivery_horizon_seconds=2 * 86400)
-    _finished_call(worker)
+    finished_call(worker)
     assert compact(worker, KEY, 3, now=NOW)
     assert worker.compacted.holds(KEY)
     compact(worker, "groningen|call|none", 3, now=NOW + 2 * 86400)  # any command of the partition expires
@@ -98,7 +94,7 @@ def test_a_record_found_again_before_its_compacted_entry_was_written_is_not_adde
 
 def test_a_daily_part_stops_naming_an_item_once_its_compacted_entry_is_durable(unit_worker) -> None:
     worker = unit_worker(compaction_after_seconds=0)
-    _finished_call(worker)
+    finished_call(worker)
     assert compact(worker, KEY, 3, now=NOW)
     worker.daily.confirm(KEY)  # what the acknowledgement of the ``compacted`` write calls
     assert worker.daily.items and not any(worker.daily.items.values())
@@ -137,7 +133,7 @@ def test_compacting_many_items_of_one_day_in_a_batch_writes_its_daily_part_once(
 
 def test_a_batchs_compactions_are_written_daily_first_then_compacted_then_the_tombstones(unit_worker) -> None:
     worker = unit_worker(compaction_after_seconds=0)
-    _finished_call(worker)
+    finished_call(worker)
     process(worker, call("call.offered", call_id="k2"), 3, now=NOW, message="s3")
     process(worker, call("call.abandoned", 1, call_id="k2", wait_seconds=5), 3, now=NOW, message="s4")
     written = _changelog(worker)
@@ -161,34 +157,24 @@ def test_an_orphan_is_dropped_and_counted_once_unchanged_for_the_horizon(unit_wo
 
 def _compacted_call(worker) -> tuple[object, object, dict]:
     """A finished call compacted once: its record and counted facts before, and the ``daily`` parts after."""
-    _finished_call(worker)
+    finished_call(worker)
     entry = worker.cache.get(KEY)
     record, counted = entry.record, entry.counted
     assert compact(worker, KEY, 3, now=NOW)
     return record, counted, {key: part.to_json() for key, part in worker.daily.parts.items()}
 
 
-BACKFILL_NOW = NOW + 90 * 86400
-"""The wall clock of a backfill: after every event, and standing still while they are replayed."""
-
-
-def _push_watermark(worker, days: float, partition: int = 3, call_id: str = "later") -> None:
-    """Another call of the same source, ``days`` of event time after T0, as a backfill would bring it."""
-    process(worker, call("call.offered", days * 24 * 60, call_id=call_id), partition, now=BACKFILL_NOW,
-            message=f"s{call_id}")
-
-
 def test_a_backfilled_final_record_is_compacted_once_its_sources_watermark_is_a_margin_past(unit_worker) -> None:
     worker = unit_worker(compaction_margin_event_seconds=86400)  # the wall clock never settles anything here
-    _finished_call(worker, now=BACKFILL_NOW)
-    _push_watermark(worker, 1.0, partition=2)  # another partition's data says nothing about partition 3
+    finished_call(worker, now=BACKFILL_NOW)
+    push_watermark(worker, 1.0, partition=2)  # another partition's data says nothing about partition 3
     other_family = event("letter.received", 25 * 60, letter_id="l1", channel="post", department="afval",
                          due_at=(T0 + timedelta(days=9)).isoformat())
     process(worker, other_family, 3, now=BACKFILL_NOW, message="s9")
     assert not compact(worker, KEY, 3, now=BACKFILL_NOW)
-    _push_watermark(worker, 0.99)
+    push_watermark(worker, 0.99)
     assert not compact(worker, KEY, 3, now=BACKFILL_NOW)
-    _push_watermark(worker, 1.01, call_id="later2")
+    push_watermark(worker, 1.01, call_id="later2")
     assert compact(worker, KEY, 3, now=BACKFILL_NOW)
     assert worker.cache.get(KEY) is None and worker.compacted.holds(KEY)
 
@@ -229,13 +215,13 @@ def test_a_letter_answered_weeks_later_in_event_time_meets_its_open_record(unit_
 
 def test_compacted_keys_are_forgotten_in_event_time_and_their_events_still_count_nothing(unit_worker) -> None:
     worker = unit_worker(redelivery_horizon_seconds=2 * 86400, compaction_margin_event_seconds=86400)
-    _finished_call(worker, now=BACKFILL_NOW)
-    _push_watermark(worker, 1.01)
+    finished_call(worker, now=BACKFILL_NOW)
+    push_watermark(worker, 1.01)
     assert compact(worker, KEY, 3, now=BACKFILL_NOW)
-    _push_watermark(worker, 2.5, call_id="later2")
+    push_watermark(worker, 2.5, call_id="later2")
     compact(worker, "groningen|call|none", 3, now=BACKFILL_NOW)
     assert worker.compacted.holds(KEY)  # its event day has not ended two days before the watermark
-    _push_watermark(worker, 3.6, call_id="later3")
+    push_watermark(worker, 3.6, call_id="later3")
     compact(worker, "groningen|call|none", 3, now=BACKFILL_NOW)
     assert not worker.compacted.holds(KEY)
     assert ("groningen", "call") in worker.compacted.watermarks.of_partition(3)
@@ -248,11 +234,11 @@ def test_compacted_keys_are_forgotten_in_event_time_and_their_events_still_count
 def test_an_agent_scans_for_compaction_itself_once_thedata_moved_a_quarter_margin_on_average(unit_worker) -> None:
 
     worker = unit_worker(compaction_margin_event_seconds=86400)
-    _push_watermark(worker, 0, call_id="a")
-    _push_watermark(worker, 0, partition=2, call_id="b")
-    _push_watermark(worker, 0.4, call_id="c")  # 0.4 day of one source of two: 0.2 on average
+    push_watermark(worker, 0, call_id="a")
+    push_watermark(worker, 0, partition=2, call_id="b")
+    push_watermark(worker, 0.4, call_id="c")  # 0.4 day of one source of two: 0.2 on average
     assert not data_moved(worker)
-    _push_watermark(worker, 0.11, partition=2, call_id="d")
+    push_watermark(worker, 0.11, partition=2, call_id="d")
     assert data_moved(worker)
 
 
@@ -260,9 +246,9 @@ def test_catch_up_compacts_the_settled_records_of_owned_partitions_without_a_com
 
     worker = unit_worker(compaction_margin_event_seconds=86400)
     worker.active_partitions = lambda: {3}  # no broker: the partitions this worker would own
-    _finished_call(worker, now=BACKFILL_NOW)
+    finished_call(worker, now=BACKFILL_NOW)
     process(worker, call("call.offered", call_id="open"), 3, now=BACKFILL_NOW, message="s3")
-    _push_watermark(worker, 1.01)
+    push_watermark(worker, 1.01)
     assert catch_up(worker, now=BACKFILL_NOW) == 1
     assert worker.cache.get(KEY) is None and worker.compacted.holds(KEY)
     assert worker.cache.get("groningen|call|open") is not None  # not final
@@ -271,7 +257,7 @@ def test_catch_up_compacts_the_settled_records_of_owned_partitions_without_a_com
 
 def test_without_an_event_time_margin_only_the_wall_clock_settles_and_no_late_event_is_dropped(unit_worker) -> None:
     worker = unit_worker(redelivery_horizon_seconds=2 * 86400)  # the default: arrival order never matters
-    _finished_call(worker, now=BACKFILL_NOW)
-    _push_watermark(worker, 30)
+    finished_call(worker, now=BACKFILL_NOW)
+    push_watermark(worker, 30)
     assert not compact(worker, KEY, 3, now=BACKFILL_NOW)
     assert process(worker, call("call.offered", call_id="new"), 3, now=BACKFILL_NOW, message="s7").duplicate is None

@@ -65,13 +65,13 @@ def test_a_deleted_key_written_again_before_the_flush_sends_no_tombstone(unit_wo
     assert worker.cache.flush_deleted() == 1 and worker.cache.flush_deleted() == 0
 
 
-def test_active_yields_owned_partitions_and_forgets_the_others(unit_worker) -> None:
+def test_keys_of_lists_owned_partitions_and_forgets_the_others(unit_worker) -> None:
     worker = unit_worker()
     worker.cache.put(KEY, _answered(), Counter(), 0, NOW)
     worker.cache.put("groningen|call|k2", fold(None, call("call.offered", call_id="k2")), Counter(), 1, NOW)
-    assert [key for key, _ in worker.cache.active({1})] == ["groningen|call|k2"]
+    assert worker.cache.keys_of({1}) == ["groningen|call|k2"]
     assert set(worker.cache.entries) == {"groningen|call|k2"}
     assert worker.cache.get(KEY) is not None  # still in the table (a standby or revoked partition)
-    assert [key for key, _ in worker.cache.active({1})] == ["groningen|call|k2"]
-    assert [key for key, _ in worker.cache.active({0})] == [KEY]  # a rebalance
+    assert worker.cache.keys_of({1}) == ["groningen|call|k2"]
+    assert worker.cache.keys_of({0}) == [KEY]  # a rebalance
     assert set(worker.cache.entries) == {KEY}

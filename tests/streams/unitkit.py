@@ -1,5 +1,5 @@
 """Events of the worker's unit tests: parsed Groningen events at minutes after :data:`T0` (built by
-``tests.events``)."""
+``tests.events``), and the few histories several test modules fold into a worker."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from streams.agents import process
 from tests import events
 
 TZ = ZoneInfo("Europe/Amsterdam")
@@ -34,3 +35,19 @@ def event(event_type: str, minutes: float = 0, **fields: Any) -> Any:
 def call(event_type: str, minutes: float = 0, call_id: str = "k1", **fields: Any) -> Any:
     """A call event on line 14050, queue ``algemeen``."""
     return event(event_type, minutes, call_id=call_id, line="14050", queue="algemeen", **fields)
+
+
+BACKFILL_NOW = NOW + 90 * 86400
+"""The wall clock of a backfill: after every event, and standing still while they are replayed."""
+
+
+def finished_call(worker: Any, now: float = NOW) -> None:
+    """Call :data:`KEY` offered at :data:`T0` and abandoned a minute later: final."""
+    process(worker, call("call.offered"), 3, now=now, message="s1")
+    process(worker, call("call.abandoned", 1, wait_seconds=40), 3, now=now, message="s2")
+
+
+def push_watermark(worker: Any, days: float, partition: int = 3, call_id: str = "later") -> None:
+    """Another call of the same source, ``days`` of event time after T0, as a backfill would bring it."""
+    process(worker, call("call.offered", days * 24 * 60, call_id=call_id), partition, now=BACKFILL_NOW,
+            message=f"s{call_id}")
