@@ -13,8 +13,10 @@ production) and measures them without disturbing them:
   Prometheus' interval, and once at the end;
 - CPU seconds and peak RSS of the worker processes from ``/proc`` (psutil).
 
-In the same run and on the same topics, two ceilings: a decode-only aiokafka consumer
-(reads and ``json.loads`` every message) and Kafka's own ``ConsumerPerformance`` tool.
+In the same run and on the same topics, three ceilings: a decode-only aiokafka consumer
+(reads and ``json.loads`` every message), Kafka's own ``ConsumerPerformance`` tool, and the
+worker's own Faust app with agents that only take their batches (:mod:`kcc.faust_ceiling`: what
+Faust, aiokafka and the event loop cost per message, in events/s and CPU per event).
 ``--workers 2`` measures one worker and then two (4 partitions), same events, same run;
 ``--latency-rate 1000`` adds a run paced below capacity, whose delay is the pipeline's latency;
 ``--scrape-records N`` adds the cost of a scrape with N open records (no broker);
@@ -95,7 +97,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also time the monitor's own work per event on the same events, without a broker")
     parser.add_argument("--domain-only", action="store_true",
                         help="only that: no broker, no workers (a clean profile of the monitor's code)")
-    parser.add_argument("--no-ceilings", action="store_true", help="skip the two consumer ceilings")
+    parser.add_argument("--no-ceilings", action="store_true", help="skip the three ceilings")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--readme", type=Path, metavar="JSON",
                         help="only render the benchmark report JSON into README.md's benchmark section")
@@ -124,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         _say(args, "benchmark: starting a private local broker …")
         broker = stack.Broker.local(stack.free_port(), Path(tempfile.mkdtemp(prefix="kcc-bench-kafka-")), remove=True)
-    runs, ceilings, backfill = [], {}, None
+    runs, ceilings, backfill, faust = [], {}, None, None
     try:
         bootstrap = broker.start()
         plan = [(n, args.rate, messages) for n in sorted({1, max(1, args.workers)}) if messages]
@@ -142,6 +144,8 @@ def run(args: argparse.Namespace) -> int:
         if not args.no_ceilings and first is not None:
             ceilings["decode_only_aiokafka"] = round(asyncio.run(_decode_only(first, len(messages), args.timeout)))
             ceilings["kafka_consumer_performance"] = _consumer_performance(first, messages)
+            faust = _faust_ceiling(first, len(messages), args.timeout)
+            ceilings["faust_agents_doing_nothing"] = faust and faust["events_per_second"]
     finally:
         broker.stop()
     scrape = None
@@ -153,6 +157,8 @@ def run(args: argparse.Namespace) -> int:
     data = benchmarking.report(machine=_machine(), date=date, load_average=load, events=len(messages), runs=runs,
                                ceilings=ceilings, scrape=scrape)
     data["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    if faust is not None:
+        data["faust_cpu_microseconds_per_event"] = faust["cpu_microseconds_per_event"]
     if domain is not None:
         data["domain"] = domain
     if backfill is not None:
@@ -520,6 +526,24 @@ async def _decode_only(settings: Settings, total: int, timeout: float) -> float:
     if seen < total:
         raise ServiceError(f"benchmark: the baseline consumer read {seen:,} of {total:,} events")
     return seen / elapsed
+
+
+def _faust_ceiling(settings: Settings, total: int, timeout: float) -> dict[str, float | None] | None:
+    """events/s and CPU µs per event of the worker's Faust app with agents that do nothing
+    (:mod:`kcc.faust_ceiling`), a consumer group of its own reading the same topics from the start; None when
+    it failed or ran out of time."""
+    data_dir = Path(tempfile.mkdtemp(prefix="kcc-bench-faust-"))
+    env = {**os.environ, **stack.isolated_settings(settings.bootstrap(), settings.topic_prefix, data_dir),
+           "KCC_APP_ID": f"{settings.app_id}-faust"}
+    output = data_dir / "figures.json"
+    try:
+        subprocess.run([sys.executable, "-m", "kcc.faust_ceiling", str(total), str(stack.free_port()), str(output)],
+                       env=env, capture_output=True, timeout=timeout)
+        return json.loads(output.read_text()) if output.exists() else None
+    except subprocess.TimeoutExpired:
+        return None
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def _consumer_performance(settings: Settings, sent: list[tuple[str, bytes, bytes]]) -> float | None:

@@ -136,6 +136,9 @@ def test_rendered_section_names_the_machine_the_date_every_run_and_the_ceilings(
     assert len(rows) == 3 and "1,000 /s" in rows[2]
     assert "decode only aiokafka 72,000 events/s" in section
     assert "| all 342 municipalities | 200 |" in section
+    assert "Faust's own path" not in section
+    data["faust_cpu_microseconds_per_event"] = 31.5
+    assert "31.5 µs of CPU per event, against 500.0 µs of one worker; the other 468.5 µs" in b.render(data)
 
 
 def test_readme_benchmark_section_is_the_rendering_of_the_committed_report():
