@@ -2,7 +2,7 @@
 
 A catch-up (``streams.compaction.catch_up``) runs between two batches whenever the data moved a quarter of
 the compaction margin. It used to examine every active record, a day or more of items, a few hundred times
-in a year's backfill: 12 % of the worker's main thread in a backfill of 90 days (docs/performance.md). A
+in a year's backfill: 6 % of the worker's main thread in a backfill of 90 days (docs/performance.md). A
 record settles in event time only once its source's watermark is ``event_after`` past its latest event
 (``orphan_after`` for an orphan; ``streams.watermarks.compactable``), so :class:`Settling` keeps every record
 in a heap per source by that instant, and a catch-up looks only at the records whose instant their
@@ -31,8 +31,10 @@ class Settling:
 
     def __init__(self, cache: RecordCache) -> None:
         self.cache = cache
-        self._written = cache.watch()
-        self._recovered = cache.table.watch()
+        self._written: dict[str, None] | None = None
+        self._recovered: dict[str, None] | None = None
+        """Keys written or recovered since the last :meth:`due`, watched from the first on: a worker without an
+        event-time margin never calls it and must not collect every key it ever writes."""
         self.partitions: set[int] | None = None
         """The active partitions of the last :meth:`due`."""
         self._at: dict[str, int] = {}
@@ -50,6 +52,8 @@ class Settling:
         ``event_after``, ``orphan_after``: seconds of event time a final record, an orphan, must be settled.
         Every record of the partitions is placed anew after they changed (a start, a rebalance), else the
         records written or recovered since the last call."""
+        if self._written is None or self._recovered is None:
+            self._written, self._recovered = self.cache.watch(), self.cache.table.watch()
         if partitions != self.partitions:
             self.partitions = set(partitions)
             self._at.clear()
@@ -73,6 +77,12 @@ class Settling:
                     self._schedule(key, source, watermark + step)
         self.looked_at = len(due)
         return due
+
+    @property
+    def held(self) -> int:
+        """Records placed or waiting to be placed (bounded by the open records and those written since the last
+        :meth:`due`)."""
+        return len(self._at) + len(self._written or ()) + len(self._recovered or ())
 
     def _place(self, key: str, event_after: float, orphan_after: float) -> None:
         entry = self.cache.get(key)

@@ -79,3 +79,18 @@ def test_the_records_of_a_partition_gained_or_recovered_are_looked_at(unit_worke
     worker.records.apply_changelog_batch([SimpleNamespace(key="groningen|call|r1", value=value,
                                                           message=SimpleNamespace(value=b"{}", partition=1))])
     assert _catch_up(worker, {1, 3}) == 1 and worker.cache.get("groningen|call|r1") is None
+
+
+def test_a_worker_without_an_event_time_margin_holds_no_record_for_the_catch_up(unit_worker) -> None:
+    worker = unit_worker()  # live: compaction by the wall clock only, no catch-up ever
+    for n in range(100):
+        push_watermark(worker, n / 100, call_id=f"c{n}")
+    assert worker.settling.held == 0
+    worker = unit_worker(compaction_margin_event_seconds=MARGIN)
+    finished_call(worker, now=BACKFILL_NOW)
+    push_watermark(worker, 1.01)
+    _catch_up(worker)
+    push_watermark(worker, 1.02, call_id="later2")
+    _catch_up(worker)
+    assert worker.settling.held == 2  # the open calls "later" and "later2"; the compacted one forgotten
+
