@@ -43,4 +43,4 @@ def with_locations(dashboard: Dashboard) -> Dashboard:
 
 def location_names(municipality: Municipality) -> dict[str, str]:
     """Location slug → name as the municipality writes it, for legends."""
-    return {slug: municipality.location_names.get(slug, slug) for slug in municipality.locations}
+    return {slug: nl.location_name(municipality, slug) for slug in municipality.locations}

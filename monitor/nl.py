@@ -194,6 +194,11 @@ def location_name(municipality: Municipality, slug: str) -> str:
     return municipality.location_names.get(slug) or _humanize(slug)
 
 
+def department_name(slug: str) -> str:
+    """Display name of a department: its slug in words (``werk-en-inkomen`` → ``Werk en inkomen``)."""
+    return _humanize(slug)
+
+
 def phone_number(line: str) -> str:
     """``14050`` → ``14 050`` (how the texts write the 14+area-code numbers)."""
     return f"{line[:2]} {line[2:]}" if len(line) == 5 and line.startswith("14") else line
@@ -209,7 +214,7 @@ def _suffix(scope: Mapping[str, str], municipality: Municipality, skip: set[str]
         elif dim == "queue":
             parts.append(f"wachtrij {_humanize(value)}")
         elif dim == "department":
-            parts.append(f"afdeling {_humanize(value)}")
+            parts.append(f"afdeling {department_name(value)}")
         elif dim == "location":
             parts.append(location_name(municipality, value))
         elif dim == "visit_type":

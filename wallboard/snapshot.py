@@ -270,7 +270,7 @@ def callback_band(r: Readings, m: Municipality, today: str, margins: Margins) ->
     departments = []
     for d in m.departments:
         labels = {**ms, "department": d}
-        row = cell(d, r.one(open_name, **labels), "count", _sel(open_name, labels), row=True)
+        row = cell(nl.department_name(d), r.one(open_name, **labels), "count", _sel(open_name, labels), row=True)
         row["sub"] = [over(labels)]
         departments.append(row)
     if departments:
@@ -300,7 +300,7 @@ def counter_band(r: Readings, m: Municipality, today: str, margins: Margins) -> 
             wait["sub"] = [_indicator_cell(r, m, W["within_norm"], "balie_binnen_norm", LOCATION_VISIT, scope, today,
                                            margins)]
             cells.append(wait)
-        tiles.append({"title": m.location_names.get(loc, loc), "size": "medium", "cells": cells,
+        tiles.append({"title": nl.location_name(m, loc), "size": "medium", "cells": cells,
                       "columns": ["", W["wait"], W["within_norm"]]})
     return {"id": "counter", "title": W["counter"], "tiles": tiles}
 

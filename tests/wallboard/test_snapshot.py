@@ -111,7 +111,7 @@ def test_callbacks_over_their_deadline_add_up_per_department(config):
     total = find(snap, "callbacks", "Vandaag", "over termijn")
     assert (total["value"], total["status"]) == ("5", "bad")
     assert total["query"] == f'sum({name}{{municipality="groningen",working_days="2"}})'
-    department = find(snap, "callbacks", "open · over termijn", "afval")
+    department = find(snap, "callbacks", "open · over termijn", "Afval")
     assert department["sub"][0]["value"] == "3" and department["sub"][0]["status"] == "bad"
 
 
@@ -123,10 +123,16 @@ def test_open_callback_requests_are_shown_in_total_and_per_department_next_to_ov
                  slug="groningen")
     total = find(snap, "callbacks", "Vandaag", "open")
     assert (total["value"], total["query"]) == ("12", f'sum({name}{{municipality="groningen"}})')
-    afval = find(snap, "callbacks", "open · over termijn", "afval")
+    afval = find(snap, "callbacks", "open · over termijn", "Afval")
     assert (afval["value"], afval["query"]) == ("4", f'{name}{{department="afval",municipality="groningen"}}')
     assert (afval["sub"][0]["label"], afval["sub"][0]["value"]) == ("over termijn", "–")
-    assert find(snap, "callbacks", "open · over termijn", "belastingen")["value"] == "–"
+    assert find(snap, "callbacks", "open · over termijn", "Belastingen")["value"] == "–"
+
+
+def test_departments_read_as_words_not_configuration_slugs(config):
+    snap = board(config, (q.CALLBACKS_OPEN_RECORD, {"municipality": "groningen", "department": "sociale-zaken"}, 2),
+                 slug="groningen")
+    assert find(snap, "callbacks", "open · over termijn", "Sociale zaken")["value"] == "2"
 
 
 def test_direct_geholpen_is_shown_per_line_and_per_queue_against_its_norm(config):
