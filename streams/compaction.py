@@ -119,7 +119,7 @@ def catch_up(worker: Worker, now: float | None = None) -> int:
     for key in worker.settling.due(partitions, worker.watermarks, event_after, settings.redelivery_horizon_seconds):
         entry = worker.cache.get(key)
         municipality = None if entry is None else worker.config.municipalities.get(entry.record.municipality)
-        if municipality is not None and entry.partition in partitions:
+        if municipality is not None:
             examine(key, entry, municipality, now, now_us, added, commands, settings.compaction_after_seconds,
                     settings.redelivery_horizon_seconds, worker.watermarks, event_after)
     worker.metrics.apply_facts(added)

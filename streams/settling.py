@@ -65,18 +65,19 @@ class Settling:
         self._recovered.clear()
         for key in keys:
             self._place(key, event_after, orphan_after)
-        step = math.ceil(event_after * _US / 4)
-        due: list[str] = []
+        due: list[tuple[str, WatermarkKey, int]] = []
         at = self._at
         for source, heap in self._heaps.items():
             watermark = watermarks.values.get(source)
             while heap and watermark is not None and heap[0][0] <= watermark:
                 instant, key = heapq.heappop(heap)
                 if at.get(key) == instant:
-                    due.append(key)
-                    self._schedule(key, source, watermark + step)
+                    due.append((key, source, watermark))
+        step = math.ceil(event_after * _US / 4)
+        for key, source, watermark in due:  # after the pops: a rebuild of the heaps must not happen amid them
+            self._schedule(key, source, watermark + step)
         self.looked_at = len(due)
-        return due
+        return [key for key, _, _ in due]
 
     @property
     def held(self) -> int:
