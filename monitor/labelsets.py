@@ -10,6 +10,9 @@ holds the registry row it was built from, which the caller checks by identity on
 Bounded, because the raw values in item keys come from events (a source sending ever new queue names must
 not grow the worker): each dict keeps at most :data:`LABEL_SETS_KEPT` entries and at most
 :data:`CONFIGURATIONS_KEPT` configurations are remembered; either is emptied when full.
+
+:func:`decision_labels` builds a decision's label values, for the facts and for the "now" gauges
+(:mod:`monitor.gauges`) alike.
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ from __future__ import annotations
 from typing import Any
 
 from monitor.config import Municipality
+from monitor.indicators.base import Contribution
+from monitor.indicators.spec import IndicatorSpec
+from monitor.metricspec import MetricSpec
 
 LABEL_SETS_KEPT = 4096
 """Entries of each :class:`LabelSets` dict at most (a configuration of 10 municipalities needs a few hundred)."""
@@ -54,3 +60,23 @@ def remember(kept: dict[Any, Any], key: Any, value: Any) -> Any:
         kept.clear()
     kept[key] = value
     return value
+
+
+def decision_labels(spec: MetricSpec, fixed: dict[str, str], decision: Contribution, indicator: IndicatorSpec,
+                    municipality: Municipality) -> tuple[str, ...]:
+    """The label values of a decision's series of ``spec``: ``municipality`` the slug, a label ``fixed`` by
+    the registry term (``working_days``) its value, a scope dimension of the indicator the decision's
+    (bounded) value or ``""`` when the item has none (a survey answer without a location)."""
+    scope = dict(decision.scope)
+    values = []
+    for label in spec.labels:
+        if label == "municipality":
+            values.append(municipality.slug)
+        elif label in fixed:
+            values.append(fixed[label])
+        elif label in indicator.scope:
+            values.append(scope.get(label, ""))
+        else:
+            raise ValueError(f"{spec.name}: label {label!r} is neither fixed nor a scope dimension of "
+                             f"{indicator.id}")
+    return tuple(values)

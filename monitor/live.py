@@ -45,22 +45,16 @@ restarts. The report, which evaluates the record itself, is exact for them.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
-from datetime import date, datetime, timedelta
-from functools import lru_cache
 from typing import Any, Literal, NamedTuple, get_args
-from zoneinfo import ZoneInfo
 
 from monitor import metricspec as ms
-from monitor.calendar import calendar_for
 from monitor.config import Municipality
-from monitor.indicators import REGISTRY, SCALE, contributions, turning_points
-from monitor.indicators.base import Contribution, local_day
-from monitor.indicators.spec import IndicatorSpec, Unit, to_live
-from monitor.indicators.letters import due_us
+from monitor.gauges import GaugeValue, event_gauges
+from monitor.indicators import REGISTRY, SCALE, contributions, decided
+from monitor.indicators.base import Contribution
+from monitor.indicators.spec import Unit, to_live
 from monitor.metricspec import MetricSpec
-from monitor.events import family
-from monitor.labelsets import LabelSets, label_sets, remember
+from monitor.labelsets import LabelSets, decision_labels, label_sets, remember
 from monitor.records import (
     CallbackRecord, CallRecord, DigitalRecord, LetterRecord, Record, VisitRecord, fold,
 )
@@ -70,9 +64,6 @@ Fact = tuple[MetricSpec, tuple[str, ...], Op, float]
 """``(metric, label values in the spec's label order, op, value)``."""
 Facts = Counter
 """A multiset of :data:`Fact` (fact → how many times)."""
-
-GaugeValue = tuple[MetricSpec, tuple[str, ...], float]
-"""``(gauge metric, label values, value)``."""
 
 _US = 1_000_000
 
@@ -85,9 +76,9 @@ def facts(record: Record | None, municipality: Municipality, now_us: int | None 
     if record is None or record.origin is None:
         return result
     known = label_sets(municipality)
-    decided = _decided(contributions(record, municipality, _as_of(record, now_us)))
-    items = _item_facts(record, municipality, decided, known)
-    for decision in decided.values():
+    decisions = decided(contributions(record, municipality, _as_of(record, now_us)))
+    items = _item_facts(record, municipality, decisions, known)
+    for decision in decisions.values():
         items += _decision_facts(decision, municipality, known)
     get = result.get
     for fact in items:
@@ -186,7 +177,7 @@ def _decision_facts(decision: Contribution, municipality: Municipality, known: L
         if cached is None or cached[0] is not spec:
             term = live.numerator
             cached = remember(known.decisions, key, (
-                spec, (term.spec, _labels(term.spec, term.matchers, decision, spec, municipality))))
+                spec, (term.spec, decision_labels(term.spec, term.matchers, decision, spec, municipality))))
         metric, labels = cached[1]
         return ((metric, labels, "observe", _base_units(decision.sum, spec.unit)),)
     key = (decision.indicator, decision.scope, decision.hits)
@@ -194,81 +185,8 @@ def _decision_facts(decision: Contribution, municipality: Municipality, known: L
     if cached is None or cached[0] is not spec:
         term = live.numerator if decision.hits else live.miss
         cached = remember(known.decisions, key, (spec, () if term is None else (
-            _inc(term.spec, _labels(term.spec, term.matchers, decision, spec, municipality)),)))
+            _inc(term.spec, decision_labels(term.spec, term.matchers, decision, spec, municipality)),)))
     return cached[1]
-
-
-def has_deadline(record: Record) -> bool:
-    """Whether the record's facts can still change with time alone (an open callback or letter)."""
-    if isinstance(record, CallbackRecord):
-        return record.requested is not None and record.completed is None and record.cancelled is None
-    if isinstance(record, LetterRecord):
-        return record.received is not None and record.answered is None
-    return False
-
-
-def open_gauges(record: Record, municipality: Municipality, now_us: int) -> list[GaugeValue]:
-    """What the record adds (1 each) to the "now" gauges: callbacks open, and open past their deadline,
-    letters open past due, visitors checked in today and waiting (not called, not a no-show)."""
-    m = municipality.slug
-    if isinstance(record, CallbackRecord) and has_deadline(record) and record.requested[0] <= now_us:
-        gauge = ms.CALLBACKS_OPEN_PAST_DEADLINE
-        result = [(ms.CALLBACKS_OPEN, (m, municipality.label("department", record.department)), 1.0)]
-        for decision in _decided(contributions(record, municipality, now_us)).values():
-            indicator = REGISTRY[decision.indicator]
-            miss = indicator.live.miss  # still open: every decision is a deadline passed
-            if miss is not None:  # labelled like the counter the miss adds one to (working_days)
-                result.append((gauge, _labels(gauge, miss.matchers, decision, indicator, municipality), 1.0))
-        return result
-    if isinstance(record, LetterRecord) and has_deadline(record) and record.received[0] <= now_us:
-        if now_us > due_us(record, municipality):
-            letter = (m, record.channel, municipality.label("department", record.department))
-            return [(ms.LETTERS_OPEN_PAST_DUE, letter, 1.0)]
-    if (isinstance(record, VisitRecord) and record.checked_in is not None and record.called is None
-            and record.no_show is None and record.checked_in[0] <= now_us
-            and local_day(record.checked_in[0], municipality) == local_day(now_us, municipality)):
-        return [(ms.VISITORS_WAITING, (m, municipality.label("location", record.location)), 1.0)]
-    return []
-
-
-def next_change_us(record: Record, municipality: Municipality, after_us: int) -> int | None:
-    """The first instant after ``after_us`` (µs since the epoch) at which time alone can change the record's
-    :func:`facts`, :func:`open_gauges` or whether it is final: one of its events becoming known (an event
-    timed ahead of the clock), a deadline passing (``monitor.indicators.turning_points``), the local day of a
-    waiting visitor ending. None: never. The live timer looks at a record only then (``streams.agenda``),
-    not on every tick."""
-    instants = [slot[0] for slot in (getattr(record, name) for name in record.SLOTS) if slot is not None]
-    instants += turning_points(record, municipality)
-    if isinstance(record, VisitRecord) and record.checked_in is not None:
-        next_day = local_day(record.checked_in[0], municipality) + timedelta(days=1)
-        instants.append(_midnight_us(next_day, municipality.timezone))
-    return min((instant for instant in instants if instant > after_us), default=None)
-
-
-def calendar_gauges(municipality: Municipality, now: datetime) -> list[GaugeValue]:
-    """``kcc_office_open`` (1/0) and ``kcc_period_start_timestamp_seconds`` (day, month) at ``now``
-    (aware), from the municipality's calendar and time zone (local midnight, DST-correct)."""
-    local = now.astimezone(municipality.tz)
-    day_start = _local_midnight(local.date(), municipality.tz)
-    month_start = _local_midnight(local.date().replace(day=1), municipality.tz)
-    m = municipality.slug
-    return [
-        (ms.OFFICE_OPEN, (m,), 1.0 if calendar_for(municipality).is_open(now) else 0.0),
-        (ms.PERIOD_START, (m, "day"), day_start.timestamp()),
-        (ms.PERIOD_START, (m, "month"), month_start.timestamp()),
-    ]
-
-
-def queue_gauges(event: object, municipality: Municipality) -> list[GaugeValue]:
-    """The gauges of a ``queue.snapshot``: the queue label bounded by the configured phone queues
-    (channel ``phone``) or counter locations (channel ``counter``)."""
-    dimension = "queue" if event.channel == "phone" else "location"  # type: ignore[attr-defined]
-    labels = (municipality.slug, event.channel, municipality.label(dimension, event.queue))  # type: ignore[attr-defined]
-    result = [(ms.QUEUE_WAITING, labels, float(event.waiting)),  # type: ignore[attr-defined]
-              (ms.QUEUE_LONGEST_WAIT, labels, float(event.longest_wait_seconds))]  # type: ignore[attr-defined]
-    if event.agents_available is not None:  # type: ignore[attr-defined]
-        result.append((ms.QUEUE_AGENTS_AVAILABLE, labels, float(event.agents_available)))  # type: ignore[attr-defined]
-    return result
 
 
 def latest_us(record: Record) -> int:
@@ -290,31 +208,6 @@ def _as_of(record: Record, now_us: int | None) -> int:
     return latest if now_us is None else max(now_us, latest)
 
 
-def _decided(items: Iterable[Contribution]) -> dict[str, Contribution]:
-    """The decided (``n = 1``) contribution of each indicator; pending ones are left out."""
-    return {c.indicator: c for c in items if c.n == 1}
-
-
-def _labels(spec: MetricSpec, fixed: dict[str, str], decision: Contribution, indicator: IndicatorSpec,
-            municipality: Municipality) -> tuple[str, ...]:
-    """The label values of a decision's series of ``spec``: ``municipality`` the slug, a label ``fixed`` by
-    the registry term (``working_days``) its value, a scope dimension of the indicator the decision's
-    (bounded) value or ``""`` when the item has none (a survey answer without a location)."""
-    scope = dict(decision.scope)
-    values = []
-    for label in spec.labels:
-        if label == "municipality":
-            values.append(municipality.slug)
-        elif label in fixed:
-            values.append(fixed[label])
-        elif label in indicator.scope:
-            values.append(scope.get(label, ""))
-        else:
-            raise ValueError(f"{spec.name}: label {label!r} is neither fixed nor a scope dimension of "
-                             f"{indicator.id}")
-    return tuple(values)
-
-
 def _base_units(amount: int, unit: Unit) -> float:
     """A mean's integer sum (``SCALE`` units: ms, thousandths of a grade) in the live base unit (s, grade)."""
     return amount / (SCALE[unit] / to_live(1, unit))
@@ -326,25 +219,6 @@ def _inc(spec: MetricSpec, labels: tuple[str, ...]) -> Fact:
 
 def _observe(spec: MetricSpec, labels: tuple[str, ...], value: float) -> Fact:
     return (spec, labels, "observe", value)
-
-
-@lru_cache(maxsize=4096)
-def _midnight_us(day: date, timezone: str) -> int:
-    """:func:`_local_midnight` in µs since the epoch, remembered: the zone's offset lookups cost ≈ 10 µs, and
-    every waiting visitor of a day asks for the same midnight."""
-    return int(_local_midnight(day, ZoneInfo(timezone)).timestamp()) * 1_000_000
-
-
-def _local_midnight(day: date, tz: ZoneInfo) -> datetime:
-    """Start of a local calendar day in zone ``tz``: the first instant whose local date is ``day`` (DST-safe)."""
-    naive = datetime(day.year, day.month, day.day)
-    candidate = naive.replace(tzinfo=tz)
-    # Midnight exists in Europe/Amsterdam; a zone that skips it would start at the first valid hour.
-    for hours in range(0, 3):
-        moment = (naive + timedelta(hours=hours)).replace(tzinfo=tz)
-        if moment.astimezone(tz).replace(tzinfo=None) == naive + timedelta(hours=hours):
-            return moment
-    return candidate
 
 
 # ---------------------------------------------------------------- one event
@@ -393,7 +267,7 @@ def apply(record: Record | None, counted: Facts, event: Any, municipality: Munic
     if event.type == "queue.snapshot":
         delta = _no_facts()
         delta[_inc(ms.EVENTS, (municipality.slug, event.type))] = 1
-        return Change(None, delta, _no_facts(), _event_gauges(event, municipality, now_us))
+        return Change(None, delta, _no_facts(), event_gauges(event, municipality, now_us))
     if record is None:
         record = fold(None, event)
     else:
@@ -405,7 +279,7 @@ def apply(record: Record | None, counted: Facts, event: Any, municipality: Munic
     delta, now_counted = _settle(counted, facts(record, municipality, now_us))
     event_fact = _inc(ms.EVENTS, (municipality.slug, event.type))
     delta[event_fact] = delta.get(event_fact, 0) + 1
-    return Change(record, delta, now_counted, _event_gauges(event, municipality, now_us))
+    return Change(record, delta, now_counted, event_gauges(event, municipality, now_us))
 
 
 def _settle(counted: Facts, current: Facts) -> tuple[Facts, Facts]:
@@ -435,15 +309,6 @@ def duplicate(event: Any, municipality: Municipality, cause: DuplicateCause, rec
 
 def _state(record: Record) -> tuple[Any, ...]:
     return tuple(getattr(record, slot) for slot in record.SLOTS)
-
-
-def _event_gauges(event: Any, municipality: Municipality, now_us: int) -> list[GaugeValue]:
-    """``kcc_last_event_timestamp_seconds`` (processing time, Unix seconds) and, for a ``queue.snapshot``,
-    its queue gauges."""
-    result = [(ms.LAST_EVENT, (municipality.slug, family(event.type)), now_us / _US)]
-    if event.type == "queue.snapshot":
-        result += queue_gauges(event, municipality)
-    return result
 
 
 def configured_label_sets(config: Any) -> list[tuple[MetricSpec, tuple[str, ...]]]:

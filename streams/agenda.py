@@ -3,7 +3,7 @@
 A tick must not cost more with more open records (a letter stays open for weeks; a shared service
 centre holds hundreds of thousands): walking every record per tick cost 18 s at 1,000,000 records
 (docs/performance.md). Time alone changes a record only at a few instants, which
-``monitor.live.next_change_us`` names (an event timed ahead of the clock becoming known, a deadline
+``monitor.gauges.next_change_us`` names (an event timed ahead of the clock becoming known, a deadline
 passing, the end of a waiting visitor's day), plus the wall-clock instants of compaction (settled for
 ``compaction_after``, or ``orphan_after`` for an orphan; a command sent again after ``RESEND_SECONDS``).
 So the agenda holds, per record, the next such instant in a heap, and a tick looks only at
@@ -13,7 +13,7 @@ So the agenda holds, per record, the next such instant in a heap, and a tick loo
   (``RecordCache.watch``, ``RecordsTable.watch``),
 - every active record after the active partitions changed (a rebalance: the gauges are counted afresh).
 
-Each record's contribution to the "now" gauges (``monitor.live.open_gauges``) is remembered, so a
+Each record's contribution to the "now" gauges (``monitor.gauges.open_gauges``) is remembered, so a
 changed record moves the totals by its difference and a scrape only serialises them (:class:`NowGauges`).
 The work of a tick grows with the records it looks at, never with the records held. A tick looks at
 :data:`CHUNK` records at most; the live timer calls it again, letting the agents run in between, until
@@ -34,7 +34,7 @@ import time
 from collections import Counter, defaultdict
 
 from monitor.config import Config
-from monitor.live import GaugeValue, next_change_us, open_gauges
+from monitor.gauges import GaugeValue, next_change_us, open_gauges
 from monitor.metricspec import MetricSpec
 from streams.record_cache import Entry, RecordCache
 from streams.timers import RESEND_SECONDS, NowGauges, examine

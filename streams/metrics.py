@@ -15,7 +15,8 @@ from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 
 from monitor import metricspec as spec
 from monitor.config import Config
-from monitor.live import Change, Facts, GaugeValue
+from monitor.gauges import GaugeValue
+from monitor.live import Change, Facts
 from monitor.metricspec import MetricSpec
 from streams.timers import NOW_GAUGES
 

@@ -37,7 +37,8 @@ from prometheus_client.registry import Collector
 
 from monitor import metricspec as ms
 from monitor.config import Config, Municipality
-from monitor.live import calendar_gauges, facts, has_deadline
+from monitor.gauges import calendar_gauges, has_deadline
+from monitor.live import facts
 from monitor.metricspec import MetricSpec
 from streams.record_cache import Entry
 from streams.watermarks import Watermarks, compactable

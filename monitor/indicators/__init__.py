@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from monitor.config import Municipality
@@ -29,7 +29,8 @@ from monitor.indicators.base import SCALE, Contribution, ScopeKey, as_us
 from monitor.indicators.spec import REGISTRY, IndicatorSpec
 from monitor.records import Record
 
-__all__ = ["Contribution", "ScopeKey", "REGISTRY", "SCALE", "contributions", "is_final", "registered", "turning_points"]
+__all__ = ["Contribution", "ScopeKey", "REGISTRY", "SCALE", "contributions", "decided", "is_final", "registered",
+           "turning_points"]
 
 Contributor = Callable[[Record, Municipality, int], list[Contribution]]
 """``(record, municipality, as_of in µs since the epoch) -> contributions`` of one record kind."""
@@ -56,6 +57,11 @@ def contributions(record: Record, municipality: Municipality, as_of: datetime | 
     for extra in _EXTRA[record.KIND]:
         result += extra(record, municipality, as_of_us)
     return result
+
+
+def decided(items: Iterable[Contribution]) -> dict[str, Contribution]:
+    """The decided (``n = 1``) contribution of each indicator; pending ones are left out."""
+    return {c.indicator: c for c in items if c.n == 1}
 
 
 def turning_points(record: Record, municipality: Municipality) -> list[int]:

@@ -1,57 +1,20 @@
 """Live metrics as facts of records (monitor/live.py): every family's rules, boundaries, duplicates,
-order independence, the "now" gauges and the configured series."""
+order independence and the configured series; the "now" gauges where a fact and a gauge change together."""
 
 from __future__ import annotations
 
 import itertools
 from collections import Counter
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 
 from monitor import metricspec as ms
 from monitor.config import Config
-from monitor.live import apply, calendar_gauges, configured_label_sets, duplicate, facts, has_deadline, open_gauges
-from monitor.records import fold, to_us
-from tests.events import event
-
-TZ = ZoneInfo("Europe/Amsterdam")
-T0 = datetime(2026, 4, 7, 10, 0, tzinfo=TZ)  # Tuesday 10:00: 1 wd → Wed 10:00, 2 wd → Thu 10:00
-LATER = to_us(datetime(2026, 6, 1, tzinfo=TZ))
-
-
-def ev(event_type: str, minutes: float = 0, municipality: str = "groningen", **fields: object) -> object:
-    """An event ``minutes`` after :data:`T0` (built by ``tests.events``)."""
-    return event(event_type, (T0 + timedelta(minutes=minutes)).isoformat(), municipality, **fields)
-
-
-def call(event_type: str, minutes: float = 0, **fields: object) -> object:
-    return ev(event_type, minutes, call_id="k1", line="14050", queue="algemeen", **fields)
-
-
-def callback(event_type: str, minutes: float = 0, **fields: object) -> object:
-    return ev(event_type, minutes, callback_id="cb1", department="burgerzaken", **fields)
-
-
-def visit(event_type: str, minutes: float = 0, **fields: object) -> object:
-    if event_type != "visit.no_show":
-        fields.setdefault("visit_type", "walk_in")
-    if event_type == "visit.checked_in" and fields["visit_type"] == "appointment":
-        fields.setdefault("appointment_at", T0.isoformat())
-    return ev(event_type, minutes, visit_id="v1", location="haren", **fields)
-
-
-def letter(event_type: str, minutes: float = 0, **fields: object) -> object:
-    return ev(event_type, minutes, letter_id="l1", channel="post", department="afval", **fields)
-
-
-def record_of(*events: object):
-    record = None
-    for event in events:
-        record = fold(record, event)
-    return record
-
+from monitor.gauges import has_deadline, open_gauges
+from monitor.live import apply, configured_label_sets, duplicate, facts
+from monitor.records import to_us
+from tests.monitor.itemkit import LATER, T0, call, callback, ev, letter, record_of, visit
 
 def names(result: Counter) -> Counter:
     """{(metric name, labels): count} with observations' values kept: easier to compare."""
@@ -170,16 +133,6 @@ def test_open_callback_misses_its_deadline_only_when_it_passes(config) -> None:
     assert open_gauges(record, m, deadline_1) == [(ms.CALLBACKS_OPEN, CB, 1.0)]
 
 
-def test_a_callback_counts_as_open_from_its_request_until_it_is_made_or_withdrawn(config) -> None:
-    m = config["groningen"]
-    requested = to_us(T0)
-    assert open_gauges(record_of(callback("callback.requested")), m, requested - 1) == []
-    assert open_gauges(record_of(callback("callback.requested")), m, requested) == [(ms.CALLBACKS_OPEN, CB, 1.0)]
-    made = record_of(callback("callback.requested"), callback("callback.completed", 60))
-    withdrawn = record_of(callback("callback.requested"), callback("callback.cancelled", 60))
-    assert open_gauges(made, m, LATER) == [] and open_gauges(withdrawn, m, LATER) == []
-
-
 def test_cancelled_callback_is_counted_and_decides_nothing(config) -> None:
     record = record_of(callback("callback.requested"), callback("callback.cancelled", 60))
     result = names(facts(record, config["groningen"], LATER))
@@ -226,16 +179,6 @@ def test_no_show_counts_per_location_and_has_no_wait(config) -> None:
     result = names(facts(record, config["groningen"], LATER))
     assert result[("kcc_visits_no_show", ("groningen", "haren"), "inc", 1.0)] == 1
     assert not any(key[0] == "kcc_visit_wait_seconds" for key in result)
-
-
-def test_visitor_waiting_today_is_a_gauge_until_called(config) -> None:
-    m = config["groningen"]
-    record = record_of(visit("visit.checked_in", visit_type="walk_in"))
-    assert open_gauges(record, m, to_us(T0 + timedelta(minutes=5))) == [
-        (ms.VISITORS_WAITING, ("groningen", "haren"), 1.0)]
-    assert open_gauges(record, m, to_us(T0 + timedelta(days=1))) == []  # yesterday's ticket
-    called = record_of(visit("visit.checked_in", visit_type="walk_in"), visit("visit.called", 2))
-    assert open_gauges(called, m, to_us(T0 + timedelta(minutes=5))) == []
 
 
 # ------------------------------------------------------------------ surveys, letters, digital
@@ -317,21 +260,6 @@ def test_queue_snapshot_sets_queue_gauges_with_bounded_labels(config) -> None:
     assert apply(None, Counter(), phone, m, 1_000_000).gauges[1][1] == ("groningen", "phone", "other")
 
 
-def test_calendar_gauges_office_open_and_local_period_starts_across_dst(config) -> None:
-    m = config["groningen"]
-    gauges = {(spec.name, labels): value for spec, labels, value in calendar_gauges(m, T0)}
-    assert gauges[("kcc_office_open", ("groningen",))] == 1.0
-    assert gauges[("kcc_period_start_timestamp_seconds", ("groningen", "day"))] == datetime(2026, 4, 7, tzinfo=TZ).timestamp()
-    # 1 April 00:00 is CEST (+02:00); the month started before the DST change? No: DST began 29 March.
-    assert gauges[("kcc_period_start_timestamp_seconds", ("groningen", "month"))] == datetime(
-        2026, 4, 1, tzinfo=TZ).timestamp()
-    march = {(s.name, labels): v for s, labels, v in calendar_gauges(m, datetime(2026, 3, 30, 8, tzinfo=TZ))}
-    assert march[("kcc_period_start_timestamp_seconds", ("groningen", "month"))] == datetime(
-        2026, 3, 1, tzinfo=TZ).timestamp() == 1772319600.0  # 2026-03-01T00:00+01:00
-    saturday = {(s.name, labels): v for s, labels, v in calendar_gauges(m, datetime(2026, 4, 11, 10, tzinfo=TZ))}
-    assert saturday[("kcc_office_open", ("groningen",))] == 0.0
-
-
 def test_configured_series_cover_bounded_label_sets_without_other(config) -> None:
     sets = configured_label_sets(config)
     assert len(sets) == len(set(sets)) < 2000
@@ -405,42 +333,3 @@ def test_reused_label_sets_are_bounded_and_facts_stay_the_same(config, monkeypat
         assert [names(facts(r, m, LATER)) for r in records] == expected
         known = monitor.labelsets.label_sets(m)
         assert len(known.items) <= 4 and len(known.decisions) <= 4
-
-
-def _time_state(record, municipality, at_us: int) -> tuple:
-    """Everything about a record that time alone can change: contributions, finality, facts, gauges."""
-    from monitor.indicators import contributions, is_final
-
-    return (contributions(record, municipality, at_us), is_final(record, municipality, at_us),
-            facts(record, municipality, at_us), open_gauges(record, municipality, at_us))
-
-
-def test_until_its_next_change_time_alone_changes_nothing_about_a_record(config: Config) -> None:
-    """``next_change_us`` lets the live timer leave a record alone until then (``streams.agenda``): for the
-    items of two simulated days around Koningsdag and a weekend, plus items left open (a callback, a letter, a
-    visitor never called), the state at any instant before the next change is the state now."""
-    from monitor.live import next_change_us
-    from monitor.records import RecordStore
-    from monitor.simulator import simulate
-
-    store = RecordStore()
-    for simulated in simulate(config, ["groningen"], datetime(2026, 4, 24, 9, tzinfo=TZ),
-                              datetime(2026, 4, 25, 9, tzinfo=TZ), seed=4, volume=0.03):
-        store.add(simulated)
-    records = [record for _, record in store.items()]
-    records += [record_of(callback("callback.requested")), record_of(letter("letter.received")),
-                record_of(visit("visit.checked_in"))]
-    municipality = config["groningen"]
-    kinds = Counter()
-    for record in records:
-        kinds[record.KIND] += 1
-        slots = [slot[0] for slot in (getattr(record, name) for name in record.SLOTS) if slot is not None]
-        for now in sorted({t + d for t in slots for d in (-1, 0, 3_600_000_000)}):
-            state = _time_state(record, municipality, now)
-            change = next_change_us(record, municipality, now)
-            probes = [now + 1, now + 86_400_000_000 * 40] if change is None else [now + 1, (now + change) // 2,
-                                                                                change - 1]
-            for probe in probes:
-                if probe > now and (change is None or probe < change):
-                    assert _time_state(record, municipality, probe) == state, (record, now, probe, change)
-    assert set(kinds) == {"call", "callback", "visit", "letter", "survey", "digital"}, kinds
