@@ -65,8 +65,6 @@ Fact = tuple[MetricSpec, tuple[str, ...], Op, float]
 Facts = Counter
 """A multiset of :data:`Fact` (fact → how many times)."""
 
-_US = 1_000_000
-
 
 def facts(record: Record | None, municipality: Municipality, now_us: int | None = None) -> Facts:
     """Every counter increment and histogram observation this record implies at ``now`` (µs since

@@ -12,6 +12,8 @@ from tests.events import event
 TZ = ZoneInfo("Europe/Amsterdam")
 T0 = datetime(2026, 4, 7, 10, 0, tzinfo=TZ)  # Tuesday 10:00: 1 wd → Wed 10:00, 2 wd → Thu 10:00
 LATER = to_us(datetime(2026, 6, 1, tzinfo=TZ))
+CB = ("groningen", "burgerzaken")
+"""The labels (municipality, department) of :func:`callback`'s callbacks."""
 
 
 def ev(event_type: str, minutes: float = 0, municipality: str = "groningen", **fields: object) -> object:

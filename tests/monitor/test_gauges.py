@@ -11,9 +11,7 @@ from monitor.config import Config
 from monitor.gauges import calendar_gauges, next_change_us, open_gauges
 from monitor.live import facts
 from monitor.records import to_us
-from tests.monitor.itemkit import LATER, T0, TZ, callback, letter, record_of, visit
-
-CB = ("groningen", "burgerzaken")
+from tests.monitor.itemkit import CB, LATER, T0, TZ, callback, letter, record_of, visit
 
 
 def test_a_callback_counts_as_open_from_its_request_until_it_is_made_or_withdrawn(config) -> None:

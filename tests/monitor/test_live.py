@@ -14,7 +14,7 @@ from monitor.config import Config
 from monitor.gauges import has_deadline, open_gauges
 from monitor.live import apply, configured_label_sets, duplicate, facts
 from monitor.records import to_us
-from tests.monitor.itemkit import LATER, T0, call, callback, ev, letter, record_of, visit
+from tests.monitor.itemkit import CB, LATER, T0, call, callback, ev, letter, record_of, visit
 
 def names(result: Counter) -> Counter:
     """{(metric name, labels): count} with observations' values kept: easier to compare."""
@@ -98,9 +98,6 @@ def test_visit_completed_is_an_event_never_a_duplicate(config) -> None:
 
 
 # ------------------------------------------------------------------ callbacks
-
-CB = ("groningen", "burgerzaken")
-
 
 def test_callback_completed_at_the_deadline_is_in_time_for_both_terms(config) -> None:
     record = record_of(callback("callback.requested"), callback("callback.completed", 24 * 60))  # Wed 10:00
