@@ -194,7 +194,7 @@ LAYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
      ("RecordCache.flush", "ChangelogWrites.", "flush@agents.py")),
     ("agent: records table (cache, to_json)", "_family_agent", ("RecordCache.",)),
     ("agent: compaction", "_family_agent", ("compact@",)),
-    ("agent: Faust stream (take_events, acks)", "_family_agent", ("",)),
+    ("agent: Faust stream (batches, acks)", "_family_agent", ("",)),
     ("live timer (deadlines, now gauges, compaction scan)", "", ("live_timer",)),
     ("/metrics page", "", ("prometheus_metrics",)),
     ("Faust consumer (fetch, decode, dispatch to streams)", "", ("Consumer.", "Conductor.", "Fetcher.")),

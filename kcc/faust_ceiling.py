@@ -30,6 +30,7 @@ def main(total: int, port: int, output: Path) -> None:
     from monitor.settings import Settings
     from streams.agents import BATCH_EVENTS, BATCH_SECONDS
     from streams.app import create_app, install_event_loop, tune_garbage_collector
+    from streams.batches import take_batches
     from streams.schema import RawSchema
 
     settings = Settings().model_copy(update={"worker_port": port})
@@ -41,7 +42,7 @@ def main(total: int, port: int, output: Path) -> None:
 
     async def take(stream: Any) -> None:
         nonlocal taken, first
-        async for batch in stream.take_events(BATCH_EVENTS, within=BATCH_SECONDS):
+        async for batch in take_batches(stream, BATCH_EVENTS, BATCH_SECONDS):
             taken += len(batch)
             if first is None:
                 first = (taken, time.monotonic(), time.process_time())

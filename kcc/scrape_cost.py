@@ -22,7 +22,8 @@ from prometheus_client import CollectorRegistry
 
 from kcc.benchmarking import event_loop, worker_collector
 from monitor.config import Config
-from monitor.records import CallbackRecord, CallRecord, LetterRecord, VisitRecord, to_us
+from monitor.instants import to_us
+from monitor.records import CallbackRecord, CallRecord, LetterRecord, VisitRecord
 from monitor.settings import Settings
 from streams.agents import build
 

@@ -53,7 +53,7 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from monitor.config import WEEKDAYS, Municipality, OpeningHours
-from monitor.records import from_us, to_us
+from monitor.instants import from_us, to_us
 
 DEADLINES_KEPT = 8192
 """Deadlines a calendar remembers at most (≈ 1 MB): more than a large municipality's open callbacks and

@@ -40,34 +40,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
 from sys import intern as _i
 from typing import Any, ClassVar
 
 from monitor.events import EVENT_TYPES, Event
+from monitor.instants import to_us
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 Slot = tuple[Any, ...]
 """``(ts_us, *payload)`` of the event that fills a slot, or None."""
 
 RecordKey = tuple[str, str, str]
 """``(municipality, kind, item_id)``: one record per item."""
-
-
-def to_us(ts: datetime) -> int:
-    """An aware datetime as integer microseconds since the Unix epoch (exact, no float).
-
-    From the difference's fields rather than ``// timedelta(microseconds=1)``: a quarter less time, and this
-    runs several times per event.
-    """
-    d = ts - _EPOCH
-    return (d.days * 86_400 + d.seconds) * 1_000_000 + d.microseconds
-
-
-def from_us(us: int, tz: Any = timezone.utc) -> datetime:
-    """Integer microseconds since the epoch as an aware datetime in ``tz``."""
-    return (_EPOCH + timedelta(microseconds=us)).astimezone(tz)
 
 
 def seconds_to_ms(seconds: float) -> int:
@@ -107,7 +91,7 @@ class _Record:
             slot, payload = self._PAYLOAD[event.type]
         except KeyError:
             raise ValueError(f"a {self.KIND} record does not take {event.type} events") from None
-        candidate = (to_us(event.ts), *payload(event))
+        candidate = (event.ts_us, *payload(event))
         setattr(self, slot, _earlier(getattr(self, slot), candidate))
         return self
 

@@ -91,13 +91,13 @@ class Consumer(driver.Consumer):
             return False
         return super().ack(message)
 
-    def delivery_may_wait(self, tp: TP) -> bool:
-        """Whether handing a message of ``tp`` to the conductor may wait: when the consumer's flow or the app's
-        flow control is suspended, the consumer is stopping, the producer buffer is above its limit
+    def delivery_may_wait(self, tp: TP, room: int = 1) -> bool:
+        """Whether handing ``room`` messages of ``tp`` to the conductor may wait: when the consumer's flow or the
+        app's flow control is suspended, the consumer is stopping, the producer buffer is above its limit
         (``ProducerBuffer.wait_until_ebb`` flushes), the conductor's callback map is being rebuilt (its lock is
-        taken), the partition has no handler, or a stream queue of the partition is full. Otherwise the
-        conductor decodes the message and puts it on the streams' queues without giving up the event loop,
-        so no suspension can arrive while it runs."""
+        taken), the partition has no handler, or a stream queue of the partition has room for fewer than
+        ``room`` more. Otherwise the conductor decodes each message and puts it on the streams' queues without
+        giving up the event loop, so no suspension can arrive while they are handed over."""
         app = self.app
         if not (self.flow_active and app.flow_control.is_active()) or self._stopped.is_set() or self._crashed.is_set():
             return True
@@ -112,7 +112,8 @@ class Consumer(driver.Consumer):
         if not channels or tp not in conductor._tp_to_callback:
             return True
         for channel in channels:
-            if channel.queue.full():
+            queue = channel.queue
+            if queue.maxsize > 0 and queue.qsize() + room > queue.maxsize:
                 return True
         return False
 
@@ -124,7 +125,11 @@ class Consumer(driver.Consumer):
     async def _drain_messages(self, fetcher: ServiceT) -> None:
         """Faust 0.15.3's fetch loop (``faust.transport.consumer.Consumer._drain_messages``: read offsets, gaps,
         ``commit_every``, a ``sleep(0)`` every 100 messages), except that a message whose delivery cannot wait
-        (:meth:`delivery_may_wait`) is delivered without ``wait_first`` (module docstring)."""
+        (:meth:`delivery_may_wait`) is delivered without ``wait_first`` (module docstring).
+
+        Whether a partition's deliveries may wait is asked once per stretch of the loop that does not give up the
+        event loop (at most ``yield_every`` + 1 deliveries, so with that much room in the queues): nothing that
+        would change the answer can run before the loop gives up the event loop again."""
         callback = self.callback
         getmany = self.getmany
         consumer_should_stop = self._stopped.is_set
@@ -141,18 +146,24 @@ class Consumer(driver.Consumer):
         yield_every = 100
         num_since_yield = 0
         sleep = asyncio.sleep
+        room = yield_every + 1
+        waits: dict[TP, bool] = {}
+        """:meth:`delivery_may_wait` per partition since the loop last gave up the event loop."""
 
         try:
             while not (consumer_should_stop() or fetcher_should_stop()):
                 set_flag(CONSUMER_FETCHING)
                 ait = getmany(timeout=1.0)
                 await self.sleep(0)  # getmany may run in a loop without giving up the event loop
+                num_since_yield = 0
+                waits.clear()
                 if not self.should_stop:
                     async for tp, message in ait:
                         num_since_yield += 1
                         if num_since_yield > yield_every:
                             await sleep(0)
                             num_since_yield = 0
+                            waits.clear()
 
                         offset = message.offset
                         r_offset = get_read_offset(tp)
@@ -160,11 +171,17 @@ class Consumer(driver.Consumer):
                             gap = offset - (r_offset or 0)
                             if gap > 1 and r_offset and acks_enabled_for(message.topic):
                                 await self._add_gap(tp, r_offset + 1, offset)
+                                waits.clear()
                             if commit_every is not None and self._n_acked >= commit_every:
                                 self._n_acked = 0
                                 await self.commit()
-                            if may_wait(tp):
+                                waits.clear()
+                            wait = waits.get(tp)
+                            if wait is None:
+                                wait = waits[tp] = may_wait(tp, room)
+                            if wait:
                                 await self.wait_first(callback(message), self.suspend_flow.wait())
+                                waits.clear()
                             else:
                                 await callback(message)
                             set_read_offset(tp, offset)

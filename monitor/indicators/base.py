@@ -15,7 +15,8 @@ from typing import NamedTuple
 
 from monitor.config import Municipality
 from monitor.indicators.spec import Unit
-from monitor.records import Record, to_us
+from monitor.instants import to_us
+from monitor.records import Record
 
 ScopeKey = tuple[tuple[str, str], ...]
 """A scope as ``((dimension, value), …)`` in the indicator's dimension order (hashable, JSON-able)."""

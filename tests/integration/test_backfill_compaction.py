@@ -19,7 +19,8 @@ import pytest
 from monitor.config import load_config
 from monitor.indicators import is_final
 from monitor.live import latest_us
-from monitor.records import record_from_json, to_us
+from monitor.instants import to_us
+from monitor.records import record_from_json
 from streams.changelog import RECORDS_TABLE, read_tables
 from tests.integration.test_replay_after_compaction import _settle
 from tests.integration.test_stream_equals_report import _cli, _settings

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from monitor.records import fold, to_us
+from monitor.instants import to_us
+from monitor.records import fold
 from tests.events import event
 
 TZ = ZoneInfo("Europe/Amsterdam")

@@ -10,7 +10,7 @@ from monitor import metricspec as ms
 from monitor.config import Config
 from monitor.gauges import calendar_gauges, next_change_us, open_gauges
 from monitor.live import facts
-from monitor.records import to_us
+from monitor.instants import to_us
 from tests.monitor.itemkit import CB, LATER, T0, TZ, callback, letter, record_of, visit
 
 

@@ -13,7 +13,7 @@ from monitor import metricspec as ms
 from monitor.config import Config
 from monitor.gauges import has_deadline, open_gauges
 from monitor.live import apply, configured_label_sets, duplicate, facts
-from monitor.records import to_us
+from monitor.instants import to_us
 from tests.monitor.itemkit import CB, LATER, T0, call, callback, ev, letter, record_of, visit
 
 def names(result: Counter) -> Counter:

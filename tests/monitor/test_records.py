@@ -9,7 +9,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from monitor.records import CallRecord, RecordStore, VisitRecord, fold, from_us, record_from_json, record_key, to_us
+from monitor.instants import from_us, to_us
+from monitor.records import CallRecord, RecordStore, VisitRecord, fold, record_from_json, record_key
 from tests.events import call, event
 
 T = "2026-04-07T09:00:00+02:00"

@@ -11,7 +11,8 @@ from prometheus_client import CollectorRegistry
 
 from monitor import metricspec as ms
 from monitor.live import facts
-from monitor.records import fold, to_us
+from monitor.instants import to_us
+from monitor.records import fold
 from streams.timers import RESEND_SECONDS, NowCollector
 from tests.streams.unitkit import T0, TZ, call, event
 

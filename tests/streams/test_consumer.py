@@ -101,6 +101,15 @@ def test_a_delivery_may_wait_when_the_stream_queue_of_its_partition_is_full(unit
     assert not consumer.delivery_may_wait(tp)
 
 
+def test_a_stretch_of_deliveries_may_wait_when_its_stream_queue_has_less_room_than_the_stretch(unit_worker) -> None:
+    app, consumer, tp, stream_topic = _flowing(unit_worker)
+    queue = stream_topic.queue
+    while queue.qsize() < queue.maxsize - 100:
+        queue.put_nowait(None)
+    assert not consumer.delivery_may_wait(tp, room=100)
+    assert consumer.delivery_may_wait(tp, room=101)
+
+
 def test_a_delivery_may_wait_when_the_producer_buffer_is_above_its_limit(unit_worker) -> None:
     app, consumer, tp, _ = _flowing(unit_worker)
     buffer = app.producer.buffer

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from monitor.indicators import contributions
-from monitor.records import fold, to_us
+from monitor.instants import to_us
+from monitor.records import fold
 from streams.tables import daily_key
 from tests.streams.unitkit import T0, call
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from monitor.records import fold, to_us
+from monitor.instants import to_us
+from monitor.records import fold
 from streams.watermarks import Watermarks, compactable
 from tests.streams.unitkit import T0, call, event
 

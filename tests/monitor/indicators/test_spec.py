@@ -16,7 +16,8 @@ from monitor.indicators.base import Contribution, local_day, ratio, scope_value
 from monitor.indicators.spec import IndicatorSpec, Live, Term, to_live
 from monitor.metricspec import MetricSpec
 from monitor.periods import parse_period
-from monitor.records import CallRecord, fold, to_us
+from monitor.instants import to_us
+from monitor.records import CallRecord, fold
 from monitor.report import build_report
 from monitor.rules import recording_groups
 from tests.events import call
