@@ -5,11 +5,9 @@ from __future__ import annotations
 import itertools
 import json
 import random
-from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from monitor.instants import from_us, to_us
 from monitor.records import CallRecord, RecordStore, VisitRecord, fold, record_from_json, record_key
 from tests.events import call, event
 
@@ -125,14 +123,3 @@ def test_queue_snapshots_have_no_record():
     snapshot = event("queue.snapshot", T, channel="phone", queue="algemeen", waiting=3, longest_wait_seconds=40)
     assert record_key(snapshot) is None
     assert RecordStore().add(snapshot) is None
-
-
-@pytest.mark.parametrize("ts", [
-    datetime(2026, 3, 29, 1, 59, 59, 999_999, tzinfo=timezone(timedelta(hours=1))),
-    datetime(1969, 12, 31, 23, 59, 59, 1, tzinfo=timezone.utc),
-    datetime(2100, 1, 1, tzinfo=timezone(timedelta(hours=-5))),
-])
-def test_event_time_in_microseconds_is_exact_and_round_trips(ts):
-    us = to_us(ts)
-    assert us == (ts - datetime(1970, 1, 1, tzinfo=timezone.utc)) // timedelta(microseconds=1)
-    assert from_us(us) == ts
