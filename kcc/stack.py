@@ -49,7 +49,15 @@ def free_port() -> int:
 
 def kcc_monitor(*args: str) -> list[str]:
     """The argv of a ``kcc-monitor`` command run by this Python (no installed script needed)."""
-    return [sys.executable, "-m", "kcc.cli", *args]
+    return python_module("kcc.cli", *args)
+
+
+def python_module(module: str, *args: str) -> list[str]:
+    """The argv of ``python -m module`` run by this Python, importing the project from ``PYTHONPATH`` or the
+    installed package, never from the child's working directory (``-P``): ``-m`` would put that directory first,
+    so a child started inside another checkout ran that checkout's code. Found on 3 December 2026: benchmarks of
+    an older commit on ``PYTHONPATH``, started in the main checkout, ran the main checkout's workers."""
+    return [sys.executable, "-P", "-m", module, *args]
 
 
 def answers(url: str, timeout: float = 1.0) -> bool:

@@ -477,7 +477,7 @@ def _backfill_reports(events: Path, env: dict[str, str], municipality: str, firs
                   *(["--config", str(config)] if config else [])]
         reports = []
         for source in (["--events", str(events)], ["--from-stream"]):
-            done = subprocess.run([sys.executable, "-m", "kcc.cli", "report", *source, *common],
+            done = subprocess.run(stack.kcc_monitor("report", *source, *common),
                                   env={**os.environ, **env}, capture_output=True, text=True, timeout=1800)
             if done.returncode != 0:
                 raise ServiceError(f"benchmark: report {' '.join(source)} failed: {done.stderr.strip()[-500:]}")
@@ -537,7 +537,7 @@ def _faust_ceiling(settings: Settings, total: int, timeout: float) -> dict[str, 
            "KCC_APP_ID": f"{settings.app_id}-faust"}
     output = data_dir / "figures.json"
     try:
-        subprocess.run([sys.executable, "-m", "kcc.faust_ceiling", str(total), str(stack.free_port()), str(output)],
+        subprocess.run(stack.python_module("kcc.faust_ceiling", str(total), str(stack.free_port()), str(output)),
                        env=env, capture_output=True, timeout=timeout)
         return json.loads(output.read_text()) if output.exists() else None
     except subprocess.TimeoutExpired:

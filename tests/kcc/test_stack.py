@@ -7,12 +7,13 @@ the worker, Prometheus and the like: the helper treats them all the same way.
 from __future__ import annotations
 
 import signal
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from kcc.stack import Managed, answers, free_port
+from kcc.stack import Managed, answers, free_port, kcc_monitor
 from monitor.errors import StackError
 
 
@@ -68,3 +69,12 @@ def test_a_restart_waits_for_a_new_ready_line_not_the_one_of_the_previous_run(tm
     with pytest.raises(StackError, match="restartable exited with status 1"):
         process.start(timeout=30)
     assert process.output().count("ready") == 1
+
+
+def test_a_kcc_monitor_child_runs_this_project_s_code_not_a_checkout_in_its_working_directory(tmp_path: Path) -> None:
+    decoy = tmp_path / "kcc"
+    decoy.mkdir()
+    (decoy / "__init__.py").write_text("")
+    (decoy / "cli.py").write_text("print('the decoy ran')\n")
+    done = subprocess.run([*kcc_monitor("--help")], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "the decoy ran" not in done.stdout and "usage: kcc-monitor" in done.stdout
