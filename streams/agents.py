@@ -34,9 +34,9 @@ Any exception while handling one message makes that message a dead letter
 Why the order of a batch's steps matters (at-least-once, issue 10): an offset may be
 committed only once every effect of its message (record and compaction writes, re-key
 forward, dead letter) is sent and acknowledged by the broker. The agent's batches
-(:func:`streams.batches.take_batches`) acknowledge a batch's events only when the agent asks for the next batch,
-that is after the whole
-batch was handled *and* its changelog writes (``streams.compaction.flush``) were handed to the producer;
+(:func:`streams.batches.take_batches`) acknowledge a batch's events only when the agent asks for
+the next batch, that is after the whole batch was handled *and* its changelog writes
+(``streams.compaction.flush``) were handed to the producer;
 Faust's commit first flushes the producer (waiting for the broker) and then commits the
 acknowledged offsets. So: never acknowledge an event inside the batch loop, never defer the
 flush past the next batch, and keep ``concurrency=1`` (faust-streaming #606 commits past

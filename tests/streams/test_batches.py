@@ -12,6 +12,7 @@ from faust.transport.consumer import ConsumerMessage
 from faust.types import TP
 
 from streams.batches import take_batches
+from tests.streams.test_consumer import _committable
 from tests.streams.test_phone_pipeline import EVENTS, produce
 
 GENERATION = 3
@@ -46,10 +47,6 @@ def _run(coroutine):
     return asyncio.get_event_loop().run_until_complete(coroutine)
 
 
-def _committable(app, topic: str) -> dict:
-    return app.consumer._filter_committable_offsets({TP(topic, 0)})
-
-
 def test_a_full_batch_is_handed_over_at_once_and_the_rest_when_the_wait_is_over(unit_worker) -> None:
     app, stream, topic = _stream(unit_worker)
     _deliver(app, stream, topic, range(5))
@@ -71,9 +68,9 @@ def test_a_batch_is_acknowledged_when_the_next_is_asked_for_never_before(unit_wo
     _deliver(app, stream, topic, range(4))
     batches = take_batches(stream, 2, within=0.05)
     first = _run(anext(batches))
-    assert not any(event.message.acked for event in first) and _committable(app, topic) == {}
+    assert not any(event.message.acked for event in first) and _committable(app.consumer, topic) == {}
     _run(anext(batches))
-    assert all(event.message.acked for event in first) and _committable(app, topic) == {TP(topic, 0): 2}
+    assert all(event.message.acked for event in first) and _committable(app.consumer, topic) == {TP(topic, 0): 2}
 
 
 def test_a_batch_the_agent_did_not_finish_is_not_acknowledged(unit_worker) -> None:
@@ -82,7 +79,7 @@ def test_a_batch_the_agent_did_not_finish_is_not_acknowledged(unit_worker) -> No
     batches = take_batches(stream, 2, within=0.05)
     batch = _run(anext(batches))
     _run(batches.aclose())
-    assert not any(event.message.acked for event in batch) and _committable(app, topic) == {}
+    assert not any(event.message.acked for event in batch) and _committable(app.consumer, topic) == {}
 
 
 def test_messages_of_an_older_generation_or_a_suspended_flow_are_skipped_and_never_committable(unit_worker) -> None:
@@ -91,7 +88,7 @@ def test_messages_of_an_older_generation_or_a_suspended_flow_are_skipped_and_nev
     _deliver(app, stream, topic, [1, 2])
     batches = take_batches(stream, 2, within=0.05)
     assert _offsets(_run(anext(batches))) == [1, 2]
-    assert stale.message.acked and _committable(app, topic) == {}  # done with, but read again after the seek
+    assert stale.message.acked and _committable(app.consumer, topic) == {}  # done with, but read again after the seek
     suspended = _deliver(app, stream, topic, [3, 4])
     app.flow_control.suspend()  # a rebalance begins
 
@@ -104,7 +101,7 @@ def test_messages_of_an_older_generation_or_a_suspended_flow_are_skipped_and_nev
 
     assert _offsets(_run(after_the_rebalance())) == [5]
     assert all(event.message.acked for event in suspended)
-    assert _committable(app, topic) == {}  # 1 and 2 are acknowledged, but 0 is not handled yet
+    assert _committable(app.consumer, topic) == {}  # 1 and 2 are acknowledged, but 0 is not handled yet
 
 
 def test_the_channel_s_end_ends_the_batches(unit_worker) -> None:
