@@ -10,10 +10,11 @@ alone"), more than half of the 50 µs one worker may spend per event at 20,000 e
 0.15), in one loop over the channel's queue: skip a message of a suspended flow or an older consumer generation,
 track it for the consumer's commit, call the sensors; and per batch what ``take_events`` does: hand over at most
 ``max_events``, waiting at most ``within`` seconds for a batch to fill, and acknowledge every event of a batch
-only when the agent asks for the next one. A batch the agent did not finish (it raised, or the worker stops)
-is not acknowledged, so its messages are read again, where ``take_events`` acknowledges it. Messages still arrive through Faust's own
-channel queue, filled by Faust's conductor; offsets are still committed by Faust's consumer from the
-acknowledgements.
+only when the agent asks for the next one, in one pass (``streams.consumer.Consumer.ack_all``, so the app's
+consumer must be that one). A batch the agent did not finish (it raised, or the worker stops)
+is not acknowledged, so its messages are read again, where ``take_events`` acknowledges it. Messages still arrive
+through Faust's own channel queue (filled by the consumer, ``streams.consumer``, or Faust's conductor); offsets are
+still committed by Faust's consumer from the acknowledgements.
 
 Relies on Faust's internals (the stream's channel queue and sensor hooks): faust-streaming stays pinned below
 0.16, as for :mod:`streams.consumer`.
@@ -38,15 +39,16 @@ async def take_batches(stream: Any, max_events: int, within: float) -> AsyncIter
     flow_control = app.flow_control
     acking_topics = app.topics.acking_topics
     track = app.consumer.unacked.add
+    ack_all = app.consumer.ack_all
     on_message_in, on_event_in = stream._on_message_in, stream._on_stream_event_in
     on_event_out, on_message_out = stream._on_stream_event_out, stream._on_message_out
     events: list[Any] = []
     states: list[Any] = []
 
-    def ack(event: Any, state: Any) -> None:
+    def skip(event: Any) -> None:
         message = event.message
         last = event.ack()
-        on_event_out(message.tp, message.offset, stream, event, state)
+        on_event_out(message.tp, message.offset, stream, event, None)
         if last:
             on_message_out(message.tp, message.offset, message)
 
@@ -70,7 +72,7 @@ async def take_batches(stream: Any, max_events: int, within: float) -> AsyncIter
                     raise TypeError(f"an agent's channel delivered {type(event).__qualname__}, not an event")
                 message = event.message
                 if not flow_control.is_active() or message.generation_id != app.consumer_generation_id:
-                    ack(event, None)  # skipped: read again after the rebalance's seek (streams.consumer)
+                    skip(event)  # skipped: read again after the rebalance's seek (streams.consumer)
                     continue
                 if message.topic in acking_topics and not message.tracked:
                     message.tracked = True
@@ -80,8 +82,12 @@ async def take_batches(stream: Any, max_events: int, within: float) -> AsyncIter
                 events.append(event)
             stream.events_total += len(events)
             yield list(events)
-            for event, state in zip(events, states):
-                ack(event, state)
+            committable = ack_all([event.message for event in events])
+            for event, state, last in zip(events, states, committable):
+                message = event.message
+                on_event_out(message.tp, message.offset, stream, event, state)
+                if last:
+                    on_message_out(message.tp, message.offset, message)
             events.clear()
             states.clear()
     except StopAsyncIteration:  # the channel's end (thrown into its queue when the stream stops)

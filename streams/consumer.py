@@ -38,8 +38,12 @@ One more change is for speed (issue 11, docs/performance.md): Faust hands every 
 conductor through ``Service.wait_first(callback(message), suspend_flow.wait())``, so that a delivery
 stuck behind a full stream queue, suspended flow control or a full producer buffer is abandoned when
 the flow is suspended for a rebalance. That creates four tasks and an ``asyncio.wait`` per message,
-16 % of the worker's main thread in a py-spy profile. :meth:`Consumer._drain_messages` awaits the delivery directly when
-it cannot wait for anything (:meth:`Consumer.delivery_may_wait`), and keeps ``wait_first`` otherwise.
+16 % of the worker's main thread in a py-spy profile. :meth:`Consumer._drain_messages` delivers directly when
+the delivery cannot wait for anything (:meth:`Consumer.delivery_may_wait`), and keeps ``wait_first`` otherwise.
+Directly means, for a partition whose streams all take raw bytes (``streams.schema.RawSchema``, the event
+topics), without the conductor (:meth:`Consumer.handover`): what its handler does per message after its
+checks (which ``delivery_may_wait`` made, once per stretch) is one ``Event`` and a ``put`` on each stream's
+queue, and the handler's coroutines, its lock and its settings lookups were 9 % of the main thread.
 
 All of this relies on Faust's internals (``faust.transport.consumer``, ``faust.transport.conductor``,
 ``mode.utils.queues``): faust-streaming stays pinned below 0.16, and a new version needs these
@@ -49,6 +53,7 @@ methods compared with the ones they copy or extend.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import Any
 
@@ -56,7 +61,15 @@ from aiokafka.errors import IllegalStateError
 from faust.transport.consumer import CONSUMER_FETCHING
 from faust.transport.drivers import aiokafka as driver
 from faust.types import TP
+from faust.types.tuples import ack_lock
 from mode import ServiceT
+from mode.utils.futures import notify
+
+from streams.schema import RawSchema
+
+
+_MAY_WAIT, _CONDUCTOR = "may wait", "conductor"
+"""How :meth:`Consumer._drain_messages` delivers a partition's messages when not by a :meth:`Consumer.handover`."""
 
 
 class Consumer(driver.Consumer):
@@ -91,6 +104,45 @@ class Consumer(driver.Consumer):
             return False
         return super().ack(message)
 
+    def ack_all(self, messages: Iterable[Any]) -> list[bool]:
+        """``message.ack(self)`` for each of ``messages`` (one stream's reference each), in one pass: what each call
+        returns, True where the message's offset became committable. For an agent's batch (``streams.batches``):
+        ``Message.ack`` → ``Consumer.ack`` takes Faust's ``ack_lock`` three times, reads the app's flow and
+        generation and wakes the commit's waiters per message, ≈ 3 % of a worker's main thread; here once per
+        batch, with :meth:`ack`'s and Faust's bookkeeping per message unchanged."""
+        app = self.app
+        generation, flowing = app.consumer_generation_id, app.flow_control.is_active()
+        acks_enabled_for = app.topics.acks_enabled_for
+        committed_offsets, acked_indexes, acked_offsets = self._committed_offset, self._acked_index, self._acked
+        unacked = self._unacked_messages
+        result: list[bool] = []
+        with ack_lock:
+            for message in messages:
+                if message.acked:
+                    result.append(False)
+                    continue
+                message.refcount = refcount = max(message.refcount - 1, 0)
+                if refcount:
+                    result.append(False)
+                    continue
+                message.acked = True
+                committable = False
+                if message.generation_id != generation or not flowing:  # see ack
+                    unacked.discard(message)
+                elif acks_enabled_for(message.topic):
+                    tp, offset = message.tp, message.offset
+                    committed = committed_offsets[tp]
+                    acked_index = acked_indexes[tp]
+                    if (committed is None or offset >= committed) and offset not in acked_index:
+                        unacked.discard(message)
+                        acked_index.add(offset)
+                        acked_offsets[tp].append(offset)
+                        self._n_acked += 1
+                        committable = True
+                result.append(committable)
+            notify(self._waiting_for_ack)
+        return result
+
     def delivery_may_wait(self, tp: TP, room: int = 1) -> bool:
         """Whether handing ``room`` messages of ``tp`` to the conductor may wait: when the consumer's flow or the
         app's flow control is suspended, the consumer is stopping, the producer buffer is above its limit
@@ -117,6 +169,56 @@ class Consumer(driver.Consumer):
                 return True
         return False
 
+    def handover(self, tp: TP) -> Callable[[Any], None] | None:
+        """The conductor's delivery of one message of ``tp`` as a synchronous call, or None when a stream of the
+        partition decodes other than raw (then the conductor delivers). Valid only while
+        :meth:`delivery_may_wait` says no: it does what the conductor's handler does once its checks passed
+        (``faust.transport.conductor.ConductorCompiler.build``): one event for all the partition's streams (all
+        decode alike), a reference per stream, a put on each stream's queue that reports pressure as the
+        handler's does."""
+        channels = self.app.topics._tp_index.get(tp)
+        if not channels or not all(isinstance(channel.schema, RawSchema) for channel in channels):
+            return None
+        queues = [channel.queue for channel in channels]
+        streams = len(queues)
+        on_high, on_drop = self._pressure_callbacks(tp)
+        app, event_class = self.app, self._event_class
+
+        def deliver(message: Any) -> None:
+            message.incref(streams)
+            event = event_class(app, message.key, message.value, message.headers, message)
+            for queue in queues:
+                queue.put_nowait_enhanced(event, on_pressure_high=on_high, on_pressure_drop=on_drop)
+
+        return deliver
+
+    def _pressure_callbacks(self, tp: TP) -> tuple[Callable[[], None], Callable[[], None]]:
+        """The conductor handler's reactions to a stream queue of ``tp`` filling up and draining again (stop and
+        resume fetching the partition); one pair per partition, as a queue remembers the drop callbacks it owes."""
+        pair = self._pressure.get(tp)
+        if pair is None:
+            on_full, on_buffer_full, on_buffer_drop = (self.app.sensors.on_topic_buffer_full, self.on_buffer_full,
+                                                       self.on_buffer_drop)
+
+            def on_high() -> None:
+                on_full(tp)
+                on_buffer_full(tp)
+
+            def on_drop() -> None:
+                on_buffer_drop(tp)
+
+            pair = self._pressure[tp] = (on_high, on_drop)
+        return pair
+
+    @cached_property
+    def _pressure(self) -> dict[TP, tuple[Callable[[], None], Callable[[], None]]]:
+        return {}
+
+    @cached_property
+    def _event_class(self) -> Any:
+        """``app.conf.Event``, read once (the settings registry's lookup costs a microsecond)."""
+        return self.app.conf.Event
+
     @cached_property
     def _producer_threaded(self) -> bool:
         """``producer_threaded``, read once: ``ProducerBuffer.size`` reads it from the settings on every call."""
@@ -125,9 +227,10 @@ class Consumer(driver.Consumer):
     async def _drain_messages(self, fetcher: ServiceT) -> None:
         """Faust 0.15.3's fetch loop (``faust.transport.consumer.Consumer._drain_messages``: read offsets, gaps,
         ``commit_every``, a ``sleep(0)`` every 100 messages), except that a message whose delivery cannot wait
-        (:meth:`delivery_may_wait`) is delivered without ``wait_first`` (module docstring).
+        (:meth:`delivery_may_wait`) is delivered without ``wait_first``, by :meth:`handover` where it can (module
+        docstring).
 
-        Whether a partition's deliveries may wait is asked once per stretch of the loop that does not give up the
+        How a partition's messages are delivered is decided once per stretch of the loop that does not give up the
         event loop (at most ``yield_every`` + 1 deliveries, so with that much room in the queues): nothing that
         would change the answer can run before the loop gives up the event loop again."""
         callback = self.callback
@@ -135,6 +238,7 @@ class Consumer(driver.Consumer):
         consumer_should_stop = self._stopped.is_set
         fetcher_should_stop = fetcher._stopped.is_set  # type: ignore[attr-defined]
         may_wait = self.delivery_may_wait
+        handover = self.handover
 
         get_read_offset = self._read_offset.__getitem__
         set_read_offset = self._read_offset.__setitem__
@@ -147,8 +251,9 @@ class Consumer(driver.Consumer):
         num_since_yield = 0
         sleep = asyncio.sleep
         room = yield_every + 1
-        waits: dict[TP, bool] = {}
-        """:meth:`delivery_may_wait` per partition since the loop last gave up the event loop."""
+        ways: dict[TP, Any] = {}
+        """Per partition since the loop last gave up the event loop: ``_MAY_WAIT``, ``_CONDUCTOR`` (the
+        conductor's callback, without ``wait_first``) or a :meth:`handover`."""
 
         try:
             while not (consumer_should_stop() or fetcher_should_stop()):
@@ -156,14 +261,14 @@ class Consumer(driver.Consumer):
                 ait = getmany(timeout=1.0)
                 await self.sleep(0)  # getmany may run in a loop without giving up the event loop
                 num_since_yield = 0
-                waits.clear()
+                ways.clear()
                 if not self.should_stop:
                     async for tp, message in ait:
                         num_since_yield += 1
                         if num_since_yield > yield_every:
                             await sleep(0)
                             num_since_yield = 0
-                            waits.clear()
+                            ways.clear()
 
                         offset = message.offset
                         r_offset = get_read_offset(tp)
@@ -171,19 +276,21 @@ class Consumer(driver.Consumer):
                             gap = offset - (r_offset or 0)
                             if gap > 1 and r_offset and acks_enabled_for(message.topic):
                                 await self._add_gap(tp, r_offset + 1, offset)
-                                waits.clear()
+                                ways.clear()
                             if commit_every is not None and self._n_acked >= commit_every:
                                 self._n_acked = 0
                                 await self.commit()
-                                waits.clear()
-                            wait = waits.get(tp)
-                            if wait is None:
-                                wait = waits[tp] = may_wait(tp, room)
-                            if wait:
+                                ways.clear()
+                            way = ways.get(tp)
+                            if way is None:
+                                way = ways[tp] = _MAY_WAIT if may_wait(tp, room) else handover(tp) or _CONDUCTOR
+                            if way is _MAY_WAIT:
                                 await self.wait_first(callback(message), self.suspend_flow.wait())
-                                waits.clear()
-                            else:
+                                ways.clear()
+                            elif way is _CONDUCTOR:
                                 await callback(message)
+                            else:
+                                way(message)
                             set_read_offset(tp, offset)
                         else:
                             self.log.dev("dropped %s[%d]@%d: read already", tp.topic, tp.partition, offset)  # never the content

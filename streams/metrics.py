@@ -7,6 +7,7 @@ is an exact bucket boundary). The registry is the worker's own, served on ``/met
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from typing import Any
 
@@ -24,6 +25,27 @@ disable_created_metrics()  # no ``_created`` series: they would double what Prom
 
 CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
 """The classic text format (0.0.4), which every Prometheus 2.x scrapes."""
+
+
+def observe_all(histogram: Histogram, amounts: Iterable[float]) -> None:
+    """``histogram.observe(amount)`` for each of ``amounts`` (no NaN), with one increment of its sum and of each
+    bucket hit: ``observe`` takes a lock per increment and walks the buckets in Python, ≈ 2 µs per event
+    for the event delays, 2 % of a worker's main thread (docs/performance.md). Relies on prometheus_client's
+    ``Histogram`` internals (``_upper_bounds`` ascending and ending in +Inf, ``_buckets``, ``_sum``), unchanged
+    from 0.20 to 0.26 and pinned below 1."""
+    bounds = histogram._upper_bounds
+    hits = [0] * len(bounds)
+    total = 0.0
+    for amount in amounts:
+        total += amount
+        hits[bisect_left(bounds, amount)] += 1  # the first bound ≥ amount, as observe's ``amount <= bound``
+    if not any(hits):
+        return
+    histogram._raise_if_not_observable()
+    histogram._sum.inc(total)
+    for bucket, count in zip(histogram._buckets, hits):
+        if count:
+            bucket.inc(count)
 
 
 def _buckets(metric: MetricSpec, config: Config) -> tuple[float, ...]:
@@ -127,10 +149,9 @@ class Metrics:
         return created
 
     def event_delays(self, delays: Iterable[float]) -> None:
-        """Observe seconds from each message's Kafka timestamp to now (its change applied)."""
-        observe = self._handles[spec.EVENT_DELAY.name].observe
-        for delay in delays:
-            observe(delay)
+        """Observe seconds from each message's Kafka timestamp to now (its change applied), an agent's batch at
+        once (:func:`observe_all`)."""
+        observe_all(self._handles[spec.EVENT_DELAY.name], delays)
 
     def dead_letter(self, topic: str, reason: str) -> None:
         self._handles[spec.DEAD_LETTERS.name].labels(topic=topic, reason=reason).inc()

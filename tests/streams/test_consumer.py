@@ -131,3 +131,64 @@ def test_a_delivery_may_wait_while_the_conductor_rebuilds_its_handlers(unit_work
 def test_a_delivery_to_a_partition_no_stream_reads_keeps_wait_first(unit_worker) -> None:
     app, consumer, tp, _ = _flowing(unit_worker)
     assert consumer.delivery_may_wait(TP(tp.topic, 1))
+
+
+def test_a_message_of_a_partition_read_as_raw_bytes_is_handed_to_its_stream_as_one_event(unit_worker) -> None:
+    app, consumer, tp, stream_topic = _flowing(unit_worker)
+    message = _message(tp.topic, 7, 0)
+    consumer.handover(tp)(message)
+    event = stream_topic.queue.get_nowait()
+    assert (event.key, event.value, event.message) == (b"k", b"{}", message)
+    assert message.refcount == 1 and stream_topic.queue.empty()
+
+
+def test_a_partition_also_read_by_a_decoding_stream_is_left_to_the_conductor(unit_worker) -> None:
+    app, consumer, tp, _ = _flowing(unit_worker)
+    assert consumer.handover(tp) is not None
+    app.topics.add(app.topic(tp.topic, value_serializer="json"))
+    asyncio.get_event_loop().run_until_complete(app.topics.on_partitions_assigned({tp}))
+    assert consumer.handover(tp) is None
+
+
+def test_a_handed_over_message_that_fills_the_stream_queue_pauses_the_partition_until_it_drains(unit_worker) -> None:
+    app, consumer, tp, stream_topic = _flowing(unit_worker)
+    queue = stream_topic.queue
+    consumer._get_active_partitions().add(tp)
+    deliver = consumer.handover(tp)
+    offset = 0
+    while queue.qsize() < queue.pressure_high_size:
+        deliver(_message(tp.topic, offset, 0))
+        offset += 1
+        assert tp in consumer._get_active_partitions()
+    deliver(_message(tp.topic, offset, 0))
+    assert tp not in consumer._get_active_partitions()
+    while queue.qsize() > queue.pressure_drop_size:
+        queue.get_nowait()
+    queue.maybe_endorse_pressure_drop()
+    assert tp in consumer._get_active_partitions()
+
+
+def _assorted(topic: str) -> list[ConsumerMessage]:
+    """Messages as an agent's batch may hold them: handled once, taken by two streams, acknowledged already,
+    of an older generation, below the committed offset, a second copy of an offset."""
+    messages = [_message(topic, offset, 3) for offset in range(8)]
+    messages[1].refcount = 2
+    messages[2].acked = True
+    messages[6].generation_id = 2
+    messages += [_message(topic, 0, 3), _message(topic, 5, 3)]
+    return messages
+
+
+def test_acknowledging_a_batch_at_once_is_acknowledging_each_of_its_messages(unit_worker) -> None:
+    outcomes = []
+    for one_by_one in (True, False):
+        app, consumer, topic = _setup(unit_worker)
+        consumer._committed_offset[TP(topic, 0)] = 5
+        messages = _assorted(topic)
+        consumer._unacked_messages.update(messages)
+        returned = [m.ack(consumer) for m in messages] if one_by_one else consumer.ack_all(messages)
+        outcomes.append((returned, [(m.acked, m.refcount) for m in messages], len(consumer._unacked_messages),
+                         consumer._n_acked, _committable(consumer, topic)))
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[1][0] == [False] * 5 + [True, False, True, False, False]
+    assert outcomes[1][4] == {TP(topic, 0): 6}

@@ -7,7 +7,8 @@ from collections import Counter
 from prometheus_client import CollectorRegistry
 
 from monitor.live import apply
-from streams.metrics import Metrics
+from monitor.metricspec import EVENT_DELAY
+from streams.metrics import Metrics, observe_all
 from tests.streams.unitkit import call
 
 PHONE = {"municipality": "groningen", "line": "14050", "queue": "algemeen"}
@@ -77,6 +78,20 @@ def test_event_delays_land_in_the_latency_histogram_with_buckets_fine_below_one_
     assert get("kcc_event_delay_seconds_bucket", {"le": "0.2"}) == 2
     assert get("kcc_event_delay_seconds_bucket", {"le": "1.0"}) == 3
     assert get("kcc_event_delay_seconds_count", {}) == 4
+
+
+def test_observing_a_batch_at_once_is_observing_each_amount(config) -> None:
+    amounts = [0.0, 0.05, 0.0500001, 0.2, 1.0, 7.5, 1e9]
+    one_by_one, at_once = _metrics(config).handle(EVENT_DELAY), _metrics(config).handle(EVENT_DELAY)
+    for amount in amounts:
+        one_by_one.observe(amount)
+    observe_all(at_once, amounts)
+    observe_all(at_once, [])
+    assert _samples(at_once) == _samples(one_by_one)
+
+
+def _samples(histogram) -> dict:
+    return {(s.name, tuple(sorted(s.labels.items()))): s.value for metric in histogram.collect() for s in metric.samples}
 
 
 def test_a_batch_of_changes_reaches_the_registry_summed_when_published(config) -> None:
