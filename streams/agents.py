@@ -54,6 +54,7 @@ import os
 import time
 import traceback
 from collections import Counter
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
@@ -188,7 +189,9 @@ def _family_agent(worker: Worker, name: str) -> None:
     async def agent(stream: Any) -> None:
         async for batch in take_batches(stream, BATCH_EVENTS, BATCH_SECONDS):
             for event in batch:
-                await _handle(event)
+                sending = _handle(event)
+                if sending is not None:
+                    await sending
             worker.metrics.publish()
             if data_moved(worker):
                 catch_up(worker)
@@ -202,27 +205,38 @@ def _family_agent(worker: Worker, name: str) -> None:
             now = time.time()
             worker.metrics.event_delays(now - event.message.timestamp for event in batch)
 
-    async def _handle(event: Any) -> None:
+    def _handle(event: Any) -> Coroutine[Any, Any, None] | None:
+        """Handle one message; what is left to await when it must be sent on (a dead letter, a re-keyed copy).
+        Synchronous for the messages processed: a coroutine per message cost ≈ 1 % of the main thread."""
         message = event.message
         try:
             if message.topic == rekeyed_name and is_command(message.headers) == COMPACT:
                 compact(worker, message.value.decode("utf-8"), message.partition)
-                return
+                return None
             decision = decide(event.value, message.key, name, rekeyed=message.topic == rekeyed_name,
                               municipalities=slugs)
-            if decision.action == "dead_letter":
-                await dead_letter(worker, message, event.value, decision.reason, decision.detail)
-            elif decision.action == "rekey":
-                await topics.rekeyed[name].send(key=decision.event.kafka_key.encode("utf-8"), value=event.value)
-            else:
+            if decision.action == "process":
                 process(worker, decision.event, message.partition,
                         message=message_id(message.topic == rekeyed_name, message.offset))
+                return None
         except Exception as exc:  # noqa: BLE001 (no message may stop the agent: it becomes a dead letter)
-            where = traceback.extract_tb(exc.__traceback__)[-1]
-            log.error("internal error %s (%s:%d) at %s[%d]@%d", type(exc).__qualname__, where.filename,
-                      where.lineno, message.topic, message.partition, message.offset)
-            await dead_letter(worker, message, event.value, deadletter.INTERNAL_ERROR,
-                              deadletter.internal_error_detail(exc))
+            return _internal_error(message, event.value, exc)
+        return _send(message, event.value, decision)
+
+    async def _send(message: Any, raw: bytes | None, decision: Decision) -> None:
+        try:
+            if decision.action == "dead_letter":
+                await dead_letter(worker, message, raw, decision.reason, decision.detail)
+            else:
+                await topics.rekeyed[name].send(key=decision.event.kafka_key.encode("utf-8"), value=raw)
+        except Exception as exc:  # noqa: BLE001 (as in _handle)
+            await _internal_error(message, raw, exc)
+
+    async def _internal_error(message: Any, raw: bytes | None, exc: Exception) -> None:
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        log.error("internal error %s (%s:%d) at %s[%d]@%d", type(exc).__qualname__, where.filename,
+                  where.lineno, message.topic, message.partition, message.offset)
+        await dead_letter(worker, message, raw, deadletter.INTERNAL_ERROR, deadletter.internal_error_detail(exc))
 
     agent.__name__ = agent.__qualname__ = f"{name}_events"
     worker.app.agent(topics.sources[name], name=f"streams.agents.{name}_events")(agent)

@@ -53,7 +53,7 @@ methods compared with the ones they copy or extend.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from functools import cached_property
 from typing import Any
 
@@ -103,6 +103,38 @@ class Consumer(driver.Consumer):
             self._unacked_messages.discard(message)
             return False
         return super().ack(message)
+
+    async def getmany(self, timeout: float) -> AsyncIterator[tuple[TP, Any]]:
+        """Faust 0.15.3's ``Consumer.getmany`` (one fetch's records, round-robin over the topics, as messages;
+        stop when the flow stops or the generation changes), except that each partition's end offset is read and
+        tracked for the consumer lag once per fetch rather than per message (≈ 1.5 % of the main thread). The
+        fetch's records all lie below the end offset read after it arrived."""
+        records, active_partitions = await self._wait_next_records(timeout)
+        app = self.app
+        generation_id = app.consumer_generation_id
+        if records is None or self.should_stop:
+            return
+        if not self.flow_active:
+            self.log.dev("getmany called while flow not active. Seek back to committed offsets.")
+            try:
+                await self.perform_seek()
+            except Exception as exc:  # noqa: BLE001 (as Faust: the next fetch seeks again)
+                self.log.warning(f"exception performing seek when flow not active {exc}")
+            return
+        to_message, buffered = self._to_message, self._buffered_partitions
+        track_end_offset, tracked = app.monitor.track_tp_end_offset, set()
+        for tp, record in self.scheduler.iterate(records):
+            if not self.flow_active:
+                break
+            if app.consumer_generation_id != generation_id:
+                self.log.dev("Generation id changed from %r to %r. Cancelling getmany.", generation_id,
+                             app.consumer_generation_id)
+                break
+            if active_partitions is None or tp in active_partitions or tp in buffered:
+                if tp not in tracked:
+                    tracked.add(tp)
+                    track_end_offset(tp, self.highwater(tp))
+                yield tp, to_message(tp, record)
 
     def ack_all(self, messages: Iterable[Any]) -> list[bool]:
         """``message.ack(self)`` for each of ``messages`` (one stream's reference each), in one pass: what each call
@@ -185,7 +217,7 @@ class Consumer(driver.Consumer):
         app, event_class = self.app, self._event_class
 
         def deliver(message: Any) -> None:
-            message.incref(streams)
+            message.refcount += streams  # ``incref`` without ``ack_lock``: no stream holds the message yet
             event = event_class(app, message.key, message.value, message.headers, message)
             for queue in queues:
                 queue.put_nowait_enhanced(event, on_pressure_high=on_high, on_pressure_drop=on_drop)
