@@ -8,7 +8,8 @@ alone"), more than half of the 50 µs one worker may spend per event at 20,000 e
 
 :func:`take_batches` does per message what the stream's iterator does (``Stream._py_aiter``, faust-streaming
 0.15), in one loop over the channel's queue: skip a message of a suspended flow or an older consumer generation,
-track it for the consumer's commit, call the sensors; and per batch what ``take_events`` does: hand over at most
+track it for the consumer's commit, call the sensors (those of a stream's events only if a sensor does something
+there, ``streams.sensor.watch_stream_events``); and per batch what ``take_events`` does: hand over at most
 ``max_events``, waiting at most ``within`` seconds for a batch to fill, and acknowledge every event of a batch
 only when the agent asks for the next one, in one pass (``streams.consumer.Consumer.ack_all``, so the app's
 consumer must be that one). A batch the agent did not finish (it raised, or the worker stops)
@@ -24,9 +25,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from itertools import repeat
 from typing import Any
 
 from faust.events import Event
+
+from streams.sensor import watch_stream_events
 
 
 async def take_batches(stream: Any, max_events: int, within: float) -> AsyncIterator[list[Any]]:
@@ -54,6 +58,7 @@ async def take_batches(stream: Any, max_events: int, within: float) -> AsyncIter
 
     try:
         while not stream.should_stop:
+            watched = watch_stream_events(app.sensors)
             deadline = loop.time() + within
             while len(events) < max_events:
                 if queue.empty():
@@ -78,14 +83,16 @@ async def take_batches(stream: Any, max_events: int, within: float) -> AsyncIter
                     message.tracked = True
                     track(message)
                     on_message_in(message.tp, message.offset, message)
-                states.append(on_event_in(message.tp, message.offset, stream, event))
+                if watched:
+                    states.append(on_event_in(message.tp, message.offset, stream, event))
                 events.append(event)
             stream.events_total += len(events)
             yield list(events)
             committable = ack_all([event.message for event in events])
-            for event, state, last in zip(events, states, committable):
+            for event, state, last in zip(events, states or repeat(None), committable):
                 message = event.message
-                on_event_out(message.tp, message.offset, stream, event, state)
+                if watched:
+                    on_event_out(message.tp, message.offset, stream, event, state)
                 if last:
                     on_message_out(message.tp, message.offset, message)
             events.clear()

@@ -11,9 +11,10 @@ out, stream event in and out, a send in and out per changelog write, a table get
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from faust.sensors import Monitor
+from faust.sensors import Monitor, Sensor
 
 
 class OffsetsMonitor(Monitor):
@@ -51,3 +52,17 @@ class OffsetsMonitor(Monitor):
 
     def on_table_del(self, table: Any, key: Any) -> None:
         pass
+
+
+_SILENT = {
+    "on_stream_event_in": {Sensor.on_stream_event_in, OffsetsMonitor.on_stream_event_in},
+    "on_stream_event_out": {Sensor.on_stream_event_out, OffsetsMonitor.on_stream_event_out},
+}
+"""Per stream-event hook, the implementations that do nothing."""
+
+
+def watch_stream_events(sensors: Iterable[Any]) -> bool:
+    """Whether a sensor of ``sensors`` (``app.sensors``) does something when a stream takes or finishes an event.
+    A worker's do not (:class:`OffsetsMonitor`), and then the agents' batches (``streams.batches``) skip the
+    calls: Faust's sensor delegate builds a dict per event for the states, ≈ 2.5 % of the main thread."""
+    return any(getattr(type(sensor), hook) not in silent for sensor in sensors for hook, silent in _SILENT.items())

@@ -7,11 +7,13 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from faust import Sensor
 from faust.events import Event
 from faust.transport.consumer import ConsumerMessage
 from faust.types import TP
 
 from streams.batches import take_batches
+from streams.sensor import watch_stream_events
 from tests.streams.test_consumer import _committable
 from tests.streams.test_phone_pipeline import EVENTS, produce
 
@@ -112,6 +114,38 @@ def test_the_channel_s_end_ends_the_batches(unit_worker) -> None:
         return [batch async for batch in take_batches(stream, 2, within=0.05)]
 
     assert _run(drained()) == []
+
+
+class _EventLog(Sensor):
+    """A sensor that does something per stream event: it logs the events taken and finished, and their state."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.taken: list[int] = []
+        self.finished: list[tuple[int, object]] = []
+
+    def on_stream_event_in(self, tp, offset, stream, event):
+        self.taken.append(offset)
+        return {"taken": offset}
+
+    def on_stream_event_out(self, tp, offset, stream, event, state=None):
+        self.finished.append((offset, state))
+
+
+def test_a_sensor_that_acts_per_stream_event_sees_every_event_taken_and_finished(unit_worker) -> None:
+    app, stream, topic = _stream(unit_worker)
+    app.sensors.add(app.monitor)
+    assert not watch_stream_events(app.sensors)  # the worker's own: the batches skip the calls
+    log = _EventLog()
+    app.sensors.add(log)
+    assert watch_stream_events(app.sensors)
+    _deliver(app, stream, topic, range(3))
+    batches = take_batches(stream, 3, within=0.05)
+    _run(anext(batches))
+    assert log.taken == [0, 1, 2] and log.finished == []
+    _deliver(app, stream, topic, [3])
+    _run(anext(batches))
+    assert log.finished == [(0, {"taken": 0}), (1, {"taken": 1}), (2, {"taken": 2})]
 
 
 @pytest.mark.integration
