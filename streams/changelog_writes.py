@@ -9,6 +9,12 @@ worker's main thread (docs/performance.md). :class:`ChangelogWrites` keeps the b
 the agent hands them to the producer itself (:meth:`send`), after :func:`streams.compaction.flush` and before it
 asks for the next batch.
 
+:meth:`send` hands them to aiokafka a batch per changelog partition (``create_batch``, ``send_batch``):
+``send`` per message cost a coroutine or two, a future and its completion each, ≈ 3 % of a worker's main thread
+live and more in a backfill (docs/performance.md). Faust's ``on_produce_message`` hook is not called for
+them (the worker sets none). A partition's batch waits, as a full one always did, until the producer drained the
+partition's previous batch.
+
 What at-least-once needs is unchanged: every write of a batch is appended to the producer, in the order the
 tables made it, before the batch's events are acknowledged, and Faust's commit flushes the producer (waits
 for the broker) before it commits their offsets.
@@ -52,16 +58,38 @@ class ChangelogWrites:
                              on_durable))
 
     async def send(self, producer: Any) -> int:
-        """Append every queued write to ``producer`` (Faust's transport producer) in order, after those of a
-        :meth:`send` still under way (module docstring); returns how many this call appended. Every write queued
-        before the call is in the producer once it returns; the broker's acknowledgement comes later (Faust's
-        commit waits for it)."""
+        """Append every queued write to ``producer`` (Faust's aiokafka transport producer), each changelog
+        partition's in order, after those of a :meth:`send` still under way (module docstring); returns how many
+        this call appended. Every write queued before the call is in the producer once it returns; the broker's
+        acknowledgement comes later (Faust's commit waits for it)."""
         async with self._sending:
             pending, self.pending = self.pending, []
-            send = producer.send
+            kafka = producer._ensure_producer()
+            partitions: dict[tuple[str, int], list[tuple[bytes, bytes | None, Callable[[], None] | None]]] = {}
             for topic, partition, key, value, on_durable in pending:
-                sent = await send(topic, key, value, partition, None, None)
-                if on_durable is not None:
-                    sent.add_done_callback(
-                        lambda done, call=on_durable: None if done.cancelled() or done.exception() else call())
+                partitions.setdefault((topic, partition), []).append((key, value, on_durable))
+            for (topic, partition), writes in partitions.items():
+                batch, durable = kafka.create_batch(), []
+                for key, value, on_durable in writes:
+                    if batch.append(timestamp=None, key=key, value=value) is None:  # full
+                        await _send_batch(kafka, batch, topic, partition, durable)
+                        batch, durable = kafka.create_batch(), []
+                        if batch.append(timestamp=None, key=key, value=value) is None:
+                            raise ValueError(f"a changelog message of {len(value or b'')} bytes for {topic} exceeds "
+                                             "the producer's batch size")
+                    if on_durable is not None:
+                        durable.append(on_durable)
+                await _send_batch(kafka, batch, topic, partition, durable)
             return len(pending)
+
+
+async def _send_batch(kafka: Any, batch: Any, topic: str, partition: int, durable: list[Callable[[], None]]) -> None:
+    """Hand ``batch`` to the aiokafka producer ``kafka``; once the broker acknowledged it, call ``durable``."""
+    sent = await kafka.send_batch(batch, topic, partition=partition)
+    if durable:
+        def acknowledged(done: Any) -> None:
+            if not (done.cancelled() or done.exception()):
+                for call in durable:
+                    call()
+
+        sent.add_done_callback(acknowledged)
