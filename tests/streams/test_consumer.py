@@ -1,5 +1,6 @@
 """``streams.consumer.Consumer`` on an assembled worker without a broker: which acknowledgements make an
-offset committable, and which deliveries may wait (and so keep Faust's ``wait_first``). The rewind of
+offset committable (one by one and a batch at once), which deliveries may wait (and so keep Faust's
+``wait_first``), and the hand-over of a message to its streams without the conductor. The rewind of
 uncommitted partitions and the delivery loop itself need a broker and a rebalance:
 ``tests/integration/test_faults.py::test_two_workers_of_one_app_one_killed_mid_stream_the_other_takes_over``."""
 
