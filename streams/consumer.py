@@ -46,8 +46,10 @@ checks (which ``delivery_may_wait`` made, once per stretch) is one ``Event`` and
 queue, and the handler's coroutines, its lock and its settings lookups were 9 % of the main thread.
 
 All of this relies on Faust's internals (``faust.transport.consumer``, ``faust.transport.conductor``,
-``mode.utils.queues``): faust-streaming stays pinned below 0.16, and a new version needs these
-methods compared with the ones they copy or extend.
+``faust.types.tuples``, ``mode.utils.queues``): faust-streaming stays pinned below 0.16, and a new version needs
+these methods compared with the ones of 0.15.3 they copy or extend: :meth:`Consumer._drain_messages` and
+:meth:`Consumer.getmany` (``Consumer``'s), :meth:`Consumer.handover` (the conductor handler's last steps),
+:meth:`Consumer.ack_all` (``Message.ack`` with ``Consumer.ack``).
 """
 
 from __future__ import annotations
