@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection
-from functools import cached_property
 from typing import Annotated, ClassVar, Literal, Union
 
 from pydantic import (
@@ -93,11 +92,17 @@ class _Event(BaseModel):
     #: The name of the field that identifies the item (the Kafka key).
     key_field: ClassVar[str] = ""
 
-    @cached_property
+    @property
     def ts_us(self) -> int:
         """``ts`` in µs since the epoch (``monitor.instants.to_us``), converted once: the fold and the worker's
-        watermarks both need it, and a conversion of an aware datetime costs ≈ 1 µs."""
-        return to_us(self.ts)
+        watermarks both need it, and a conversion of an aware datetime costs ≈ 1 µs. Kept in the instance's
+        ``__dict__`` as ``functools.cached_property`` would, without its lock (Python 3.11 takes one lock, shared
+        by every instance, per first read: ≈ 1.2 µs per event)."""
+        known = self.__dict__
+        us = known.get("ts_us")
+        if us is None:
+            us = known["ts_us"] = to_us(self.ts)
+        return us
 
     @property
     def item_id(self) -> str:
@@ -259,7 +264,10 @@ EVENT_TYPES: dict[str, type[_Event]] = {
 }
 """Every event type name (``call.offered``, …) and its model."""
 
-_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
+_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event, config=ConfigDict(cache_strings="keys"))
+"""The parser of every message. Its JSON parser keeps only field names in pydantic's string cache (the default
+also keeps every value of up to 64 characters: an event's ids are new in every message, so the cache
+mostly churns; a third of the parse, docs/performance.md)."""
 
 _TIMESTAMP_FIELDS: dict[str, tuple[str, ...]] = {
     name: tuple(field for field, info in model.model_fields.items() if "AwareDatetime" in repr(info.annotation))

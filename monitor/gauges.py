@@ -24,7 +24,7 @@ from monitor.indicators.base import local_day
 from monitor.indicators.letters import due_us
 from monitor.labelsets import decision_labels
 from monitor.metricspec import MetricSpec
-from monitor.records import CallbackRecord, LetterRecord, Record, VisitRecord
+from monitor.records import CallbackRecord, LetterRecord, Record, VisitRecord, slots
 
 GaugeValue = tuple[MetricSpec, tuple[str, ...], float]
 """``(gauge metric, label values, value)``."""
@@ -71,7 +71,7 @@ def next_change_us(record: Record, municipality: Municipality, after_us: int) ->
     timed ahead of the clock), a deadline passing (``monitor.indicators.turning_points``), the local day of a
     waiting visitor ending. None: never. The live timer looks at a record only then (``streams.agenda``),
     not on every tick."""
-    instants = [slot[0] for slot in (getattr(record, name) for name in record.SLOTS) if slot is not None]
+    instants = [slot[0] for slot in slots(record) if slot is not None]
     instants += turning_points(record, municipality)
     if isinstance(record, VisitRecord) and record.checked_in is not None:
         next_day = local_day(record.checked_in[0], municipality) + timedelta(days=1)

@@ -44,7 +44,7 @@ restarts. The report, which evaluates the record itself, is exact for them.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, _count_elements  # type: ignore[attr-defined]  # Counter.update's C loop
 from typing import Any, Literal, NamedTuple, get_args
 
 from monitor import metricspec as ms
@@ -56,7 +56,7 @@ from monitor.indicators.spec import Unit, to_live
 from monitor.metricspec import MetricSpec
 from monitor.labelsets import LabelSets, decision_labels, label_sets, remember
 from monitor.records import (
-    CallbackRecord, CallRecord, DigitalRecord, LetterRecord, Record, VisitRecord, fold,
+    CallbackRecord, CallRecord, DigitalRecord, LetterRecord, Record, VisitRecord, fold, slots,
 )
 
 Op = Literal["inc", "observe"]
@@ -78,9 +78,7 @@ def facts(record: Record | None, municipality: Municipality, now_us: int | None 
     items = _item_facts(record, municipality, decisions, known)
     for decision in decisions.values():
         items += _decision_facts(decision, municipality, known)
-    get = result.get
-    for fact in items:
-        result[fact] = get(fact, 0) + 1
+    _count_elements(result, items)
     return result
 
 
@@ -189,14 +187,10 @@ def _decision_facts(decision: Contribution, municipality: Municipality, known: L
 
 def latest_us(record: Record) -> int:
     """The latest event instant the record holds (µs since the epoch); ValueError for a record without events."""
-    latest = None
-    for name in record.SLOTS:
-        slot = getattr(record, name)
-        if slot is not None and (latest is None or slot[0] > latest):
-            latest = slot[0]
-    if latest is None:
+    instants = [slot[0] for slot in slots(record) if slot is not None]
+    if not instants:
         raise ValueError(f"{record.KIND} record {record.item_id!r} holds no event")
-    return latest
+    return max(instants)
 
 
 # ---------------------------------------------------------------- helpers
@@ -269,9 +263,7 @@ def apply(record: Record | None, counted: Facts, event: Any, municipality: Munic
     if record is None:
         record = fold(None, event)
     else:
-        before = _state(record)
-        record.fold(event)
-        if _state(record) == before and event.type in type(record)._PAYLOAD:  # visit.completed is never one
+        if not record.join(event) and event.type in type(record)._PAYLOAD:  # visit.completed is never one
             cause: DuplicateCause = "redelivery" if redelivered else "source"
             return duplicate(event, municipality, cause, record, counted)
     delta, now_counted = _settle(counted, facts(record, municipality, now_us))
@@ -303,10 +295,6 @@ def duplicate(event: Any, municipality: Municipality, cause: DuplicateCause, rec
     delta = _no_facts()
     delta[_inc(ms.EVENTS_DUPLICATE, (municipality.slug, event.type, cause))] = 1
     return Change(record, delta, _no_facts() if counted is None else counted, [], cause)
-
-
-def _state(record: Record) -> tuple[Any, ...]:
-    return tuple(getattr(record, slot) for slot in record.SLOTS)
 
 
 def configured_label_sets(config: Any) -> list[tuple[MetricSpec, tuple[str, ...]]]:

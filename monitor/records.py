@@ -40,6 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 from sys import intern as _i
 from typing import Any, ClassVar
 
@@ -85,15 +86,24 @@ class _Record:
 
         Idempotent and order-independent: see the module docstring.
         """
+        self.join(event)
+        return self
+
+    def join(self, event: Event) -> bool:
+        """:meth:`fold`, saying whether the record changed (False: it held the event or an earlier one of its
+        type already, a duplicate for the stream)."""
         if event.item_id != self.item_id or event.municipality != self.municipality:
             raise ValueError(f"event {event.event_id} belongs to another item than {self.key}")
         try:
             slot, payload = self._PAYLOAD[event.type]
         except KeyError:
             raise ValueError(f"a {self.KIND} record does not take {event.type} events") from None
+        current = getattr(self, slot)
         candidate = (event.ts_us, *payload(event))
-        setattr(self, slot, _earlier(getattr(self, slot), candidate))
-        return self
+        if current is not None and not candidate < current:
+            return False
+        setattr(self, slot, candidate)
+        return True
 
     def merge(self, other: "_Record") -> "_Record":
         """Join another record of the same item (e.g. from another worker); returns self, updated."""
@@ -215,12 +225,12 @@ class VisitRecord(_Record):
     called: Slot | None = None
     no_show: Slot | None = None
 
-    def fold(self, event: Event) -> "VisitRecord":
+    def join(self, event: Event) -> bool:
         if event.type == "visit.completed":
             if event.item_id != self.item_id or event.municipality != self.municipality:
                 raise ValueError(f"event {event.event_id} belongs to another item than {self.key}")
-            return self
-        return _Record.fold(self, event)  # type: ignore[return-value]
+            return False
+        return _Record.join(self, event)
 
     @property
     def location(self) -> str | None:
@@ -303,6 +313,12 @@ RECORD_TYPES: dict[str, type[_Record]] = {
 }
 """Record class by kind (``call``, ``callback``, ``visit``, ``letter``, ``survey``, ``digital``)."""
 
+_SLOT_GETTERS: dict[type, Callable[[Any], tuple[Slot | None, ...]]] = {
+    cls: (lambda get: lambda record: (get(record),))(attrgetter(*cls.SLOTS)) if len(cls.SLOTS) == 1
+    else attrgetter(*cls.SLOTS) for cls in RECORD_TYPES.values()
+}
+"""Per record class, the getter of :func:`slots` (``attrgetter`` of one name returns the value, not a tuple)."""
+
 _KIND_BY_TYPE = {event_type: event_type.split(".", 1)[0] for event_type in EVENT_TYPES
                  if event_type.split(".", 1)[0] in RECORD_TYPES}
 """The record kind of each contract event type that has a record (all but ``queue.snapshot``)."""
@@ -331,6 +347,12 @@ def fold(record: Record | None, event: Event) -> Record:
             raise ValueError(f"{event.type} events have no record")
         record = new_record(key)
     return record.fold(event)  # type: ignore[return-value]
+
+
+def slots(record: Record) -> tuple[Slot | None, ...]:
+    """The record's slots in ``SLOTS`` order (one C call: the facts, the agenda and the deadlines read them all
+    several times per event)."""
+    return _SLOT_GETTERS[type(record)](record)
 
 
 def record_from_json(data: dict[str, Any]) -> Record:

@@ -8,7 +8,9 @@ import random
 
 import pytest
 
-from monitor.records import CallRecord, RecordStore, VisitRecord, fold, record_from_json, record_key
+from monitor.records import (
+    CallRecord, DigitalRecord, RecordStore, VisitRecord, fold, record_from_json, record_key, slots,
+)
 from tests.events import call, event
 
 T = "2026-04-07T09:00:00+02:00"
@@ -54,6 +56,28 @@ def test_two_different_events_of_one_type_keep_the_earliest_whatever_the_order()
     b = fold(fold(None, later), first)
     assert a.to_json() == b.to_json()
     assert a.answered[1] == 40_000  # wait in ms of the earliest answer
+
+
+def test_join_says_whether_the_record_changed():
+    early, late = (event("call.answered", ts, call_id="k1", line="14050", queue="algemeen", wait_seconds=wait)
+                   for ts, wait in (("2026-04-07T09:00:40+02:00", 40), ("2026-04-07T09:01:00+02:00", 60)))
+    record = CallRecord("groningen", "k1")
+    assert record.join(late) is True
+    assert record.join(late) is False  # the same event again
+    assert record.join(early) is True  # an earlier one of the type wins
+    assert record.join(late) is False  # a later one loses
+    assert record.answered[1] == 40_000
+    visit = fold(None, _visit_events()[0])
+    assert visit.join(_visit_events()[2]) is False  # visit.completed is taken and kept nowhere
+
+
+def test_slots_are_the_record_slots_in_order_for_one_slot_and_many():
+    record = fold(None, call("k1", T, answered=("2026-04-07T09:00:40+02:00", 40))[1])
+    assert slots(record) == (None, record.answered, None, None)
+    digital = DigitalRecord("groningen", "d1")
+    assert slots(digital) == (None,)
+    digital.completed = (1, "reisdocument")
+    assert slots(digital) == ((1, "reisdocument"),)
 
 
 def test_same_timestamp_ties_break_on_the_payload_not_on_arrival():
