@@ -116,13 +116,14 @@ class RecordCache:
         ``message``: the id of the message that changed it (:func:`message_id`).
 
         Writes name the partition explicitly (the event's), so a batch mixing partitions is safe."""
-        previous = self._data.get(key)
-        folded = list((previous or {}).get("folded") or [])
+        data = self._data
+        previous = data.get(key)
+        folded = previous.get("folded") if previous is not None else None
         if message is not None:
-            folded = [*folded, message][-FOLDED_KEPT:]
+            folded = [*folded[max(0, len(folded) + 1 - FOLDED_KEPT):], message] if folded else [message]
         value = {"record": record.to_json(), "updated": time.time() if now is None else now,
-                 "partition": partition, "folded": folded}
-        self._data[key] = value
+                 "partition": partition, "folded": folded or []}
+        data[key] = value
         self._dirty[key] = partition
         for keys in self._watchers:
             keys[key] = None
