@@ -121,7 +121,7 @@ def _run(config: Config, messages: list[tuple[str, bytes, bytes]], partitions: i
                 if held:
                     change = live.duplicate(event, municipality, "compacted")
                 elif entry is None:
-                    change = live.apply(None, Counter(), event, municipality, now_us)
+                    change = live.apply(None, None, event, municipality, now_us)
                 else:
                     change = live.apply(entry.record, entry.counted, event, municipality, now_us,
                                         redelivered=message in entry.folded)

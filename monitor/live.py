@@ -250,10 +250,10 @@ class Change(NamedTuple):
         return self.record is not None and self.duplicate is None
 
 
-def apply(record: Record | None, counted: Facts, event: Any, municipality: Municipality, now_us: int,
+def apply(record: Record | None, counted: Facts | None, event: Any, municipality: Municipality, now_us: int,
           *, redelivered: bool = False) -> Change:
     """Fold one valid event into its item's record (``record``: as stored, None for a new item; it is
-    updated in place) and say what changed. ``counted``: the facts already counted for ``record``;
+    updated in place) and say what changed. ``counted``: the facts already counted for ``record`` (None: none);
     ``now_us``: processing time, µs since the epoch; ``redelivered``: the caller knows this very
     message was folded into the record before (decides the duplicate's cause only)."""
     if event.type == "queue.snapshot":
@@ -266,7 +266,7 @@ def apply(record: Record | None, counted: Facts, event: Any, municipality: Munic
         if not record.join(event) and event.type in type(record)._PAYLOAD:  # visit.completed is never one
             cause: DuplicateCause = "redelivery" if redelivered else "source"
             return duplicate(event, municipality, cause, record, counted)
-    delta, now_counted = _settle(counted, facts(record, municipality, now_us))
+    delta, now_counted = _settle(_no_facts() if counted is None else counted, facts(record, municipality, now_us))
     event_fact = _inc(ms.EVENTS, (municipality.slug, event.type))
     delta[event_fact] = delta.get(event_fact, 0) + 1
     return Change(record, delta, now_counted, event_gauges(event, municipality, now_us))

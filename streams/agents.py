@@ -53,7 +53,6 @@ import logging
 import os
 import time
 import traceback
-from collections import Counter
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
@@ -275,7 +274,7 @@ def process(worker: Worker, event: Any, partition: int, now: float | None = None
     if table_key is not None and _forgotten(worker, table_key, entry, event, partition, now_us):
         change = live.duplicate(event, municipality, "compacted")
     elif entry is None:
-        change = live.apply(None, Counter(), event, municipality, now_us)
+        change = live.apply(None, None, event, municipality, now_us)
     else:
         change = live.apply(entry.record, entry.counted, event, municipality, now_us,
                             redelivered=message is not None and message in entry.folded)
