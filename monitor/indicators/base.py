@@ -69,7 +69,7 @@ def local_day(us: int, municipality: Municipality) -> date:
     day = _date_of(us, tz)
     first, after = _midnight_us(day, tz), _midnight_us(day + timedelta(days=1), tz)
     if _date_of(first, tz) == day and _date_of(first - 1, tz) < day and _date_of(after - 1, tz) == day \
-            and _date_of(after, tz) > day:  # a zone whose day does not start at a midnight is not kept
+            and _date_of(after, tz) > day:  # the interval's ends checked in the zone, not assumed
         _LAST_DAY[municipality.timezone] = (first, after, day)
     return day
 
