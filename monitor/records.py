@@ -313,11 +313,13 @@ RECORD_TYPES: dict[str, type[_Record]] = {
 }
 """Record class by kind (``call``, ``callback``, ``visit``, ``letter``, ``survey``, ``digital``)."""
 
-_SLOT_GETTERS: dict[type, Callable[[Any], tuple[Slot | None, ...]]] = {
-    cls: (lambda get: lambda record: (get(record),))(attrgetter(*cls.SLOTS)) if len(cls.SLOTS) == 1
-    else attrgetter(*cls.SLOTS) for cls in RECORD_TYPES.values()
-}
-"""Per record class, the getter of :func:`slots` (``attrgetter`` of one name returns the value, not a tuple)."""
+def _slot_getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Slot | None, ...]]:
+    get = attrgetter(*names)
+    return get if len(names) > 1 else lambda record: (get(record),)  # attrgetter of one name: the value itself
+
+
+_SLOT_GETTERS = {cls: _slot_getter(cls.SLOTS) for cls in RECORD_TYPES.values()}
+"""Per record class, the getter of :func:`slots`."""
 
 _KIND_BY_TYPE = {event_type: event_type.split(".", 1)[0] for event_type in EVENT_TYPES
                  if event_type.split(".", 1)[0] in RECORD_TYPES}

@@ -120,7 +120,7 @@ class RecordCache:
         previous = data.get(key)
         folded = previous.get("folded") if previous is not None else None
         if message is not None:
-            folded = [*folded[max(0, len(folded) + 1 - FOLDED_KEPT):], message] if folded else [message]
+            folded = [*folded, message][-FOLDED_KEPT:] if folded else [message]
         value = {"record": record.to_json(), "updated": time.time() if now is None else now,
                  "partition": partition, "folded": folded or []}
         data[key] = value
