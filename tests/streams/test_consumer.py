@@ -1,6 +1,7 @@
 """``streams.consumer.Consumer`` on an assembled worker without a broker: which acknowledgements make an
 offset committable (one by one and a batch at once), which deliveries may wait (and so keep Faust's
-``wait_first``), and the hand-over of a message to its streams without the conductor. The rewind of
+``wait_first``), the hand-over of a message to its streams without the conductor, and how long a fetch may wait
+at the broker. The rewind of
 uncommitted partitions and the delivery loop itself need a broker and a rebalance:
 ``tests/integration/test_faults.py::test_two_workers_of_one_app_one_killed_mid_stream_the_other_takes_over``."""
 
@@ -8,10 +9,11 @@ from __future__ import annotations
 
 import asyncio
 
+from aiokafka import TopicPartition
 from faust.transport.consumer import ConsumerMessage
 from faust.types import TP
 
-from streams.consumer import Consumer
+from streams.consumer import FETCH_MAX_WAIT_MS, Consumer
 
 
 def _setup(unit_worker):
@@ -155,7 +157,7 @@ def test_a_handed_over_message_that_fills_the_stream_queue_pauses_the_partition_
     app, consumer, tp, stream_topic = _flowing(unit_worker)
     queue = stream_topic.queue
     consumer._get_active_partitions().add(tp)
-    deliver = consumer.handover(tp)
+    deliver = consumer.handover(TopicPartition(tp.topic, tp.partition))  # as the fetch names it (aiokafka's)
     offset = 0
     while queue.qsize() < queue.pressure_high_size:
         deliver(_message(tp.topic, offset, 0))
@@ -166,7 +168,19 @@ def test_a_handed_over_message_that_fills_the_stream_queue_pauses_the_partition_
     while queue.qsize() > queue.pressure_drop_size:
         queue.get_nowait()
     queue.maybe_endorse_pressure_drop()
-    assert tp in consumer._get_active_partitions()
+    active = consumer._get_active_partitions()  # Faust asserts that it holds only its own ``TP``s
+    assert tp in active and all(type(partition) is TP for partition in active)
+
+
+def test_the_broker_holds_a_fetch_that_finds_nothing_new_for_at_most_a_tenth_of_a_second(unit_worker) -> None:
+    consumer = unit_worker().app.consumer
+
+    async def fetch_wait_ms() -> int:  # aiokafka's consumer is made inside its event loop, never started here
+        kafka = consumer._thread._create_worker_consumer(consumer.transport)
+        await kafka.stop()
+        return kafka._fetch_max_wait_ms
+
+    assert asyncio.get_event_loop().run_until_complete(fetch_wait_ms()) == FETCH_MAX_WAIT_MS == 100
 
 
 def _assorted(topic: str) -> list[ConsumerMessage]:
