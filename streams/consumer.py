@@ -83,8 +83,8 @@ FETCH_MAX_WAIT_MS = 100
 Faust's worker consumer sets 1,500, Kafka's default is 500). The consumer has one fetch request in flight per
 broker, and a partition whose fetched records still wait in the consumer is not in it: once they are taken, the
 partition waits for that request to come back. In a backfill, while the other topics have reached their end,
-each fetch of the topic still replayed waited the whole 1.5 s (the last tenth of a 30-day backfill took 10 s of
-its 28, the worker mostly idle; docs/performance.md). Idle, a worker asks the broker ten times a second."""
+each fetch of the topic still replayed waited the whole 1.5 s (a 30-day backfill spent ≈ 10 s of its 28 s so, the
+worker mostly idle; docs/performance.md). Idle, a worker asks the broker ten times a second."""
 
 
 class ConsumerThread(driver.AIOKafkaConsumerThread):
