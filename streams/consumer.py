@@ -53,7 +53,8 @@ All of this relies on Faust's internals (``faust.transport.consumer``, ``faust.t
 ``faust.types.tuples``, ``mode.utils.queues``): faust-streaming stays pinned below 0.16, and a new version needs
 these methods compared with the ones of 0.15.3 they copy or extend: :meth:`Consumer._drain_messages` and
 :meth:`Consumer.getmany` (``Consumer``'s), :meth:`Consumer.handover` (the conductor handler's last steps),
-:meth:`Consumer.ack_all` (``Message.ack`` with ``Consumer.ack``).
+:meth:`Consumer.ack_all` (``Message.ack`` with ``Consumer.ack``), and :meth:`ConsumerThread._create_worker_consumer`
+(it sets aiokafka's private ``_fetch_max_wait_ms``, which aiokafka 0.14 reads when the consumer starts).
 """
 
 from __future__ import annotations
