@@ -286,10 +286,9 @@ def _forgotten(worker: Worker, table_key: str, entry: Any, event: Any, partition
     """Whether the event's item was compacted: its key is in ``compacted``, or it has no record and the event
     lies more than the redelivery horizon behind its source's watermark (its key may be forgotten already,
     ``CompactedTable``). Advances the watermark."""
-    source = (partition, event.municipality, family(event.type))
-    watermark = worker.watermarks.get(*source)
     event_us = event.ts_us
-    worker.watermarks.advance(*source, event_us, now_us)
+    watermark = worker.compacted.watermarks.advance(partition, event.municipality, family(event.type), event_us,
+                                                    now_us)
     return worker.compacted.holds(table_key) or (
         entry is None and watermark is not None and worker.settings.compaction_margin_event_seconds is not None
         and event_us < watermark - worker.horizon_us)

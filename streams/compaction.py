@@ -19,8 +19,10 @@ import time
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from monitor.config import Municipality
 from monitor.indicators import contributions
 from monitor.live import latest_us
+from monitor.records import Record
 from streams.timers import examine
 from streams.watermarks import compactable
 
@@ -48,8 +50,7 @@ def compact(worker: Worker, table_key: str, partition: int, now: float | None = 
     acknowledged (``DailyTable.add``)."""
     now = time.time() if now is None else now
     settings = worker.settings
-    worker.compacted.expire(partition, now, settings.redelivery_horizon_seconds,
-                            by_event_time=settings.compaction_margin_event_seconds is not None)
+    _expire(worker, partition, now)
     entry = worker.cache.get(table_key)
     if entry is None or entry.partition != partition:
         return False
@@ -61,18 +62,29 @@ def compact(worker: Worker, table_key: str, partition: int, now: float | None = 
                                                settings.redelivery_horizon_seconds,
                                                settings.compaction_margin_event_seconds):
         return False
+    _move(worker, table_key, record, municipality, partition, now)
+    return True
+
+
+def _expire(worker: Worker, partition: int, now: float) -> None:
+    settings = worker.settings
+    worker.compacted.expire(partition, now, settings.redelivery_horizon_seconds,
+                            by_event_time=settings.compaction_margin_event_seconds is not None)
+
+
+def _move(worker: Worker, table_key: str, record: Record, municipality: Municipality, partition: int,
+          now: float) -> None:
+    """:func:`compact`'s work once the record was found compactable: drop the orphan, or move the final record."""
     if record.origin is None:
         worker.cache.delete(table_key, partition)
         worker.metrics.orphan_dropped(record.municipality, record.KIND)
-        return True
-    now_us = int(now * 1_000_000)
+        return
     if not worker.compacted.holds(table_key):
-        worker.daily.add(partition, contributions(record, municipality, max(now_us, latest_us(record))),
+        latest = latest_us(record)
+        worker.daily.add(partition, contributions(record, municipality, max(int(now * 1_000_000), latest)),
                          record.municipality, item=table_key)
-        worker.compacted.add(partition, table_key, now, latest_us(record),
-                             on_durable=lambda: worker.daily.confirm(table_key))
+        worker.compacted.add(partition, table_key, now, latest, on_durable=lambda: worker.daily.confirm(table_key))
     worker.cache.delete(table_key, partition)
-    return True
 
 
 def flush(worker: Worker) -> None:
@@ -103,9 +115,11 @@ def catch_up(worker: Worker, now: float | None = None) -> int:
     outran the timer (:func:`data_moved`), directly instead of by commands: in a backfill the commands would
     wait behind the backlog on the re-keyed topics while the records pile up. Looks only at the records whose
     source's watermark reached the instant they may have settled (:mod:`streams.settling`), adding their
-    deadline facts first (``streams.timers.examine``) as the live timer would. Safe in the agent: ``compact``
-    is synchronous (no other agent runs in between), writes every table to the record's partition explicitly
-    and re-checks everything. Returns records compacted or dropped; 0 without an event-time margin."""
+    deadline facts first (``streams.timers.examine``) as the live timer would. Safe in the agent: it is
+    synchronous (no other agent runs in between, so what ``examine`` found compactable still is, and is moved
+    without :func:`compact`'s second check: a backfill compacts about one item per three events) and writes every
+    table to the record's partition explicitly. Returns records compacted or dropped; 0 without an event-time
+    margin."""
     settings = worker.settings
     worker.scanned_progress_us = worker.watermarks.progress_us
     event_after = settings.compaction_margin_event_seconds
@@ -123,7 +137,12 @@ def catch_up(worker: Worker, now: float | None = None) -> int:
             examine(key, entry, municipality, now, now_us, added, commands, settings.compaction_after_seconds,
                     settings.redelivery_horizon_seconds, worker.watermarks, event_after)
     worker.metrics.apply_facts(added)
-    return sum(compact(worker, table_key, partition, now) for _, table_key, partition in commands)
+    for partition in dict.fromkeys(partition for _, _, partition in commands):
+        _expire(worker, partition, now)
+    for _, table_key, partition in commands:  # examine found each compactable just now: no second check
+        record = worker.cache.entries[table_key].record
+        _move(worker, table_key, record, worker.config.municipalities[record.municipality], partition, now)
+    return len(commands)
 
 
 def data_moved(worker: Worker) -> bool:

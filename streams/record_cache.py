@@ -79,11 +79,17 @@ class RecordCache:
         """The ordered sets of :meth:`watch`."""
         self._partitions: set[int] | None = None
         """The partitions of the last :meth:`keys_of`."""
+        self._dict: Any = None
 
     @property
     def _data(self) -> Any:
-        store = self.table.data
-        return getattr(store, "data", store)
+        """The table's dict (Faust's memory store keeps one for its life and never replaces it; looked up once:
+        the agents ask for it several times per event)."""
+        data = self._dict
+        if data is None:
+            store = self.table.data
+            data = self._dict = getattr(store, "data", store)
+        return data
 
     def watch(self) -> dict[str, None]:
         """An ordered set that every later write or delete adds its key to; its reader empties it (the live

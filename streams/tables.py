@@ -37,7 +37,7 @@ Beside the ``records`` table the worker keeps a cache of decoded records: :mod:`
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 import faust
@@ -54,8 +54,10 @@ __all__ = ["COMPACTED_TABLE", "DAILY_TABLE", "RECORDS_TABLE", "CompactedTable", 
            "daily_key"]
 
 
+@lru_cache(maxsize=4096)
 def daily_key(municipality: str, day: Any) -> str:
-    """``municipality|YYYY-MM-DD``."""
+    """``municipality|YYYY-MM-DD`` (cached: a backfill's catch-up asks it for every contribution of thousands of
+    items of the same few days)."""
     return f"{municipality}|{day.isoformat()}"
 
 
@@ -132,12 +134,20 @@ class DailyTable(_QueuedTable):
         thousands of items of the same few days in a backfill, and each part is written once. Returns parts
         changed."""
         changed: dict[tuple[int, str], None] = {}
+        day = part = None
         for contribution in contributions:
-            part_id = (partition, daily_key(municipality, contribution.day))
-            if item is not None and item in self.items.get(part_id, ()):
-                continue
-            self.parts.setdefault(part_id, Aggregates()).add(contribution)
-            changed[part_id] = None
+            if contribution.day != day:  # an item's contributions are mostly of one day
+                day = contribution.day
+                part_id = (partition, daily_key(municipality, day))
+                if item is not None and item in self.items.get(part_id, ()):
+                    part = None
+                else:
+                    part = self.parts.get(part_id)
+                    if part is None:
+                        part = self.parts[part_id] = Aggregates()
+                    changed[part_id] = None
+            if part is not None:
+                part.add(contribution)
         for part_id in changed:
             items = self.items.setdefault(part_id, {})
             if item is not None:

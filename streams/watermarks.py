@@ -49,8 +49,9 @@ class Watermarks:
     def get(self, partition: int, municipality: str, family: str) -> int | None:
         return self.values.get((partition, municipality, family))
 
-    def advance(self, partition: int, municipality: str, family: str, event_us: int, now_us: int) -> None:
-        """An event of ``event_us`` was folded at ``now_us`` (wall clock); the later of the two never counts."""
+    def advance(self, partition: int, municipality: str, family: str, event_us: int, now_us: int) -> int | None:
+        """An event of ``event_us`` was folded at ``now_us`` (wall clock); the later of the two never counts.
+        Returns the watermark before (None: the source's first event), which the agent needs per event."""
         key = (partition, municipality, family)
         value = min(event_us, now_us)
         old = self.values.get(key)
@@ -59,6 +60,7 @@ class Watermarks:
         elif value > old:
             self.values[key] = value
             self.progress_us += value - old
+        return old
 
     def of_partition(self, partition: int) -> dict[tuple[str, str], int]:
         """``(municipality, family)`` → watermark of one partition."""

@@ -261,3 +261,28 @@ def test_without_an_event_time_margin_only_the_wall_clock_settles_and_no_late_ev
     push_watermark(worker, 30)
     assert not compact(worker, KEY, 3, now=BACKFILL_NOW)
     assert process(worker, call("call.offered", call_id="new"), 3, now=BACKFILL_NOW, message="s7").duplicate is None
+
+
+def test_catch_up_moves_and_drops_what_compact_would_without_checking_twice(unit_worker) -> None:
+    """The catch-up moves the records it examined itself (``streams.timers.examine``), without ``compact``'s
+    second check: the same ``daily`` parts, ``compacted`` keys and dropped orphans as the timer's commands."""
+    orphan = "groningen|call|orphan"
+
+    def settled(compacting: Callable[[object], object]) -> object:
+        worker = unit_worker(redelivery_horizon_seconds=3 * 86400, compaction_margin_event_seconds=86400)
+        worker.active_partitions = lambda: {3}
+        finished_call(worker, now=BACKFILL_NOW)
+        process(worker, call("call.answered", 2, call_id="orphan", wait_seconds=10), 3, now=BACKFILL_NOW,
+                message="s3")
+        push_watermark(worker, 3.01)  # past the margin, and past the horizon for the orphan
+        compacting(worker)
+        return worker
+
+    by_command = settled(lambda worker: [compact(worker, key, 3, now=BACKFILL_NOW) for key in (KEY, orphan)])
+    caught_up = settled(lambda worker: catch_up(worker, now=BACKFILL_NOW))
+    for worker in (by_command, caught_up):
+        assert worker.cache.get(KEY) is None and worker.cache.get(orphan) is None
+        assert worker.compacted.holds(KEY) and not worker.compacted.holds(orphan)
+        assert value(worker, "kcc_orphan_records_dropped_total", municipality="groningen", kind="call") == 1
+    parts = {key: part.to_json() for key, part in caught_up.daily.parts.items()}
+    assert parts and parts == {key: part.to_json() for key, part in by_command.daily.parts.items()}

@@ -76,9 +76,13 @@ def test_a_worker_logs_a_broker_outage_in_two_lines_and_counts_again_afterwards(
     time.sleep(5)  # stragglers would come now
     lines = worker.log()[offset:].splitlines()
     problems = [line for line in lines if "[ERROR]" in line or "[WARNING]" in line]
-    assert [line for line in problems if "lost:" in line] == problems[:1], problems
+    lost = [i for i, line in enumerate(problems) if "lost:" in line]
+    assert len(lost) == 1, problems
+    # A broker stopped gracefully may resign as the group's coordinator first: aiokafka's one heartbeat warning,
+    # written while the broker still answers, can come just before the "lost" line (seen once, 3 December).
+    assert lost[0] <= 1 and all("Heartbeat failed" in line for line in problems[:lost[0]]), problems
     assert len([line for line in problems if "back after" in line]) == 1, problems
-    assert len(problems) == 2, problems
+    assert len(problems) == lost[0] + 2, problems
 
     event = {"event_id": "o1", "type": "call.offered", "ts": "2026-04-07T09:00:00+02:00", "municipality": "groningen",
              "call_id": "ok1", "line": "14050", "queue": "algemeen"}

@@ -24,10 +24,10 @@ def _settled(record, config, watermark_us: int | None, updated: float = WALL, no
 
 def test_a_watermark_only_grows_and_never_passes_the_wall_clock() -> None:
     marks = Watermarks()
-    marks.advance(1, "groningen", "call", 100, 1000)
-    marks.advance(1, "groningen", "call", 50, 1000)  # out of order: the watermark stays
+    assert marks.advance(1, "groningen", "call", 100, 1000) is None  # the source's first event
+    assert marks.advance(1, "groningen", "call", 50, 1000) == 100  # out of order: the watermark stays
     assert marks.get(1, "groningen", "call") == 100
-    marks.advance(1, "groningen", "call", 5000, 2000)  # a source clock in the future
+    assert marks.advance(1, "groningen", "call", 5000, 2000) == 100  # a source clock in the future
     assert marks.get(1, "groningen", "call") == 2000
     assert marks.get(0, "groningen", "call") is None and marks.get(1, "groningen", "letter") is None
     assert marks.of_partition(1) == {("groningen", "call"): 2000}
