@@ -42,42 +42,50 @@ class Settling:
         self._heaps: dict[WatermarkKey, list[tuple[int, str]]] = {}
         """Per source ``(instant, key)``, also outdated ones (an entry counts only while ``_at`` names its
         instant)."""
+        self._again: list[tuple[str, WatermarkKey, int, int]] = []
+        """The last :meth:`due`'s keys ``(key, source, watermark, instant)``, placed again by the next."""
         self.looked_at = 0
         """Records the last :meth:`due` returned (the tests' measure of a catch-up's work)."""
 
     def due(self, partitions: set[int], watermarks: Watermarks, event_after: float,
             orphan_after: float) -> list[str]:
-        """The keys of the records of ``partitions`` whose source's watermark reached their instant, each put
-        back on the heap a quarter of ``event_after`` further on (dropped then if compacted meanwhile).
+        """The keys of the records of ``partitions`` whose source's watermark reached their instant.
         ``event_after``, ``orphan_after``: seconds of event time a final record, an orphan, must be settled.
         Every record of the partitions is placed anew after they changed (a start, a rebalance), else the
-        records written or recovered since the last call."""
+        records written or recovered since the last call. A key returned and then neither changed nor deleted
+        (compacted) is placed a quarter of ``event_after`` past the watermark it was due at, by the next call:
+        most are compacted in between, and need no place again."""
         if self._written is None or self._recovered is None:
             self._written, self._recovered = self.cache.watch(), self.cache.table.watch()
+        at = self._at
         if partitions != self.partitions:
             self.partitions = set(partitions)
-            self._at.clear()
+            at.clear()
             self._heaps.clear()
+            self._again.clear()
             keys = self.cache.keys_of(self.partitions)
         else:
             keys = [*self._written, *self._recovered]
         self._written.clear()
         self._recovered.clear()
+        event_wait = math.ceil(event_after * _US)
+        orphan_wait = math.ceil(orphan_after * _US) if math.isfinite(orphan_after) else None
         for key in keys:
-            self._place(key, event_after, orphan_after)
-        due: list[tuple[str, WatermarkKey, int]] = []
-        at = self._at
+            self._place(key, event_wait, orphan_wait)
+        step = math.ceil(event_after * _US / 4)
+        for key, source, watermark, instant in self._again:
+            if at.get(key) == instant:  # unchanged since it was due
+                self._schedule(key, source, watermark + step)
+        due: list[tuple[str, WatermarkKey, int, int]] = []
         for source, heap in self._heaps.items():
             watermark = watermarks.values.get(source)
             while heap and watermark is not None and heap[0][0] <= watermark:
                 instant, key = heapq.heappop(heap)
                 if at.get(key) == instant:
-                    due.append((key, source, watermark))
-        step = math.ceil(event_after * _US / 4)
-        for key, source, watermark in due:  # after the pops: a rebuild of the heaps must not happen amid them
-            self._schedule(key, source, watermark + step)
+                    due.append((key, source, watermark, instant))
+        self._again = due
         self.looked_at = len(due)
-        return [key for key, _, _ in due]
+        return [key for key, _, _, _ in due]
 
     @property
     def held(self) -> int:
@@ -85,21 +93,22 @@ class Settling:
         :meth:`due`)."""
         return len(self._at) + len(self._written or ()) + len(self._recovered or ())
 
-    def _place(self, key: str, event_after: float, orphan_after: float) -> None:
+    def _place(self, key: str, event_wait: int, orphan_wait: int | None) -> None:
+        """``event_wait``, ``orphan_wait``: µs of event time (None: an orphan never settles in event time)."""
         entry = self.cache.get(key)
         if entry is None or entry.partition not in self.partitions:
             self._at.pop(key, None)
             return
         record = entry.record
-        wait = event_after if record.origin is not None else orphan_after
+        wait = event_wait if record.origin is not None else orphan_wait
         try:
             latest = latest_us(record)
         except ValueError:  # no timed event: never settled in event time
             latest = None
-        if latest is None or not math.isfinite(wait):
+        if latest is None or wait is None:
             self._at.pop(key, None)
             return
-        self._schedule(key, (entry.partition, record.municipality, record.KIND), latest + math.ceil(wait * _US))
+        self._schedule(key, (entry.partition, record.municipality, record.KIND), latest + wait)
 
     def _schedule(self, key: str, source: WatermarkKey, instant: int) -> None:
         self._at[key] = instant
