@@ -3,11 +3,10 @@
 Faust sends a table's changelog message through ``send_changelog`` → ``Topic.send_soon``: a
 ``PendingMessage`` and a ``FutureMessage`` per write, the serializer registry, the producer buffer's
 background task, ``publish_message`` with its sensor calls and callbacks. A worker writes about one changelog
-message per event (the records changed in a batch, once each), and a backfill three (the tombstone and the
-``compacted`` entry of every compacted item, and that entry's tombstone later): that path was 10–15 % of the
-worker's main thread (docs/performance.md). :class:`ChangelogWrites` keeps the batch's writes as bytes and
-the agent hands them to the producer itself (:meth:`send`), after :func:`streams.compaction.flush` and before it
-asks for the next batch.
+message per event (the records changed in a batch, once each), and a backfill also the tombstone of every
+compacted item: that path was 10–15 % of the worker's main thread (docs/performance.md). :class:`ChangelogWrites`
+keeps the batch's writes as bytes and the agent hands them to the producer itself (:meth:`send`), after
+:func:`streams.compaction.flush` and before it asks for the next batch.
 
 :meth:`send` hands them to aiokafka a batch per changelog partition (``create_batch``, ``send_batch``):
 ``send`` per message cost a coroutine or two, a future and its completion each, ≈ 3 % of a worker's main thread

@@ -83,7 +83,7 @@ def _move(worker: Worker, table_key: str, record: Record, municipality: Municipa
         latest = latest_us(record)
         worker.daily.add(partition, contributions(record, municipality, max(int(now * 1_000_000), latest)),
                          record.municipality, item=table_key)
-        worker.compacted.add(partition, table_key, now, latest, on_durable=lambda: worker.daily.confirm(table_key))
+        worker.compacted.add(partition, table_key, now, latest)
     worker.cache.delete(table_key, partition)
 
 

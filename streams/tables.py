@@ -17,12 +17,15 @@ Contract (read back by :mod:`streams.changelog` and ``monitor.sources.StreamSour
   ``items`` names the items whose contributions the part holds but whose ``compacted``
   entry the broker has not acknowledged yet (a handful): a worker that dies between the
   two writes finds the item there after its restart and does not add it twice;
-- ``compacted`` (changelog ``{app_id}-compacted-changelog``, JSON): key as in ``records``,
-  value ``[compaction day, event day]``: the UTC day numbers (days since 1970-01-01) the item was
-  compacted and of its latest event; deleted (tombstone) ``Settings.redelivery_horizon_seconds``
-  after either, the event day measured against the partition's watermark (:class:`CompactedTable`).
-  An event of an item held here changes nothing: its contributions are in ``daily`` already. Keys
-  ``~watermark|municipality|family`` hold the partition's watermarks (:mod:`streams.watermarks`).
+- ``compacted`` (changelog ``{app_id}-compacted-changelog``, JSON): key ``~chunk|…`` (unique), value
+  ``{"group": [compaction day, municipality, family, event day], "items": [item key, …]}``: the items of
+  one group a batch compacted (days: UTC day numbers, days since 1970-01-01, of the compaction and of
+  the items' latest event); deleted (tombstone) ``Settings.redelivery_horizon_seconds`` after either day,
+  the event day measured against the partition's watermark (:class:`CompactedTable`). An event of an
+  item held here changes nothing: its contributions are in ``daily`` already. Keys
+  ``~watermark|municipality|family`` hold the partition's watermarks (:mod:`streams.watermarks`). An item
+  key with value ``[compaction day, event day]`` (or a bare compaction day) is one item's entry as written
+  before 4 December 2026, still read.
 
 Why ``daily`` is not a plain Faust table: the memory store keeps one value per key
 for the whole worker, but a worker owning partitions 0 and 1 must write two parts
@@ -36,8 +39,9 @@ Beside the ``records`` table the worker keeps a cache of decoded records: :mod:`
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from typing import Any
 
 import faust
@@ -171,7 +175,7 @@ class DailyTable(_QueuedTable):
         return written
 
     def confirm(self, item: str) -> None:
-        """The item's ``compacted`` entry is durable: its parts need not name it any more (from their next
+        """The item's ``compacted`` chunk is durable: its parts need not name it any more (from their next
         write on)."""
         for part in self._holding.pop(item, ()):
             items = self.items.get(part)
@@ -188,6 +192,11 @@ class DailyTable(_QueuedTable):
 
 
 DAY_SECONDS = 86400
+Group = tuple[int, int, str, str, int | None]
+"""``(partition, compaction day, municipality, family, event day)``: UTC day numbers; event day None for an
+entry of the old format that had none."""
+CHUNK_PREFIX = "~chunk|"
+"""Changelog keys of the ``compacted`` table that hold a chunk of items (``~chunk|writer.n``)."""
 
 
 class CompactedTable(_QueuedTable):
@@ -200,19 +209,25 @@ class CompactedTable(_QueuedTable):
     of a forgotten key is still recognised: it lies more than ``horizon`` behind its watermark
     (``streams.agents.process`` counts it as a ``compacted`` duplicate). So a backfill holds the keys of
     about ``horizon`` of data, and a replay of the backfill (offsets reset, retention not yet passed)
-    counts nothing twice. Keys are grouped in memory by ``(partition, compaction day, municipality, family,
-    event day)`` so :meth:`expire` drops whole groups. Like ``daily``, written through ``ChangelogWrites`` to
-    the item's partition explicitly.
+    counts nothing twice. Keys are grouped by ``(partition, compaction day, municipality, family, event
+    day)`` so :meth:`expire` drops whole groups.
 
-    Changelog values: an item's ``[compaction day, event day]`` (a bare day number, as written before
-    event days, is a compaction day); a watermark key (:data:`WATERMARK_PREFIX`) holds µs."""
+    Written as chunks (module docstring): per batch one changelog message per group it added to, naming the
+    group's new items, and one tombstone per chunk when the group expires. A backfill compacts about one item
+    per three events, a few dozen groups per batch: an entry and a tombstone per item were two of the
+    worker's four changelog messages per item (docs/performance.md). Like ``daily``, written through
+    ``ChangelogWrites`` to the items' partition explicitly."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.days: dict[str, tuple[int, int, str, str, int | None]] = {}
-        """Item key → its group ``(partition, compaction day, municipality, family, event day)`` (UTC day
-        numbers)."""
-        self.groups: dict[tuple[int, int, str, str, int | None], set[str]] = {}
+        self.days: dict[str, Group] = {}
+        """Item key → its group."""
+        self.groups: dict[Group, set[str]] = {}
+        self.chunks: dict[str, tuple[Group, list[str]]] = {}
+        """Changelog key of a chunk → its group and items (an item entry of the old format: a chunk of itself)."""
+        self._group_chunks: dict[Group, dict[str, None]] = {}
+        self.on_durable: Callable[[str], None] | None = None
+        """Called with each item key once the broker acknowledged its chunk (``DailyTable.confirm``)."""
         self.watermarks = Watermarks()
         self._written: dict[WatermarkKey, int] = {}
         """Watermarks as last written to the changelog."""
@@ -221,8 +236,13 @@ class CompactedTable(_QueuedTable):
         self._asked: dict[int, tuple[Any, ...]] = {}
         """Per partition: the arguments and watermarks' state of its last :meth:`expire` (a catch-up compacts
         thousands of one partition's items at one ``now``: the thresholds are computed once)."""
-        self._unsent: list[tuple[int, str, Any, Callable[[], None] | None]] = []
-        """Changelog writes ``(partition, key, value or None, on_durable)`` in their order, until :meth:`flush`."""
+        self._unsent: list[tuple[int, str, Any]] = []
+        """Changelog writes ``(partition, key, value or None)`` of watermarks and expiries in their order, until
+        :meth:`flush`."""
+        self._adding: dict[Group, list[str]] = {}
+        """Items :meth:`add`-ed since the last :meth:`flush`, per group."""
+        self._chunk_prefix = f"{CHUNK_PREFIX}{uuid.uuid4().hex[:16]}."
+        self._chunk_count = 0
 
     def apply_changelog_batch(self, batch: Iterable[Any]) -> None:
         """Recovery (and standby replication)."""
@@ -235,41 +255,63 @@ class CompactedTable(_QueuedTable):
                     self.watermarks.advance(partition, municipality, family, int(event.value), int(event.value))
                     self._written[(partition, municipality, family)] = int(event.value)
             elif event.message.value is None or event.value is None:
-                self._forget(key)
-            else:
+                self._drop_chunk(key)
+            elif key.startswith(CHUNK_PREFIX):
+                day, municipality, family, event_day = event.value["group"]
+                self._add_chunk(key, (partition, day, municipality, family, event_day), list(event.value["items"]))
+            else:  # one item's entry (the format before chunks)
                 day, event_day = (event.value, None) if isinstance(event.value, int) else event.value
-                self._remember(key, (partition, int(day), *_source(key), event_day))
+                self._add_chunk(key, (partition, int(day), *_source(key), event_day), [key])
 
     def holds(self, key: str) -> bool:
         """Whether the item ``key`` was compacted and is not forgotten yet."""
         return key in self.days
 
-    def add(self, partition: int, key: str, now: float, latest_us: int,
-            on_durable: Callable[[], None] | None = None) -> None:
+    def add(self, partition: int, key: str, now: float, latest_us: int) -> None:
         """Remember that ``key`` (an item of ``partition`` whose latest event is ``latest_us``) was compacted at
-        ``now`` (Unix seconds); written by :meth:`flush`, ``on_durable`` is called once the broker acknowledged
-        the write."""
-        day, event_day = int(now // DAY_SECONDS), latest_us // DAY_US
-        self._remember(key, (partition, day, *_source(key), event_day))
-        self._unsent.append((partition, key, [day, event_day], on_durable))
+        ``now`` (Unix seconds); written by :meth:`flush` in its group's chunk."""
+        group = (partition, int(now // DAY_SECONDS), *_source(key), latest_us // DAY_US)
+        self._remember(key, group)
+        adding = self._adding.get(group)
+        if adding is None:
+            self._adding[group] = [key]
+        else:
+            adding.append(key)
 
     def flush(self) -> int:
-        """Queue the writes of :meth:`add`, :meth:`expire` and :meth:`persist_watermarks` since the last flush, in
-        their order; returns the items' entries among them."""
-        entries = 0
+        """Queue the writes of :meth:`expire` and :meth:`persist_watermarks` since the last flush, in their order,
+        then a chunk per group of the items :meth:`add`-ed since; returns the items written. An item whose group
+        expired in between is forgotten already: it is left out, and confirmed at once (``on_durable``)."""
         write, topic = self.writes.write, self.changelog_name
-        for partition, key, value, on_durable in self._unsent:
-            write(topic, partition, key, value, on_durable)
-            entries += value is not None and not key.startswith(WATERMARK_PREFIX)
+        for partition, key, value in self._unsent:
+            write(topic, partition, key, value)
         self._unsent.clear()
+        entries = 0
+        days, confirm = self.days, self.on_durable
+        for group, keys in self._adding.items():
+            items = [key for key in keys if days.get(key) == group]
+            if confirm is not None and len(items) < len(keys):
+                for key in set(keys).difference(items):
+                    confirm(key)
+            if not items:
+                continue
+            self._chunk_count += 1
+            chunk = f"{self._chunk_prefix}{self._chunk_count}"
+            self.chunks[chunk] = (group, items)
+            self._group_chunks.setdefault(group, {})[chunk] = None
+            partition, day, municipality, family, event_day = group
+            write(topic, partition, chunk, {"group": [day, municipality, family, event_day], "items": items},
+                  None if confirm is None else partial(_confirm_all, confirm, items))
+            entries += len(items)
+        self._adding.clear()
         return entries
 
     def expire(self, partition: int, now: float, horizon: float, by_event_time: bool = True) -> int:
-        """Forget (tombstone) the keys of ``partition`` compacted on a UTC day that ended at least ``horizon``
-        seconds before ``now``, or whose latest event's UTC day ended at least ``horizon`` before their
-        source's watermark; returns how many. Cheap unless a threshold moved (once a day of either clock).
-        Writes (at the next :meth:`flush`) the partition's watermarks first: a recovered worker must not forget
-        less than this one.
+        """Forget (tombstone the chunks of) the keys of ``partition`` compacted on a UTC day that ended at least
+        ``horizon`` seconds before ``now``, or whose latest event's UTC day ended at least ``horizon`` before
+        their source's watermark; returns how many keys. Cheap unless a threshold moved (once a day of either
+        clock). Writes (at the next :meth:`flush`) the partition's watermarks first: a recovered worker must not
+        forget less than this one.
         ``by_event_time`` False: by the wall clock only."""
         asked = (now, horizon, by_event_time, self.watermarks.progress_us, len(self.watermarks.values))
         if self._asked.get(partition) == asked:
@@ -289,8 +331,10 @@ class CompactedTable(_QueuedTable):
                 g[1] < last_kept or (g[4] is not None and g[4] < event_kept.get((g[2], g[3]), g[4])))]:
             for key in self.groups.pop(group):
                 self.days.pop(key, None)
-                self._unsent.append((partition, key, None, None))
                 expired += 1
+            for chunk in self._group_chunks.pop(group, ()):
+                self.chunks.pop(chunk, None)
+                self._unsent.append((partition, chunk, None))
         return expired
 
     def persist_watermarks(self, partition: int) -> int:
@@ -300,11 +344,33 @@ class CompactedTable(_QueuedTable):
         for (municipality, family), value in self.watermarks.of_partition(partition).items():
             if self._written.get((partition, municipality, family)) != value:
                 self._written[(partition, municipality, family)] = value
-                self._unsent.append((partition, f"{WATERMARK_PREFIX}{municipality}|{family}", value, None))
+                self._unsent.append((partition, f"{WATERMARK_PREFIX}{municipality}|{family}", value))
                 written += 1
         return written
 
-    def _remember(self, key: str, group: tuple[int, int, str, str, int | None]) -> None:
+    def _add_chunk(self, chunk: str, group: Group, items: list[str]) -> None:
+        self._drop_chunk(chunk)
+        self.chunks[chunk] = (group, items)
+        self._group_chunks.setdefault(group, {})[chunk] = None
+        for key in items:
+            self._remember(key, group)
+
+    def _drop_chunk(self, chunk: str) -> None:
+        """Forget a chunk (recovery: its tombstone) and those of its items no later chunk holds."""
+        found = self.chunks.pop(chunk, None)
+        if found is None:
+            return
+        group, items = found
+        chunks = self._group_chunks.get(group)
+        if chunks is not None:
+            chunks.pop(chunk, None)
+            if not chunks:
+                del self._group_chunks[group]
+        for key in items:
+            if self.days.get(key) == group:
+                self._forget(key)
+
+    def _remember(self, key: str, group: Group) -> None:
         self._forget(key)
         self.days[key] = group
         self.groups.setdefault(group, set()).add(key)
@@ -317,6 +383,11 @@ class CompactedTable(_QueuedTable):
                 keys.discard(key)
                 if not keys:
                     del self.groups[group]
+
+
+def _confirm_all(confirm: Callable[[str], None], items: list[str]) -> None:
+    for item in items:
+        confirm(item)
 
 
 WATERMARK_PREFIX = "~watermark|"
@@ -343,4 +414,5 @@ def create_tables(app: faust.App, partitions: int,
     compacted = app.tables.add(CompactedTable(app, writes, name=COMPACTED_TABLE, default=None, beacon=app.tables.beacon,
                                               partitions=partitions,
                                               help="Keys of items compacted within the redelivery horizon."))
+    compacted.on_durable = daily.confirm
     return records, daily, compacted
