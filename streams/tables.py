@@ -15,7 +15,7 @@ Contract (read back by :mod:`streams.changelog` and ``monitor.sources.StreamSour
   partition* (a bare ``Aggregates.to_json()`` list is read as ``cells``). The reader sums a
   key's cells over partitions, so each partition keeps and writes only its own part.
   ``items`` names the items whose contributions the part holds but whose ``compacted``
-  entry the broker has not acknowledged yet (a handful): a worker that dies between the
+  chunk the broker has not acknowledged yet: a worker that dies between the
   two writes finds the item there after its restart and does not add it twice;
 - ``compacted`` (changelog ``{app_id}-compacted-changelog``, JSON): key ``~chunk|…`` (unique), value
   ``{"group": [compaction day, municipality, family, event day], "items": [item key, …]}``: the items of
@@ -25,7 +25,7 @@ Contract (read back by :mod:`streams.changelog` and ``monitor.sources.StreamSour
   item held here changes nothing: its contributions are in ``daily`` already. Keys
   ``~watermark|municipality|family`` hold the partition's watermarks (:mod:`streams.watermarks`). An item
   key with value ``[compaction day, event day]`` (or a bare compaction day) is one item's entry as written
-  before 4 December 2026, still read.
+  until 3 December 2026, still read.
 
 Why ``daily`` is not a plain Faust table: the memory store keeps one value per key
 for the whole worker, but a worker owning partitions 0 and 1 must write two parts
