@@ -5,19 +5,18 @@ measures them together, and a profile of it is mostly Faust. This run times only
 ``streams.agents`` does per message *inside* the worker, on the same simulated events as the
 broker run, in-process: an assembled worker (``streams.agents.build``: the real ``records``
 table in memory, the real ``RecordCache`` and a real Prometheus registry) that never connects
-to a broker, fed message by message in batches of ``streams.agents.BATCH_EVENTS``. The steps,
-in the order :func:`streams.agents.process` takes them:
+to a broker, fed message by message in batches of ``streams.agents.BATCH_EVENTS``. The steps
+are the agent's own functions, in its order:
 
 - ``parse``: :func:`streams.agents.decide` (``parse_event``: pydantic on the raw bytes, routing);
-- ``records read``: the item's table key, its cached entry (``RecordCache.get``), ``compacted``;
-- ``fold and facts``: :func:`monitor.live.apply` (fold, facts before/after, the change);
-- ``metrics``: ``Metrics.add`` per event and ``Metrics.publish`` per batch (counter increments, histogram
-  observations, gauges);
-- ``records write``: ``RecordCache.put`` (``Record.to_json``, the table value);
+- ``fold``: :func:`streams.agents.fold` (the item's cached record, ``compacted`` and the watermark, the
+  fold, the arrival's counters);
+- ``settle``: :func:`streams.agents.settle` once per batch (each changed record's facts, their counter sums,
+  ``RecordCache.put``), divided over the batch's events;
+- ``metrics``: ``Metrics.publish`` per batch (counter increments, histogram observations, gauges);
 - ``changelog``: ``RecordCache.flush`` once per batch (the JSON encoding of the changed records into
-  ``streams.changelog_writes.ChangelogWrites``), divided over the batch's events; the queue is emptied
-  after each batch, untimed, as the agent's send would (there is no broker), so the run does not hold
-  every message.
+  ``streams.changelog_writes.ChangelogWrites``); the queue is emptied after each batch, untimed, as the
+  agent's send would (there is no broker), so the run does not hold every message.
 
 Beside the steps, the garbage collector's share (``gc.callbacks``): its pauses land in whichever
 step allocates when a collection is due, and a full collection walks every object the process
@@ -42,14 +41,12 @@ from tempfile import TemporaryDirectory
 from prometheus_client import CollectorRegistry
 
 from kcc.benchmarking import event_loop, worker_collector
-from monitor import live
 from monitor.config import Config
-from monitor.records import record_key
 from monitor.settings import Settings
-from streams.agents import BATCH_EVENTS, build, decide
-from streams.record_cache import message_id, record_table_key
+from streams.agents import BATCH_EVENTS, build, decide, fold, settle
+from streams.record_cache import message_id
 
-STEPS = ("parse", "records read", "fold and facts", "metrics", "records write", "changelog")
+STEPS = ("parse", "fold", "settle", "metrics", "changelog")
 """The timed steps of one message, in the worker's order (module docstring)."""
 
 
@@ -91,7 +88,7 @@ def _run(config: Config, messages: list[tuple[str, bytes, bytes]], partitions: i
         spent = dict.fromkeys(STEPS, 0)
         actions: Counter[str] = Counter()
         slugs = config.slugs
-        cache, compacted, metrics = worker.cache, worker.compacted, worker.metrics
+        cache, metrics = worker.cache, worker.metrics
         pending = worker.writes.pending
         collecting = _Collections()
         gc.collect()
@@ -104,43 +101,18 @@ def _run(config: Config, messages: list[tuple[str, bytes, bytes]], partitions: i
                 t1 = clock()
                 spent["parse"] += t1 - t0
                 actions[decision.action] += 1
-                if decision.action != "process":
-                    continue
-                event = decision.event
-                now = time.time()
-                now_us = int(now * 1_000_000)
-                partition = zlib.crc32(key) % partitions
-                message = message_id(False, offset)
-                t1 = clock()
-                municipality = config[event.municipality]
-                item = record_key(event)
-                table_key = None if item is None else record_table_key(item)
-                entry = None if table_key is None else cache.get(table_key)
-                held = table_key is not None and compacted.holds(table_key)
-                t2 = clock()
-                if held:
-                    change = live.duplicate(event, municipality, "compacted")
-                elif entry is None:
-                    change = live.apply(None, None, event, municipality, now_us)
-                else:
-                    change = live.apply(entry.record, entry.counted, event, municipality, now_us,
-                                        redelivered=message in entry.folded)
-                t3 = clock()
-                metrics.add(change)
-                t4 = clock()
-                if table_key is not None and change.writes_record:
-                    cache.put(table_key, change.record, change.counted, partition, now, message)
-                t5 = clock()
-                spent["records read"] += t2 - t1
-                spent["fold and facts"] += t3 - t2
-                spent["metrics"] += t4 - t3
-                spent["records write"] += t5 - t4
+                if decision.action == "process":
+                    fold(worker, decision.event, zlib.crc32(key) % partitions, time.time(), message_id(False, offset))
+                    spent["fold"] += clock() - t1
             t0 = clock()
+            settle(worker)
+            t1 = clock()
             metrics.publish()
-            spent["metrics"] += clock() - t0
-            t0 = clock()
+            t2 = clock()
             cache.flush()
-            spent["changelog"] += clock() - t0
+            spent["settle"] += t1 - t0
+            spent["metrics"] += t2 - t1
+            spent["changelog"] += clock() - t2
             pending.clear()  # what the agent's send would take (no broker here)
         cpu = time.process_time() - cpu_began
         wall = time.perf_counter() - wall_began

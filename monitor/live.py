@@ -1,10 +1,12 @@
 """The live metrics as facts of records: what one item implies for the Prometheus counters and histograms.
 
 The stream keeps one record per item (``monitor.records``). For every valid event the
-worker makes one call, :func:`apply`: it folds the event into the item's record and
-returns a :class:`Change` — the record after the event, the counter increments to add
-(``facts(after)`` minus the facts already counted for the record), the facts now
-counted, the gauges to set, and whether the event was a duplicate. Because records
+worker folds the event into the item's record (:func:`join`) and counts its arrival
+(:func:`arrival`); once per changed record and batch it asks :func:`settle` for the
+counter increments to add (``facts(after)`` minus the facts already counted for the
+record) and the facts then counted. :func:`apply` is the three in one for a single
+event, returning a :class:`Change` — the record after the event, the increments, the
+facts now counted, the gauges to set, and whether the event was a duplicate. Because records
 fold order-independently and idempotently, and :func:`facts` is a function of the
 record alone (plus ``now`` for deadlines), the counters always equal the facts of all
 records, whatever the arrival order: a duplicate event leaves the record and so the
@@ -253,23 +255,46 @@ class Change(NamedTuple):
 def apply(record: Record | None, counted: Facts | None, event: Any, municipality: Municipality, now_us: int,
           *, redelivered: bool = False) -> Change:
     """Fold one valid event into its item's record (``record``: as stored, None for a new item; it is
-    updated in place) and say what changed. ``counted``: the facts already counted for ``record`` (None: none);
-    ``now_us``: processing time, µs since the epoch; ``redelivered``: the caller knows this very
-    message was folded into the record before (decides the duplicate's cause only)."""
+    updated in place) and say what changed: :func:`join`, :func:`arrival` and :func:`settle` in one.
+    ``counted``: the facts already counted for ``record`` (None: none); ``now_us``: processing time, µs since
+    the epoch; ``redelivered``: the caller knows this very message was folded into the record before (decides
+    the duplicate's cause only)."""
     if event.type == "queue.snapshot":
-        delta = _no_facts()
-        delta[_inc(ms.EVENTS, (municipality.slug, event.type))] = 1
-        return Change(None, delta, _no_facts(), event_gauges(event, municipality, now_us))
+        return arrival(event, municipality, now_us)
+    record, cause = join(record, event, redelivered=redelivered)
+    if cause is not None:
+        return duplicate(event, municipality, cause, record, counted)
+    delta, now_counted = settle(record, counted, municipality, now_us)
+    arrived = arrival(event, municipality, now_us)
+    for fact, n in arrived.delta.items():
+        delta[fact] = delta.get(fact, 0) + n
+    return Change(record, delta, now_counted, arrived.gauges)
+
+
+def join(record: Record | None, event: Any, *, redelivered: bool = False) -> tuple[Record, DuplicateCause | None]:
+    """Fold one valid event that has an item (not a ``queue.snapshot``) into its record (None: a new item; else
+    updated in place): the record, and why the event changed nothing (None when it changed the record). Its
+    facts are :func:`settle`'s, which a worker calls once per changed record and batch, however many of the
+    record's events the batch held (≈ 3 in a backlog: the facts are most of an event's cost)."""
     if record is None:
-        record = fold(None, event)
-    else:
-        if not record.join(event) and event.type in type(record)._PAYLOAD:  # visit.completed is never one
-            cause: DuplicateCause = "redelivery" if redelivered else "source"
-            return duplicate(event, municipality, cause, record, counted)
-    delta, now_counted = _settle(_no_facts() if counted is None else counted, facts(record, municipality, now_us))
-    event_fact = _inc(ms.EVENTS, (municipality.slug, event.type))
-    delta[event_fact] = delta.get(event_fact, 0) + 1
-    return Change(record, delta, now_counted, event_gauges(event, municipality, now_us))
+        return fold(None, event), None
+    if not record.join(event) and event.type in type(record)._PAYLOAD:  # visit.completed is never one
+        return record, "redelivery" if redelivered else "source"
+    return record, None
+
+
+def settle(record: Record, counted: Facts | None, municipality: Municipality, now_us: int) -> tuple[Facts, Facts]:
+    """``(delta, counted)``: what the record's facts at ``now_us`` (µs since the epoch) add to those already
+    counted for it (``counted``; None: none), and every fact counted once ``delta`` is added."""
+    return _settle(_no_facts() if counted is None else counted, facts(record, municipality, now_us))
+
+
+def arrival(event: Any, municipality: Municipality, now_us: int) -> Change:
+    """What a valid event's arrival counts, whatever it changes: one ``kcc_events`` of its type and the event
+    gauges (a ``queue.snapshot``'s queue gauges included). ``record`` None, nothing counted for a record."""
+    delta = _no_facts()
+    delta[_inc(ms.EVENTS, (municipality.slug, event.type))] = 1
+    return Change(None, delta, _no_facts(), event_gauges(event, municipality, now_us))
 
 
 def _settle(counted: Facts, current: Facts) -> tuple[Facts, Facts]:

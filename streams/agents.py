@@ -10,12 +10,16 @@ its re-keyed copy):
 3. a message whose Kafka key is not the event's item key is forwarded, keyed
    properly, to ``<prefix>.rekeyed.<family>`` and handled when it arrives there, in
    the item's own partition, before it touches any item state;
-4. :func:`process`: one call into the domain, ``monitor.live.apply``, folds the event into
-   its item's record (table ``records``, :mod:`streams.tables`) and returns the
-   :class:`~monitor.live.Change`; one call applies it: the counter deltas and gauges to
-   the metrics (summed over the batch and published to the registry once after it,
-   ``Metrics.publish``) and, unless the event was a duplicate (counted as such and nothing
-   else), the record to the table.
+4. :func:`fold`: ``monitor.live.join`` folds the event into its item's record and its
+   arrival is counted (``kcc_events``, the last-event gauge), or it is counted as a
+   duplicate and changes nothing else;
+5. once per changed record and batch, :func:`settle`: ``monitor.live.settle`` says what
+   the record's facts add to those counted, and the record goes to the table
+   (``records``, :mod:`streams.tables`). A batch of a backlog holds ≈ 3 events per record,
+   and the facts were most of an event's cost. The metrics are summed over the batch and
+   published to the registry once after it (``Metrics.publish``). Nothing else looks at a
+   record before it is settled: the agent settles before a compaction command, before it
+   awaits a send (the live timer may run then) and at the end of the batch.
 
 A message on a re-keyed topic with header ``kcc-command: compact`` is not an event
 but a command from the timer (:mod:`streams.timers`; in a backfill the agent does not wait for
@@ -63,8 +67,8 @@ from prometheus_client import CollectorRegistry
 from monitor import live
 from monitor.config import Config, load_config
 from monitor.events import FAMILIES, InvalidEvent, family, parse_event
-from monitor.live import Change
-from monitor.records import record_key
+from monitor.live import DuplicateCause, Facts
+from monitor.records import Record, record_key
 from monitor.settings import Settings
 from streams import deadletter, heap
 from streams.app import create_app
@@ -135,6 +139,8 @@ class Worker:
     """Which records the live timer looks at when (:mod:`streams.agenda`)."""
     settling: Settling = field(init=False)
     """Which records a catch-up looks at (:mod:`streams.settling`)."""
+    unsettled: dict[str, "Unsettled"] = field(default_factory=dict)
+    """Records the agent's batch changed, by table key, whose facts :func:`settle` has yet to count."""
     scanned_progress_us: int = 0
     """``Watermarks.progress_us`` at the last ``streams.compaction.catch_up``."""
 
@@ -190,7 +196,9 @@ def _family_agent(worker: Worker, name: str) -> None:
             for event in batch:
                 sending = _handle(event)
                 if sending is not None:
+                    settle(worker)
                     await sending
+            settle(worker)
             worker.metrics.publish()
             if data_moved(worker):
                 catch_up(worker)
@@ -210,13 +218,14 @@ def _family_agent(worker: Worker, name: str) -> None:
         message = event.message
         try:
             if message.topic == rekeyed_name and is_command(message.headers) == COMPACT:
+                settle(worker)
                 compact(worker, message.value.decode("utf-8"), message.partition)
                 return None
             decision = decide(event.value, message.key, name, rekeyed=message.topic == rekeyed_name,
                               municipalities=slugs)
             if decision.action == "process":
-                process(worker, decision.event, message.partition,
-                        message=message_id(message.topic == rekeyed_name, message.offset))
+                fold(worker, decision.event, message.partition, time.time(),
+                     message_id(message.topic == rekeyed_name, message.offset))
                 return None
         except Exception as exc:  # noqa: BLE001 (no message may stop the agent: it becomes a dead letter)
             return _internal_error(message, event.value, exc)
@@ -261,28 +270,84 @@ async def dead_letter(worker: Worker, message: Any, raw: bytes | None, reason: s
     log.warning("dead letter: %s at %s[%d]@%d", reason, message.topic, message.partition, message.offset)
 
 
-def process(worker: Worker, event: Any, partition: int, now: float | None = None,
-            message: str | None = None) -> Change:
-    """Fold one valid, properly keyed event into its record and count what changed (see module docstring).
-    ``now``: processing time, Unix seconds; ``message``: the message's id (``streams.record_cache.message_id``)."""
-    now = time.time() if now is None else now
+class Unsettled(NamedTuple):
+    """A record the agent's batch changed whose facts are not counted yet (:func:`settle`)."""
+
+    record: Record
+    counted: Facts | None
+    """The facts counted for it before the batch (None: none, a new record)."""
+    partition: int
+    stored: list[str]
+    """Ids of the messages that changed it as stored before the batch (``Entry.folded``)."""
+    messages: list[str]
+    """Ids of the batch's messages that changed it (appended to)."""
+
+
+def fold(worker: Worker, event: Any, partition: int, now: float, message: str | None = None) -> DuplicateCause | None:
+    """Fold one valid, properly keyed event into its record and count its arrival (see module docstring); the
+    record's facts wait for :func:`settle`. ``now``: processing time, Unix seconds; ``message``: the message's id
+    (``streams.record_cache.message_id``). Returns why the event changed nothing, or None."""
     municipality = worker.config[event.municipality]
-    key = record_key(event)
-    table_key = None if key is None else record_table_key(key)
-    entry = None if table_key is None else worker.cache.get(table_key)
     now_us = int(now * 1_000_000)
-    if table_key is not None and _forgotten(worker, table_key, entry, event, partition, now_us):
-        change = live.duplicate(event, municipality, "compacted")
-    elif entry is None:
-        change = live.apply(None, None, event, municipality, now_us)
+    key = record_key(event)
+    if key is None:  # a queue.snapshot
+        worker.metrics.add(live.arrival(event, municipality, now_us))
+        return None
+    table_key = record_table_key(key)
+    unsettled = worker.unsettled.get(table_key)
+    if unsettled is None:
+        entry = worker.cache.get(table_key)
+        forgotten = _forgotten(worker, table_key, entry is not None, event, partition, now_us)
+        if entry is not None:
+            unsettled = Unsettled(entry.record, entry.counted, partition, entry.folded, [])
     else:
-        change = live.apply(entry.record, entry.counted, event, municipality, now_us,
-                            redelivered=message is not None and message in entry.folded)
-    _apply(worker, table_key, change, partition, now, message)
-    return change
+        forgotten = _forgotten(worker, table_key, True, event, partition, now_us)
+    if forgotten:
+        worker.metrics.add(live.duplicate(event, municipality, "compacted"))
+        return "compacted"
+    if unsettled is None:
+        record, cause = live.join(None, event)
+        unsettled = Unsettled(record, None, partition, [], [])
+    else:
+        redelivered = message is not None and (message in unsettled.messages or message in unsettled.stored)
+        record, cause = live.join(unsettled.record, event, redelivered=redelivered)
+        if cause is not None:
+            worker.metrics.add(live.duplicate(event, municipality, cause))
+            return cause
+    worker.unsettled[table_key] = unsettled
+    if message is not None:
+        unsettled.messages.append(message)
+    worker.metrics.add(live.arrival(event, municipality, now_us))
+    return None
 
 
-def _forgotten(worker: Worker, table_key: str, entry: Any, event: Any, partition: int, now_us: int) -> bool:
+def settle(worker: Worker, now: float | None = None) -> None:
+    """Count the facts of every record :func:`fold` changed since the last call and store the records (table and
+    cache): once per record and batch. The agent calls it before anything else looks at the records (a
+    compaction command, a send it awaits, the end of its batch). ``now``: processing time, Unix seconds."""
+    unsettled = worker.unsettled
+    if not unsettled:
+        return
+    now = time.time() if now is None else now
+    now_us = int(now * 1_000_000)
+    municipalities, add, put = worker.config.municipalities, worker.metrics.add_facts, worker.cache.put
+    for table_key, (record, counted, partition, _, messages) in unsettled.items():
+        delta, counted = live.settle(record, counted, municipalities[record.municipality], now_us)
+        add(delta)
+        put(table_key, record, counted, partition, now, messages)
+    unsettled.clear()
+
+
+def process(worker: Worker, event: Any, partition: int, now: float | None = None,
+            message: str | None = None) -> DuplicateCause | None:
+    """:func:`fold` and :func:`settle` for one event (a batch of one); returns why it changed nothing, or None."""
+    now = time.time() if now is None else now
+    cause = fold(worker, event, partition, now, message)
+    settle(worker, now)
+    return cause
+
+
+def _forgotten(worker: Worker, table_key: str, has_record: bool, event: Any, partition: int, now_us: int) -> bool:
     """Whether the event's item was compacted: its key is in ``compacted``, or it has no record and the event
     lies more than the redelivery horizon behind its source's watermark (its key may be forgotten already,
     ``CompactedTable``). Advances the watermark."""
@@ -290,17 +355,8 @@ def _forgotten(worker: Worker, table_key: str, entry: Any, event: Any, partition
     watermark = worker.compacted.watermarks.advance(partition, event.municipality, family(event.type), event_us,
                                                     now_us)
     return worker.compacted.holds(table_key) or (
-        entry is None and watermark is not None and worker.settings.compaction_margin_event_seconds is not None
+        not has_record and watermark is not None and worker.settings.compaction_margin_event_seconds is not None
         and event_us < watermark - worker.horizon_us)
-
-
-def _apply(worker: Worker, table_key: str | None, change: Change, partition: int, now: float,
-           message: str | None) -> None:
-    """Apply one event's change: to the metrics (published after the agent's batch), and its record to the table
-    when it changed."""
-    worker.metrics.add(change)
-    if table_key is not None and change.writes_record:
-        worker.cache.put(table_key, change.record, change.counted, partition, now, message)
 
 
 def _live_timer(worker: Worker) -> None:

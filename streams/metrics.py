@@ -93,15 +93,20 @@ class Metrics:
         return self._handles[metric.name]
 
     def add(self, change: Change) -> None:
-        """Add what one event changed (``monitor.live.apply``) to what :meth:`publish` will apply: an agent's
-        batch of up to 2,000 events touches a few hundred series, and summing in a dict costs less than a
-        prometheus_client increment (a lock and its bookkeeping) per fact and event."""
-        facts = self._facts
-        for fact, count in change.delta.items():
-            facts[fact] = facts.get(fact, 0) + count
+        """Add what one event changed (``monitor.live.apply``, ``arrival``, ``duplicate``) to what :meth:`publish`
+        will apply: an agent's batch of up to 2,000 events touches a few hundred series, and summing in a dict
+        costs less than a prometheus_client increment (a lock and its bookkeeping) per fact and event."""
+        self.add_facts(change.delta)
         gauges = self._gauges
         for metric, labels, value in change.gauges:
             gauges[metric, labels] = value
+
+    def add_facts(self, facts: Facts) -> None:
+        """Add counter increments and histogram observations (``monitor.live.settle``'s delta) to what
+        :meth:`publish` will apply."""
+        collected = self._facts
+        for fact, count in facts.items():
+            collected[fact] = collected.get(fact, 0) + count
 
     def publish(self) -> None:
         """Apply everything :meth:`add` collected to the registry (the agent calls it after each batch)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,16 +118,16 @@ class RecordCache:
         return entry
 
     def put(self, key: str, record: Record, counted: Facts, partition: int, now: float | None = None,
-            message: str | None = None) -> Entry:
+            messages: Sequence[str] = ()) -> Entry:
         """Store ``record`` in the table and cache it; its changelog message goes out with :meth:`flush`.
-        ``message``: the id of the message that changed it (:func:`message_id`).
+        ``messages``: the ids of the messages that changed it since it was last stored (:func:`message_id`).
 
         Writes name the partition explicitly (the event's), so a batch mixing partitions is safe."""
         data = self._data
         previous = data.get(key)
         folded = previous.get("folded") if previous is not None else None
-        if message is not None:
-            folded = [*folded, message][-FOLDED_KEPT:] if folded else [message]
+        if messages:
+            folded = [*folded, *messages][-FOLDED_KEPT:] if folded else list(messages[-FOLDED_KEPT:])
         value = {"record": record.to_json(), "updated": time.time() if now is None else now,
                  "partition": partition, "folded": folded or []}
         data[key] = value

@@ -207,7 +207,7 @@ class CompactedTable(_QueuedTable):
     ended ``horizon`` ago (wall clock, as live) *or* once the UTC day of its item's latest event ended
     ``horizon`` before its source's watermark (as in a backfill, where a year passes in minutes). An event
     of a forgotten key is still recognised: it lies more than ``horizon`` behind its watermark
-    (``streams.agents.process`` counts it as a ``compacted`` duplicate). So a backfill holds the keys of
+    (``streams.agents.fold`` counts it as a ``compacted`` duplicate). So a backfill holds the keys of
     about ``horizon`` of data, and a replay of the backfill (offsets reset, retention not yet passed)
     counts nothing twice. Keys are grouped by ``(partition, compaction day, municipality, family, event
     day)`` so :meth:`expire` drops whole groups.

@@ -12,7 +12,7 @@ import pytest
 from monitor import metricspec as ms
 from monitor.config import Config
 from monitor.gauges import has_deadline, open_gauges
-from monitor.live import apply, configured_label_sets, duplicate, facts
+from monitor.live import apply, configured_label_sets, duplicate, facts, join, settle
 from monitor.instants import to_us
 from tests.monitor.itemkit import CB, LATER, T0, call, callback, ev, letter, record_of, visit
 
@@ -302,6 +302,33 @@ def test_summed_deltas_are_the_same_in_every_order_and_with_duplicates(config) -
             expected = total
             assert sum(total.values()) > 15
         assert total == expected
+
+
+def test_a_batch_settled_once_counts_what_its_events_one_by_one_count(config) -> None:
+    """A worker joins a batch's events and settles each changed record once: the same counters as applying
+    every event on its own (the events' own ``kcc_events`` apart, which the arrival counts)."""
+    m = config["groningen"]
+    events = _all_family_events()
+    now = max(to_us(event.ts) for event in events)
+    one_by_one: Counter = Counter()
+    records: dict = {}
+    for event in events + events[:3]:
+        key = (event.type.split(".")[0], event.item_id)
+        record, counted = records.get(key, (None, None))
+        change = apply(record, counted, event, m, now)
+        one_by_one += Counter({fact: n for fact, n in change.delta.items()
+                               if fact[0] not in (ms.EVENTS, ms.EVENTS_DUPLICATE)})
+        records[key] = (change.record, change.counted)
+    joined: dict = {}
+    for event in events + events[:3]:
+        key = (event.type.split(".")[0], event.item_id)
+        joined[key], _ = join(joined.get(key), event)
+    settled: Counter = Counter()
+    for record in joined.values():
+        delta, counted = settle(record, None, m, now)
+        settled += delta
+        assert counted == delta
+    assert settled == one_by_one and sum(settled.values()) > 15
 
 
 # ------------------------------------------------------------------ reused label sets

@@ -42,9 +42,16 @@ def test_only_the_last_message_ids_are_kept(unit_worker) -> None:
     worker = unit_worker()
     record = _answered()
     for offset in range(FOLDED_KEPT + 3):
-        worker.cache.put(KEY, record, Counter(), 0, NOW, message_id(offset % 2 == 1, offset))
+        worker.cache.put(KEY, record, Counter(), 0, NOW, [message_id(offset % 2 == 1, offset)])
     folded = worker.cache.get(KEY).folded
     assert len(folded) == FOLDED_KEPT and folded[-1] == f"s{FOLDED_KEPT + 2}" and folded[-2] == f"r{FOLDED_KEPT + 1}"
+
+
+def test_a_put_of_a_batchs_messages_appends_them_all_and_keeps_the_last(unit_worker) -> None:
+    worker = unit_worker()
+    worker.cache.put(KEY, _answered(), Counter(), 0, NOW, ["s1", "s2"])
+    worker.cache.put(KEY, _answered(), Counter(), 0, NOW, [f"s{offset}" for offset in range(3, FOLDED_KEPT + 4)])
+    assert worker.cache.get(KEY).folded == [f"s{offset}" for offset in range(4, FOLDED_KEPT + 4)]
 
 
 def test_delete_removes_the_record_and_a_pending_write(unit_worker) -> None:
