@@ -105,10 +105,16 @@ def queue_gauges(event: object, municipality: Municipality) -> list[GaugeValue]:
     return result
 
 
+def last_event_series(event_type: str, municipality: Municipality) -> tuple[MetricSpec, tuple[str, ...]]:
+    """The ``kcc_last_event_timestamp_seconds`` series an event of ``event_type`` sets (to the processing time,
+    Unix seconds)."""
+    return ms.LAST_EVENT, (municipality.slug, family(event_type))
+
+
 def event_gauges(event: Any, municipality: Municipality, now_us: int) -> list[GaugeValue]:
     """``kcc_last_event_timestamp_seconds`` (processing time, Unix seconds) and, for a ``queue.snapshot``,
     its queue gauges."""
-    result = [(ms.LAST_EVENT, (municipality.slug, family(event.type)), now_us / _US)]
+    result = [(*last_event_series(event.type, municipality), now_us / _US)]
     if event.type == "queue.snapshot":
         result += queue_gauges(event, municipality)
     return result

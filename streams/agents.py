@@ -317,7 +317,7 @@ def fold(worker: Worker, event: Any, partition: int, now: float, message: str | 
     worker.unsettled[table_key] = unsettled
     if message is not None:
         unsettled.messages.append(message)
-    worker.metrics.add(live.arrival(event, municipality, now_us))
+    worker.metrics.arrived(*live.arrival_series(event.type, municipality), now)
     return None
 
 

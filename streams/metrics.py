@@ -101,6 +101,12 @@ class Metrics:
         for metric, labels, value in change.gauges:
             gauges[metric, labels] = value
 
+    def arrived(self, fact: Any, series: tuple[MetricSpec, tuple[str, ...]], value: float) -> None:
+        """Count an event's arrival (``monitor.live.arrival_series``: its ``kcc_events`` fact and last-event gauge
+        series, set to ``value``) in what :meth:`publish` will apply."""
+        self._facts[fact] = self._facts.get(fact, 0) + 1
+        self._gauges[series] = value
+
     def add_facts(self, facts: Facts) -> None:
         """Add counter increments and histogram observations (``monitor.live.settle``'s delta) to what
         :meth:`publish` will apply."""
