@@ -270,7 +270,8 @@ def render(data: Mapping[str, object]) -> str:
              f"{machine['memory_gib']} GiB, Python {machine['python']}, load average "
              f"{', '.join(str(x) for x in data['load_average'])} at the start and "
              f"{', '.join(str(x) for x in data.get('load_average_end') or ['?'])} at the end (shared machine), "
-             "simulated events, each run on fresh topics (delay: Kafka timestamp → applied, so on /metrics; "
+             "simulated events, each run on fresh topics; an unpaced run is a backlog, produced while its workers "
+             "were suspended (delay: of the paced run, Kafka timestamp → applied, so on /metrics; "
              "CPU share: of one core per worker, below 1 when the machine is busy):", "",
              "| workers | events | paced at | events/s (steady) | to lag 0 | backlog p50 | delay p50 | delay p99 "
              "| CPU µs/event | CPU share | RSS max |",

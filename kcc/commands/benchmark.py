@@ -4,6 +4,11 @@ A benchmark is a command that prints figures, never a timed test. It replays N
 simulated events through a real broker into real worker processes (as in
 production) and measures them without disturbing them:
 
+- an unpaced run measures the workers on a backlog: they start, join their group and recover, are
+  suspended (``SIGSTOP``) while the benchmark produces every event, and go on once all are in Kafka,
+  so the benchmark's producer does not share the two cores with them while they are measured (a
+  paced run produces while they run: its figure is the latency);
+
 - throughput and backlog from Kafka offsets: the partitions' end offsets against the
   worker group's committed offsets, both asked of the broker every 0.5 s (the worker
   commits every second, so a figure has that resolution);
@@ -59,6 +64,9 @@ from monitor.settings import Settings
 
 _SAMPLE_SECONDS = 0.5
 """Seconds between the benchmark's reads of committed and end offsets (from the broker)."""
+_SUSPEND_SECONDS_MAX = 8.0
+"""Seconds the workers of an unpaced run may be suspended while the backlog is produced: below the 10 s session
+timeout of their consumer group (``streams.app``), so the group does not rebalance when they go on."""
 _PY_SPY = Path(sys.executable).parent / "py-spy"
 """The sampling profiler of ``--profile``, installed beside the interpreter by the ``profile`` extra."""
 
@@ -218,7 +226,8 @@ def _simulated_messages(config: Config, count: int, seed: int, start: str) -> li
 
 def _run_workers(args: argparse.Namespace, bootstrap: str, messages: list[tuple[str, bytes, bytes]], count: int,
                  rate: float | None, profile: Path | None) -> tuple[dict[str, object], Settings]:
-    """Start ``count`` workers of a fresh group on fresh topics, replay ``messages``, measure, stop them."""
+    """Start ``count`` workers of a fresh group on fresh topics, replay ``messages`` (unpaced: as a backlog produced
+    while the workers are suspended, see the module docstring), measure, stop them."""
     name = f"bench{uuid.uuid4().hex[:8]}"
     data_dir = Path(tempfile.mkdtemp(prefix="kcc-bench-"))
     workers = []
@@ -328,15 +337,34 @@ def _measure(workers: list[stack.Managed], settings: Settings, messages: list[tu
         except Exception as exc:  # noqa: BLE001 (reported by the main thread)
             failure.append(exc)
 
-    cpu_before = _cpu_seconds(processes)
-    start = time.monotonic()
+    def produce() -> None:
+        for i, (fam, key, value) in enumerate(messages, 1):
+            if rate is not None and i % 50 == 0 and (ahead := start + i / rate - time.monotonic()) > 0:
+                time.sleep(ahead)
+            producer.send(settings.event_topic(fam), key=key, value=value)
+        producer.flush()
+
     watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
-    for i, (fam, key, value) in enumerate(messages, 1):
-        if rate is not None and i % 50 == 0 and (ahead := start + i / rate - time.monotonic()) > 0:
-            time.sleep(ahead)
-        producer.send(settings.event_topic(fam), key=key, value=value)
-    producer.flush()
+    if rate is None:  # a backlog: in Kafka before the workers go on (see _run_workers)
+        suspended = time.monotonic()
+        for process in processes:
+            process.suspend()
+        try:
+            produce()
+        finally:
+            cpu_before = _cpu_seconds(processes)
+            start = time.monotonic()
+            for process in processes:
+                process.resume()
+        if start - suspended > _SUSPEND_SECONDS_MAX:
+            raise ServiceError(f"benchmark: producing the backlog held the workers {start - suspended:.1f} s, longer "
+                               f"than {_SUSPEND_SECONDS_MAX:.0f} s (their group session would time out)")
+        watcher.start()
+    else:
+        cpu_before = _cpu_seconds(processes)
+        start = time.monotonic()
+        watcher.start()
+        produce()
     producer.close()
     watcher.join(max(0.0, start + timeout - time.monotonic()))
     done.set()
@@ -349,7 +377,8 @@ def _measure(workers: list[stack.Managed], settings: Settings, messages: list[tu
     seconds, counted = samples[-1] if samples else (0.0, 0)
     if counted < total:
         raise ServiceError(f"benchmark: the workers committed {counted:,.0f} of {total:,} events within {timeout:.0f} s")
-    delays = _summed_delays([_scrape(int(w.env["KCC_WORKER_PORT"])) for w in workers])
+    expositions = [_scrape(int(w.env["KCC_WORKER_PORT"])) for w in workers]
+    delays = _summed_delays(expositions) if rate is not None else []  # a backlog's delay is its wait, not latency
     return benchmarking.run_figures(workers=len(workers), events=total, seconds=seconds, samples=samples,
                                     backlog=backlog, delays=delays, rss_bytes=rss[0], cpu_seconds=cpu, rate=rate)
 
