@@ -8,14 +8,14 @@ production) and measures them without disturbing them:
   suspended (``SIGSTOP``) while the benchmark produces every event, and go on once all are in Kafka,
   so the benchmark's producer does not share the two cores with them while they are measured (a
   paced run produces while they run: its figure is the latency);
-
 - throughput and backlog from Kafka offsets: the partitions' end offsets against the
   worker group's committed offsets, both asked of the broker every 0.5 s (the worker
   commits every second, so a figure has that resolution);
-- latency from the counted events' own timestamps: each worker observes, per message,
-  the seconds from its Kafka timestamp (the producer's create time) to its change
-  being applied (``kcc_event_delay_seconds``); ``/metrics`` is read only every 15 s,
-  Prometheus' interval, and once at the end;
+- latency of a paced run (an unpaced run's delay would be its wait in the backlog) from the
+  counted events' own timestamps: each worker observes, per message, the seconds from its Kafka
+  timestamp (the producer's create time) to its change being applied
+  (``kcc_event_delay_seconds``); ``/metrics`` is read only every 15 s, Prometheus' interval, and
+  after a paced run once more;
 - CPU seconds and peak RSS of the worker processes from ``/proc`` (psutil).
 
 In the same run and on the same topics, three ceilings: a decode-only aiokafka consumer
@@ -377,8 +377,7 @@ def _measure(workers: list[stack.Managed], settings: Settings, messages: list[tu
     seconds, counted = samples[-1] if samples else (0.0, 0)
     if counted < total:
         raise ServiceError(f"benchmark: the workers committed {counted:,.0f} of {total:,} events within {timeout:.0f} s")
-    expositions = [_scrape(int(w.env["KCC_WORKER_PORT"])) for w in workers]
-    delays = _summed_delays(expositions) if rate is not None else []  # a backlog's delay is its wait, not latency
+    delays = [] if rate is None else _summed_delays([_scrape(int(w.env["KCC_WORKER_PORT"])) for w in workers])
     return benchmarking.run_figures(workers=len(workers), events=total, seconds=seconds, samples=samples,
                                     backlog=backlog, delays=delays, rss_bytes=rss[0], cpu_seconds=cpu, rate=rate)
 
