@@ -34,6 +34,9 @@ from streams.sensor import OffsetsMonitor
 #: Seconds a worker waits after a rebalance before recovery; more workers joining at once share one rebalance.
 _RECOVERY_DELAY = 0.5
 
+#: Seconds a worker's consumer group waits for its heartbeat before it rebalances its partitions away.
+SESSION_TIMEOUT_SECONDS = 10.0
+
 #: ``gc.set_threshold`` of a worker process: (new container objects before a young collection, young collections
 #: before a middle one, middle ones before a full one may run). Python's default (700, 10, 10).
 GC_THRESHOLDS = (100_000, 10, 10)
@@ -52,7 +55,7 @@ def create_app(settings: Settings) -> faust.App:
         topic_replication_factor=settings.kafka.replication_factor,
         topic_allow_declare=True,
         consumer_auto_offset_reset="earliest",
-        broker_session_timeout=10.0,
+        broker_session_timeout=SESSION_TIMEOUT_SECONDS,
         broker_heartbeat_interval=1.0,
         broker_commit_interval=1.0,
         stream_recovery_delay=_RECOVERY_DELAY,

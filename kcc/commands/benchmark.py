@@ -65,9 +65,9 @@ from monitor.settings import Settings
 
 _SAMPLE_SECONDS = 0.5
 """Seconds between the benchmark's reads of committed and end offsets (from the broker)."""
-_SUSPEND_SECONDS_MAX = 8.0
-"""Seconds the workers of an unpaced run may be suspended while the backlog is produced: below the 10 s session
-timeout of their consumer group (``streams.app``), so the group does not rebalance when they go on."""
+_SUSPEND_SHARE_MAX = 0.8
+"""How much of their consumer group's session timeout (``streams.app.SESSION_TIMEOUT_SECONDS``) the workers of an
+unpaced run may be suspended while the backlog is produced, so the group does not rebalance when they go on."""
 _PY_SPY = Path(sys.executable).parent / "py-spy"
 """The sampling profiler of ``--profile``, installed beside the interpreter by the ``profile`` extra."""
 
@@ -305,6 +305,8 @@ def _measure(workers: list[stack.Managed], settings: Settings, messages: list[tu
     from kafka import KafkaConsumer, KafkaProducer, TopicPartition
     from kafka.admin import KafkaAdminClient
 
+    from streams.app import SESSION_TIMEOUT_SECONDS
+
     processes = _processes(workers)
     topics = {settings.event_topic(f) for f in FAMILIES}
     admin = KafkaAdminClient(**settings.kafka_python_kwargs())
@@ -366,9 +368,9 @@ def _measure(workers: list[stack.Managed], settings: Settings, messages: list[tu
             start = time.monotonic()
             for process in processes:
                 process.resume()
-        if start - suspended > _SUSPEND_SECONDS_MAX:
+        if start - suspended > (limit := _SUSPEND_SHARE_MAX * SESSION_TIMEOUT_SECONDS):
             raise ServiceError(f"benchmark: producing the backlog held the workers {start - suspended:.1f} s, longer "
-                               f"than {_SUSPEND_SECONDS_MAX:.0f} s (their group session would time out)")
+                               f"than {limit:.0f} s (their group session would time out)")
         watcher.start()
     else:
         cpu_before = _cpu_seconds(processes)
